@@ -1,0 +1,20 @@
+using EdgeGateway.Inputs;
+
+namespace EdgeGateway.Events;
+
+/// <summary>Priority lane in the outbox: alarms go before events, events before telemetry.</summary>
+public enum Lane
+{
+    Alarm = 0,
+    Event = 1,
+    Telemetry = 2,
+}
+
+public static class LaneRules
+{
+    public static Lane LaneOf(InputKind kind) => kind switch
+    {
+        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper => Lane.Alarm,
+        _ => Lane.Event,
+    };
+}

@@ -1,0 +1,85 @@
+namespace EdgeGateway.Inputs;
+
+/// <summary>A reported change of an input's logical state.</summary>
+public enum InputState
+{
+    Active,
+    Restored,
+}
+
+/// <summary>
+/// Turns raw line levels into debounced, glitch-filtered, latched input states.
+/// Pure logic on a monotonic clock: the caller feeds observations and asks for transitions.
+/// </summary>
+public sealed class InputChannel
+{
+    private readonly TimeSpan _debounce;
+    private readonly TimeSpan _activeHold;
+    private bool? _rawActive;
+    private TimeSpan _rawSince;
+    private bool _stableActive;
+    private bool _reportedActive;
+
+    public InputChannel(InputOptions options)
+    {
+        Options = options;
+        _debounce = TimeSpan.FromMilliseconds(options.DebounceMs);
+        _activeHold = TimeSpan.FromMilliseconds(Math.Max(options.DebounceMs, options.MinActiveMs));
+    }
+
+    public InputOptions Options { get; }
+
+    /// <summary>True while the input is reported active (including while latched).</summary>
+    public bool IsActive => _reportedActive;
+
+    /// <summary>Records the raw line level seen at <paramref name="now"/> (an edge or a periodic read).</summary>
+    public void Observe(bool rawHigh, TimeSpan now)
+    {
+        var active = rawHigh == Options.ActiveHigh;
+        if (_rawActive != active)
+        {
+            _rawActive = active;
+            _rawSince = now;
+        }
+    }
+
+    /// <summary>When <see cref="Evaluate"/> may next produce a transition without a new observation.</summary>
+    public TimeSpan? NextDeadline => _rawActive is { } raw && raw != _stableActive
+        ? _rawSince + (raw ? _activeHold : _debounce)
+        : null;
+
+    /// <summary>Applies debounce, minimum active time and latch; returns the transition to report, if any.</summary>
+    public InputState? Evaluate(TimeSpan now)
+    {
+        if (_rawActive is { } raw && raw != _stableActive && now - _rawSince >= (raw ? _activeHold : _debounce))
+        {
+            _stableActive = raw;
+        }
+
+        if (_stableActive && !_reportedActive)
+        {
+            _reportedActive = true;
+            return InputState.Active;
+        }
+
+        if (!_stableActive && _reportedActive && !Options.Latches)
+        {
+            _reportedActive = false;
+            return InputState.Restored;
+        }
+
+        return null;
+    }
+
+    /// <summary>Clears a latch. Reports <see cref="InputState.Restored"/> only if the contact is back to normal.</summary>
+    public InputState? Reset()
+    {
+        if (_reportedActive && !_stableActive)
+        {
+            _reportedActive = false;
+            return InputState.Restored;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+using EdgeGateway.Inputs;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway;
+
+/// <summary>Core log messages, event ids 1000-1999.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Input {InputId} on GPIO {Pin} ({Kind}, {Contact}) open")]
+    public static partial void InputOpened(ILogger logger, string inputId, int pin, InputKind kind, ContactType contact);
+
+    [LoggerMessage(1002, LogLevel.Information, "Event seq={Seq} {InputId} {Kind} {State} accepted (id {EventId})")]
+    public static partial void EventAccepted(ILogger logger, long seq, string inputId, InputKind kind, InputState state, string eventId);
+
+    [LoggerMessage(1003, LogLevel.Error, "Outbox refused {Count} events; retrying")]
+    public static partial void AppendFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(1004, LogLevel.Information, "Center acknowledged {EventId} (by {By}) {LatencyMs} ms after it was published")]
+    public static partial void CenterAcknowledged(ILogger logger, string eventId, string by, long latencyMs);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Ignoring center ack for unknown event {EventId}")]
+    public static partial void UnknownAck(ILogger logger, string eventId);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Ignoring malformed center ack: {Reason}")]
+    public static partial void MalformedAck(ILogger logger, string reason);
+}

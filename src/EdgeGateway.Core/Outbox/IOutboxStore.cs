@@ -1,0 +1,32 @@
+using EdgeGateway.Events;
+
+namespace EdgeGateway.Outbox;
+
+/// <summary>
+/// The durable queue between inputs and the uplink: store first, forward second, remove only after PUBACK.
+/// Implementations are thread-safe. The contract is pinned by the outbox contract tests, which every store runs.
+/// </summary>
+public interface IOutboxStore : IDisposable
+{
+    /// <summary>Opens or creates the store. Called once at start; fails loudly if the store cannot be used.</summary>
+    void Open();
+
+    /// <summary>
+    /// Gives each draft the next sequence number, in order, and stores them all. Returns only when the
+    /// entries are on the storage device (flushed, not just committed), so an accepted event survives
+    /// a power cut.
+    /// </summary>
+    IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts);
+
+    /// <summary>Up to <paramref name="max"/> waiting entries: alarm lane first, then events, then telemetry; by seq within a lane.</summary>
+    IReadOnlyList<OutboxEntry> ReadPending(int max);
+
+    /// <summary>Removes entries the broker has acknowledged. Unknown entries are ignored.</summary>
+    void Remove(IReadOnlyCollection<OutboxEntry> entries);
+
+    /// <summary>Entries waiting per lane.</summary>
+    OutboxDepth Depth { get; }
+
+    /// <summary>The last sequence number given out (0 before the first event).</summary>
+    long LastSeq { get; }
+}

@@ -1,0 +1,25 @@
+using EdgeGateway.Events;
+
+namespace EdgeGateway.Outbox;
+
+/// <summary>An accepted event waiting in the outbox for the broker's PUBACK.</summary>
+/// <param name="Seq">Per-gateway sequence number: +1 per event, no gaps, never reused.</param>
+/// <param name="EventId">Stable id; the center deduplicates on it.</param>
+/// <param name="Lane">Priority lane.</param>
+/// <param name="TopicLeaf">Last topic segment (<c>alarm</c> or <c>event</c>).</param>
+/// <param name="Payload">The exact message bytes, serialised once at acceptance.</param>
+public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string TopicLeaf, byte[] Payload)
+{
+    public static OutboxEntry Create(EventDraft draft, long seq, GatewayIdentity identity) => new(
+        seq,
+        draft.Id,
+        draft.Lane,
+        draft.Lane == Lane.Alarm ? "alarm" : "event",
+        EventPayload.Serialize(draft, seq, identity));
+}
+
+/// <summary>How many entries wait in each lane.</summary>
+public readonly record struct OutboxDepth(long Alarm, long Event, long Telemetry)
+{
+    public long Total => Alarm + Event + Telemetry;
+}

@@ -1,0 +1,50 @@
+using System.Buffers;
+using System.Text.Json;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+
+namespace EdgeGateway.Uplink;
+
+/// <summary>The retained <c>status</c> message: online on connect, offline from the will or on a clean stop.</summary>
+public static class StatusPayload
+{
+    public static byte[] Online(GatewayIdentity identity, IEnumerable<InputOptions> inputs, DateTimeOffset now) => Write(json =>
+    {
+        json.WriteString("state", "online");
+        json.WriteString("boot", identity.BootId);
+        json.WriteString("version", GatewayIdentity.Version);
+        json.WriteString("ts", EventPayload.FormatTimestamp(now));
+        json.WriteStartArray("inputs");
+        foreach (var input in inputs)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", input.Id);
+            json.WriteString("kind", EventPayload.KindName(input.Kind));
+            json.WriteString("location", input.Location);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    /// <summary>Offline with a reason: <c>connection-lost</c> (the will) or <c>shutdown</c> (clean stop).</summary>
+    public static byte[] Offline(GatewayIdentity identity, string reason) => Write(json =>
+    {
+        json.WriteString("state", "offline");
+        json.WriteString("reason", reason);
+        json.WriteString("boot", identity.BootId);
+    });
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
