@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Server;
+
+namespace EdgeGateway.Broker;
+
+/// <summary>An in-process MQTT broker on 127.0.0.1 for the demo and tests (MQTTnet.Server), with persistent sessions.</summary>
+public sealed class EmbeddedBroker : IAsyncDisposable
+{
+    private readonly MqttServer _server;
+
+    private EmbeddedBroker(MqttServer server, int port)
+    {
+        _server = server;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<EmbeddedBroker> StartAsync(ILogger logger, int port = 0)
+    {
+        if (port == 0)
+        {
+            port = FreeLoopbackPort();
+        }
+
+        var options = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithDefaultEndpointPort(port)
+            .WithPersistentSessions(true)
+            .Build();
+        var server = new MqttServerFactory().CreateMqttServer(options);
+        await server.StartAsync();
+        Log.BrokerStarted(logger, port);
+        return new EmbeddedBroker(server, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.StopAsync();
+        _server.Dispose();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,238 @@
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Polly;
+using Polly.Retry;
+
+namespace EdgeGateway.Connection;
+
+/// <summary>
+/// Owns the MQTT client: connects with a persistent session and a retained offline will, announces the
+/// retained online status, keeps reconnecting forever with capped jittered backoff (MQTTnet 5 has no managed
+/// client), and on a clean stop says offline/shutdown before disconnecting. Connect and disconnect run only here.
+/// </summary>
+public sealed class MqttConnection : BackgroundService
+{
+    private readonly IMqttClient _client;
+    private readonly MqttOptions _options;
+    private readonly GatewayIdentity _identity;
+    private readonly TopicScheme _topics;
+    private readonly IReadOnlyList<InputOptions> _inputs;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttConnection> _logger;
+    private readonly ResiliencePipeline _reconnect;
+    private readonly Dictionary<string, Action<MqttApplicationMessage>> _handlers = new(StringComparer.Ordinal);
+    private readonly Lock _sessionLock = new();
+    private TaskCompletionSource<MqttSession> _nextSession = NewSessionSource();
+    private CancellationTokenSource? _sessionLost;
+    private long _reconnects;
+
+    public MqttConnection(
+        IOptions<MqttOptions> options,
+        IOptions<InputsOptions> inputs,
+        GatewayIdentity identity,
+        TopicScheme topics,
+        TimeProvider time,
+        ILogger<MqttConnection> logger)
+    {
+        _options = options.Value;
+        _identity = identity;
+        _topics = topics;
+        _inputs = inputs.Value.Inputs;
+        _time = time;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(_options.ReconnectDelayMs),
+                MaxDelay = TimeSpan.FromSeconds(_options.ReconnectMaxDelaySeconds),
+                OnRetry = args =>
+                {
+                    Log.ConnectFailed(_logger, _options.Host, _options.Port, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message ?? "");
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Reconnections since start (the first connection does not count).</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Routes messages on <paramref name="topic"/> to <paramref name="handler"/>; subscribed at every connect.</summary>
+    public void Subscribe(string topic, Action<MqttApplicationMessage> handler) => _handlers[topic] = handler;
+
+    /// <summary>Waits until the gateway is connected and returns that session.</summary>
+    public Task<MqttSession> WaitForSessionAsync(CancellationToken cancellationToken)
+    {
+        lock (_sessionLock)
+        {
+            return _nextSession.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.UseTls && !_options.IsLoopback)
+        {
+            Log.InsecureTransport(_logger, _options.Host);
+        }
+
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var session = await _reconnect.ExecuteAsync(ConnectOnceAsync, stoppingToken);
+            if (!first)
+            {
+                Interlocked.Increment(ref _reconnects);
+            }
+
+            first = false;
+            using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, sessionOver.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Session lost or stopping; the loop decides which.
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Offline(_identity, "shutdown")), cancellationToken);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+                Log.Disconnected(_logger, "shutdown");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.ShutdownPublishFailed(_logger, ex.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private async ValueTask<MqttSession> ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(_identity.GatewayId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+            // A PUBACK or PINGRESP slower than the keepalive means the path is dead: give up and reconnect.
+            .WithTimeout(TimeSpan.FromSeconds(Math.Max(_options.KeepAliveSeconds, 2)))
+            .WithWillTopic(_topics.Status)
+            .WithWillPayload(StatusPayload.Offline(_identity, "connection-lost"))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTlsOptions(tls => tls.UseTls(_options.UseTls))
+            .Build();
+
+        var result = await _client.ConnectAsync(options, cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        var lost = new CancellationTokenSource();
+        var session = new MqttSession(_client, lost.Token, result.IsSessionPresent);
+        if (_handlers.Count > 0)
+        {
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            foreach (var topic in _handlers.Keys)
+            {
+                subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+
+            await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        }
+
+        await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow())), cancellationToken);
+        Log.Connected(_logger, _options.Host, _options.Port, result.IsSessionPresent);
+
+        lock (_sessionLock)
+        {
+            _sessionLost = lost;
+            _nextSession.TrySetResult(session);
+        }
+
+        return session;
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    {
+        CancellationTokenSource? lost;
+        lock (_sessionLock)
+        {
+            lost = _sessionLost;
+            _sessionLost = null;
+            if (_nextSession.Task.IsCompleted)
+            {
+                _nextSession = NewSessionSource();
+            }
+        }
+
+        if (lost is not null && args.ClientWasConnected)
+        {
+            Log.ConnectionLost(_logger, args.Reason.ToString(), args.Exception?.Message ?? "");
+            lost.Cancel();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        if (_handlers.TryGetValue(args.ApplicationMessage.Topic, out var handler))
+        {
+            try
+            {
+                handler(args.ApplicationMessage);
+            }
+            catch (Exception ex)
+            {
+                // A bad downlink message must never take the connection down.
+                Log.HandlerFailed(_logger, args.ApplicationMessage.Topic, ex);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static MqttApplicationMessage Retained(string topic, byte[] payload) => new MqttApplicationMessageBuilder()
+        .WithTopic(topic)
+        .WithPayload(payload)
+        .WithRetainFlag(true)
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithContentType("application/json")
+        .Build();
+
+    private static TaskCompletionSource<MqttSession> NewSessionSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,48 @@
+using EdgeGateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Connection;
+
+public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    {
+        var errors = new ConfigErrors();
+        if (string.IsNullOrWhiteSpace(options.Host))
+        {
+            errors.Add("Mqtt:Host", "is required");
+        }
+
+        if (options.Port is < 1 or > 65535)
+        {
+            errors.Add("Mqtt:Port", $"{options.Port} is not a TCP port (1-65535)");
+        }
+
+        if (options.KeepAliveSeconds is < 1 or > 65535)
+        {
+            errors.Add("Mqtt:KeepAliveSeconds", $"{options.KeepAliveSeconds} is outside 1-65535");
+        }
+
+        if (options.ReconnectDelayMs is < 10 or > 60_000)
+        {
+            errors.Add("Mqtt:ReconnectDelayMs", $"{options.ReconnectDelayMs} is outside 10-60000");
+        }
+
+        if (options.ReconnectMaxDelaySeconds is < 1 or > 3600)
+        {
+            errors.Add("Mqtt:ReconnectMaxDelaySeconds", $"{options.ReconnectMaxDelaySeconds} is outside 1-3600");
+        }
+
+        if (options.InFlightWindow is < 1 or > 1000)
+        {
+            errors.Add("Mqtt:InFlightWindow", $"{options.InFlightWindow} is outside 1-1000");
+        }
+
+        if (!options.UseTls && !options.AllowInsecure && !options.IsLoopback && !string.IsNullOrWhiteSpace(options.Host))
+        {
+            errors.Add("Mqtt:UseTls", $"plaintext MQTT to '{options.Host}' is refused; use TLS or set Mqtt:AllowInsecure to true");
+        }
+
+        return errors.ToResult();
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway;
+
+/// <summary>MQTT log messages, event ids 4000-4999.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4001, LogLevel.Information, "Connected to {Host}:{Port} (session resumed: {Resumed})")]
+    public static partial void Connected(ILogger logger, string host, int port, bool resumed);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Connecting to {Host}:{Port} failed (attempt {Attempt}); next try in {DelayMs} ms: {Reason}")]
+    public static partial void ConnectFailed(ILogger logger, string host, int port, int attempt, long delayMs, string reason);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Connection lost ({Reason}) {Detail}")]
+    public static partial void ConnectionLost(ILogger logger, string reason, string detail);
+
+    [LoggerMessage(4004, LogLevel.Information, "Disconnected: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string reason);
+
+    [LoggerMessage(4005, LogLevel.Warning, "Could not say offline at shutdown: {Reason}")]
+    public static partial void ShutdownPublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Plaintext MQTT to {Host} is allowed by Mqtt:AllowInsecure; alarms cross the network unencrypted")]
+    public static partial void InsecureTransport(ILogger logger, string host);
+
+    [LoggerMessage(4007, LogLevel.Error, "Handling a message on {Topic} failed")]
+    public static partial void HandlerFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(4008, LogLevel.Debug, "Broker acknowledged {Count} events (seq {FirstSeq}..{LastSeq})")]
+    public static partial void Forwarded(ILogger logger, int count, long firstSeq, long lastSeq);
+
+    [LoggerMessage(4009, LogLevel.Error, "Broker refused seq {Seq}: {ReasonCode} {ReasonString}; it stays in the outbox")]
+    public static partial void PublishRefused(ILogger logger, long seq, string reasonCode, string reasonString);
+
+    [LoggerMessage(4010, LogLevel.Information, "Embedded MQTT broker listening on 127.0.0.1:{Port}")]
+    public static partial void BrokerStarted(ILogger logger, int port);
+}

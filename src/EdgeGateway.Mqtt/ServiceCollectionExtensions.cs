@@ -1,0 +1,25 @@
+using EdgeGateway.Connection;
+using EdgeGateway.Downlink;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway;
+
+public static class MqttServiceCollectionExtensions
+{
+    /// <summary>The uplink (outbox → broker) and the ack downlink. Hosted services start in this order.</summary>
+    public static IServiceCollection AddMqttUplink(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
+        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddSingleton<TopicScheme>();
+        services.AddSingleton<CenterAcknowledgements>();
+        services.AddSingleton<MqttConnection>();
+        services.AddHostedService<CenterAckListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
+        services.AddHostedService<OutboxForwarder>();
+        return services;
+    }
+}
