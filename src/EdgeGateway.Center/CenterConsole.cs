@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Center;
+
+/// <summary>Options of <see cref="CenterConsole"/>.</summary>
+public sealed class CenterOptions
+{
+    /// <value>Default 127.0.0.1.</value>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <value>Default 1883.</value>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>MQTT 5 shared-subscription group: instances in one group share the alarm stream.</summary>
+    /// <value>Default <c>center</c>.</value>
+    public string Group { get; set; } = "center";
+
+    /// <value>Default <c>edge-center-{random}</c>.</value>
+    public string ClientId { get; set; } = $"edge-center-{Guid.NewGuid():N}"[..24];
+
+    /// <summary>Acknowledge every alarm as soon as it arrives.</summary>
+    /// <value>Default false.</value>
+    public bool AutoAck { get; set; }
+
+    /// <summary>Who the acks say acknowledged the alarm.</summary>
+    /// <value>Default <c>edge-center</c>.</value>
+    public string Operator { get; set; } = "edge-center";
+}
+
+/// <summary>
+/// The center side: receives alarms and events (deduplicated by id, gaps in seq detected per gateway boot),
+/// tracks gateway status, and acknowledges alarms on the gateway's <c>ack</c> topic.
+/// </summary>
+public sealed class CenterConsole : IAsyncDisposable
+{
+    private readonly CenterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IMqttClient _client;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeqTracker> _seqs = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public CenterConsole(CenterOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
+
+    /// <summary>A new (not duplicate) alarm or event arrived: the message and its age on arrival.</summary>
+    public event Action<CenterMessage, TimeSpan>? Received;
+
+    /// <summary>The center acknowledged an alarm.</summary>
+    public event Action<CenterMessage>? Acknowledged;
+
+    /// <summary>A gateway's retained status changed: (site/gateway, raw JSON).</summary>
+    public event Action<string, string>? StatusChanged;
+
+    /// <summary>Seq jumped past numbers not seen yet: (gateway, first missing, arrived). They may still come (alarms overtake events).</summary>
+    public event Action<string, long, long>? GapDetected;
+
+    /// <summary>Sequence numbers of <paramref name="gateway"/> (<c>site/gateway</c>) below the highest seen that never arrived.</summary>
+    public IReadOnlyCollection<long> MissingSeqs(string gateway)
+    {
+        lock (_lock)
+        {
+            return _seqs.TryGetValue(gateway, out var tracker) ? [.. tracker.Missing] : [];
+        }
+    }
+
+    public long Duplicates { get; private set; }
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_options.ClientId)
+            .WithCleanStart(true)
+            .Build();
+        await _client.ConnectAsync(options, cancellationToken);
+        var share = $"$share/{_options.Group}/campus/v1";
+        await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter($"{share}/+/+/alarm", MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter($"{share}/+/+/event", MqttQualityOfServiceLevel.AtLeastOnce)
+                // Retained status is not delivered to shared subscriptions, so every instance reads it directly.
+                .WithTopicFilter("campus/v1/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            cancellationToken);
+    }
+
+    /// <summary>Publishes the center's acknowledgement of <paramref name="message"/> to its gateway.</summary>
+    public async Task AcknowledgeAsync(CenterMessage message, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["id"] = message.Id,
+            ["by"] = _options.Operator,
+            ["ts"] = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic($"campus/v1/{message.Site}/{message.Gateway}/ack")
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            cancellationToken);
+        Acknowledged?.Invoke(message);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        }
+
+        _client.Dispose();
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var topic = args.ApplicationMessage.Topic;
+        var payload = args.ApplicationMessage.Payload.ToArray();
+        if (topic.EndsWith("/status", StringComparison.Ordinal))
+        {
+            var segments = topic.Split('/');
+            StatusChanged?.Invoke($"{segments[2]}/{segments[3]}", Encoding.UTF8.GetString(payload));
+            return;
+        }
+
+        if (CenterMessage.TryParse(topic, payload) is not { } message)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (!_seen.Add(message.Id))
+            {
+                Duplicates++;
+                return;
+            }
+
+            var gateway = $"{message.Site}/{message.Gateway}";
+            if (!_seqs.TryGetValue(gateway, out var tracker))
+            {
+                _seqs[gateway] = tracker = new SeqTracker { Highest = message.Seq };
+            }
+            else if (message.Seq > tracker.Highest)
+            {
+                if (message.Seq > tracker.Highest + 1)
+                {
+                    GapDetected?.Invoke(gateway, tracker.Highest + 1, message.Seq);
+                    for (var missing = tracker.Highest + 1; missing < message.Seq; missing++)
+                    {
+                        tracker.Missing.Add(missing);
+                    }
+                }
+
+                tracker.Highest = message.Seq;
+            }
+            else
+            {
+                tracker.Missing.Remove(message.Seq);
+            }
+        }
+
+        Received?.Invoke(message, _time.GetUtcNow() - message.Timestamp);
+        if (_options.AutoAck && message.IsAlarm && message.State == "active")
+        {
+            await AcknowledgeAsync(message, CancellationToken.None);
+        }
+    }
+
+    private sealed class SeqTracker
+    {
+        public long Highest { get; set; }
+
+        public SortedSet<long> Missing { get; } = [];
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace EdgeGateway.Center;
+
+/// <summary>An alarm or event as the center reads it off <c>campus/v1/{site}/{gateway}/alarm|event</c>.</summary>
+public sealed record CenterMessage(
+    string Topic,
+    string Id,
+    long Seq,
+    string Boot,
+    string Site,
+    string Gateway,
+    string Input,
+    string Kind,
+    string State,
+    DateTimeOffset Timestamp,
+    bool Synced,
+    string Location,
+    bool IsAlarm)
+{
+    /// <summary>Parses a v1 event payload; null when it is not one.</summary>
+    public static CenterMessage? TryParse(string topic, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var e = doc.RootElement;
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("v", out var v) || v.GetInt32() != 1)
+            {
+                return null;
+            }
+
+            return new CenterMessage(
+                topic,
+                e.GetProperty("id").GetString() ?? "",
+                e.GetProperty("seq").GetInt64(),
+                e.GetProperty("boot").GetString() ?? "",
+                e.GetProperty("site").GetString() ?? "",
+                e.GetProperty("gateway").GetString() ?? "",
+                e.GetProperty("input").GetString() ?? "",
+                e.GetProperty("kind").GetString() ?? "",
+                e.GetProperty("state").GetString() ?? "",
+                e.GetProperty("ts").GetDateTimeOffset(),
+                e.GetProperty("synced").GetBoolean(),
+                e.TryGetProperty("location", out var location) ? location.GetString() ?? "" : "",
+                topic.EndsWith("/alarm", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return null;
+        }
+    }
+}
