@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EdgeGateway.TestKit;
+
+/// <summary>
+/// <c>edge-gateway run</c> as a separate process with simulated GPIO, driven through its sim socket, as an
+/// installer or the center would see it. It can be killed with SIGKILL and started again on the same data.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _entryAssembly;
+    private Process? _process;
+
+    public GatewayProcess(string directory, object configuration, string entryAssembly)
+    {
+        Directory = directory;
+        _entryAssembly = entryAssembly;
+        ConfigFile = Path.Combine(directory, "config.json");
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(ConfigFile, JsonSerializer.Serialize(configuration, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public string Directory { get; }
+
+    public string ConfigFile { get; }
+
+    public string SocketPath => Path.Combine(Directory, "data", "gpio-sim.sock");
+
+    public string Output => string.Join('\n', _output);
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>A config for a simulated-GPIO gateway on <paramref name="brokerPort"/>, with the given inputs.</summary>
+    public static object SimulatedConfig(string directory, int brokerPort, IEnumerable<object> inputs, int keepAliveSeconds = 10) => new
+    {
+        Gateway = new { SiteId = "test-school", GatewayId = "gw1", DataDirectory = Path.Combine(directory, "data") },
+        Mqtt = new { Host = "127.0.0.1", Port = brokerPort, UseTls = false, KeepAliveSeconds = keepAliveSeconds, ReconnectDelayMs = 100, ReconnectMaxDelaySeconds = 1 },
+        Gpio = new { Driver = "simulated" },
+        Inputs = inputs,
+    };
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => StartAsync(["run", "--config", ConfigFile], waitForSocket: true, cancellationToken);
+
+    public async Task StartAsync(string[] arguments, bool waitForSocket, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(_entryAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("edge-gateway did not start");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (waitForSocket)
+        {
+            await WaitUntilAsync(() => File.Exists(SocketPath), TimeSpan.FromSeconds(30), cancellationToken);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as on a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        // A killed process leaves its socket file behind; the next start replaces it.
+        File.Delete(SocketPath);
+    }
+
+    /// <summary>SIGTERM, as systemd stops the service.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends one sim-socket command (<c>set 17 low</c>) and returns the reply line.</summary>
+    public async Task<string> SimAsync(string command, CancellationToken cancellationToken = default)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\n"), cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return await reader.ReadLineAsync(cancellationToken) ?? "";
+    }
+
+    /// <summary>Event ids the gateway logged as accepted (on disk), keyed by seq.</summary>
+    public IReadOnlyDictionary<long, string> AcceptedEvents()
+    {
+        var accepted = new Dictionary<long, string>();
+        foreach (var line in _output)
+        {
+            var match = AcceptedLine().Match(line);
+            if (match.Success)
+            {
+                accepted[long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)] = match.Groups[2].Value;
+            }
+        }
+
+        return accepted;
+    }
+
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cts.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"condition not met within {timeout}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            await KillAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    [GeneratedRegex(@"Event seq=(\d+) .* accepted \(id ([0-9a-f-]+)\)")]
+    private static partial Regex AcceptedLine();
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace EdgeGateway.TestKit;
+
+/// <summary>
+/// A real Mosquitto on a free loopback port, with persistence in a temp folder, that a test can stop and restart
+/// (same port, same persisted sessions). Needs the <c>mosquitto</c> package (.ci/run installs it).
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _configFile;
+    private Process? _process;
+
+    private MosquittoBroker(string directory, int port)
+    {
+        _directory = directory;
+        Port = port;
+        _configFile = Path.Combine(directory, "mosquitto.conf");
+        // Mosquitto started as root drops to the 'mosquitto' user: the persistence folder must be writable by it.
+        File.WriteAllText(_configFile, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            persistence true
+            persistence_location {directory}/
+            autosave_interval 1
+            max_queued_messages 0
+            max_inflight_messages 0
+            log_dest file {directory}/mosquitto.log
+            log_type error
+            log_type warning
+            log_type notice
+            """);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+        }
+    }
+
+    public int Port { get; }
+
+    public string Log => File.Exists(Path.Combine(_directory, "mosquitto.log")) ? File.ReadAllText(Path.Combine(_directory, "mosquitto.log")) : "";
+
+    public static string? Executable => new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists);
+
+    public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Directory.CreateTempSubdirectory("mosquitto-").FullName;
+        var broker = new MosquittoBroker(directory, FreePort.Next());
+        await broker.StartAgainAsync(cancellationToken);
+        return broker;
+    }
+
+    /// <summary>Starts (or restarts) the broker on the same port and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        var executable = Executable ?? throw new InvalidOperationException("mosquitto is not installed: apt-get install -y mosquitto mosquitto-clients");
+        _process = Process.Start(new ProcessStartInfo(executable, ["-c", _configFile])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("mosquitto did not start");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", Port, timeout.Token);
+                return;
+            }
+            catch (SocketException) when (!_process.HasExited)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, timeout.Token);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)} {Log}");
+            }
+        }
+    }
+
+    /// <summary>Stops the broker cleanly (SIGTERM), so it saves its persistent sessions.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.TestKit;
+
+/// <summary>One message as a subscriber received it.</summary>
+public sealed record ReceivedMessage(string Topic, string Payload, bool Retained)
+{
+    public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
+}
+
+/// <summary>
+/// A plain MQTT 5 subscriber with a persistent session that records everything under <c>campus/v1/#</c> and
+/// reconnects by itself when the broker restarts, like a center that stays connected throughout.
+/// </summary>
+public sealed class MqttRecorder : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly MqttClientOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _reconnectLoop;
+
+    public MqttRecorder(int port, string clientId = "test-center", string filter = "campus/v1/#")
+    {
+        Filter = filter;
+        _options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(3600)
+            .Build();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            Messages.Enqueue(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain));
+            return Task.CompletedTask;
+        };
+    }
+
+    public string Filter { get; }
+
+    public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    public IEnumerable<ReceivedMessage> On(string topicSuffix) => Messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal));
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await ConnectAsync(cancellationToken);
+        _reconnectLoop = Task.Run(ReconnectLoopAsync, CancellationToken.None);
+    }
+
+    public async Task PublishAsync(string topic, string payload, CancellationToken cancellationToken = default) =>
+        await _client.PublishAsync(
+            new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_reconnectLoop is not null)
+        {
+            await _reconnectLoop;
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var result = await _client.ConnectAsync(_options, cancellationToken);
+        if (!result.IsSessionPresent)
+        {
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        }
+    }
+
+    private async Task ReconnectLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, _stop.Token);
+                if (!_client.IsConnected)
+                {
+                    await ConnectAsync(_stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            {
+                // Broker still down; try again.
+            }
+        }
+    }
+}
