@@ -14,7 +14,7 @@ namespace EdgeGateway.Hardware;
 /// <c>set &lt;pin&gt; high|low</c> answers <c>ok</c>; <c>get &lt;pin&gt;</c> answers <c>high</c> or <c>low</c>;
 /// anything wrong answers <c>err &lt;reason&gt;</c>. Any number of clients, any number of commands per connection.
 /// </summary>
-public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable
+public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDisposable
 {
     /// <summary>A command longer than this is refused; the protocol's longest valid line is about 15 bytes.</summary>
     public const int MaxLineBytes = 256;
@@ -120,6 +120,20 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>For a container disposed synchronously: closes the listener and clients without waiting for them.</summary>
+    public void Dispose()
+    {
+        if (_listener is { } listener)
+        {
+            _stopping.Cancel();
+            listener.Dispose();
+            _listener = null;
+            TryDeleteSocketFile();
+        }
+
         _stopping.Dispose();
     }
 
