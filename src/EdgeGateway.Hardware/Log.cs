@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hardware;
+
+/// <summary>Hardware log messages, event ids 3000-3999.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3001, LogLevel.Information, "GPIO driver {Driver} on chip {Chip}")]
+    public static partial void DriverSelected(ILogger logger, string driver, int chip);
+
+    [LoggerMessage(3002, LogLevel.Information, "Simulated GPIO listening on {Path}")]
+    public static partial void SimSocketListening(ILogger logger, string path);
+
+    [LoggerMessage(3003, LogLevel.Information, "Simulated GPIO socket {Path} closed")]
+    public static partial void SimSocketClosed(ILogger logger, string path);
+
+    [LoggerMessage(3004, LogLevel.Information, "Simulated GPIO {Pin} set {Level} by a socket client")]
+    public static partial void SimLevelSet(ILogger logger, int pin, string level);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Simulated GPIO client failed")]
+    public static partial void SimClientFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Removed stale simulated GPIO socket {Path}")]
+    public static partial void SimStaleSocketRemoved(ILogger logger, string path);
+
+    [LoggerMessage(3007, LogLevel.Error, "Simulated GPIO accept loop failed")]
+    public static partial void SimAcceptFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,77 @@
+using System.Device.Gpio;
+using System.Device.Gpio.Drivers;
+using System.Runtime.InteropServices;
+using EdgeGateway.Configuration;
+using EdgeGateway.Inputs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Hardware;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>libgpiod 2.x, which the <see cref="LibGpiodV2Driver"/> binds to (Debian 13 trixie: package libgpiod3).</summary>
+    public const string LibgpiodV2Library = "libgpiod.so.3";
+
+    /// <summary>
+    /// Registers <see cref="IInputLines"/> over the GPIO driver named by <c>Gpio:Driver</c>, with the <c>Gpio</c>
+    /// section validated on start. <c>simulated</c> also registers the <see cref="SimulatedGpioDriver"/> singleton and
+    /// its <see cref="SimulatedGpioSocket"/> hosted service; <c>libgpiod</c> opens <c>/dev/gpiochip{Gpio:Chip}</c>.
+    /// </summary>
+    /// <remarks>
+    /// The driver kind is read from <paramref name="configuration"/> now, because whether the socket service exists
+    /// is decided at registration; a bad name registers nothing extra and fails at ValidateOnStart.
+    /// </remarks>
+    public static IServiceCollection AddGpioInputs(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var section = configuration.GetSection(GpioOptions.Section);
+        services.AddOptions<GpioOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GpioOptions>, GpioOptionsValidator>());
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+
+        var configured = section.Get<GpioOptions>() ?? new GpioOptions();
+        if (configured.IsSimulated)
+        {
+            services.TryAddSingleton<SimulatedGpioDriver>();
+            services.TryAddSingleton<GpioDriver>(sp => sp.GetRequiredService<SimulatedGpioDriver>());
+            services.AddHostedService<SimulatedGpioSocket>();
+        }
+        else
+        {
+            services.TryAddSingleton<GpioDriver>(sp => CreateLibgpiodDriver(
+                sp.GetRequiredService<IOptions<GpioOptions>>().Value.Chip,
+                sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GpioInputLines).FullName!) ?? NullLogger.Instance));
+        }
+
+        // The container owns the driver (the simulator socket shares it), so the lines must not dispose it.
+        services.TryAddSingleton<IInputLines>(sp => new GpioInputLines(sp.GetRequiredService<GpioDriver>(), shouldDispose: false));
+        return services;
+    }
+
+    /// <summary>
+    /// The libgpiod driver for <paramref name="chip"/>: <see cref="LibGpiodV2Driver"/> when libgpiod 2.x
+    /// (<c>libgpiod.so.3</c>) is installed, as on Raspberry Pi OS trixie; otherwise <see cref="LibGpiodDriver"/>, which
+    /// needs libgpiod 1.x (<c>libgpiod.so.2</c>, package libgpiod2 on bookworm). Probing the library, not the OS
+    /// version, picks whatever the image actually has; each driver only loads its own soname.
+    /// </summary>
+    public static GpioDriver CreateLibgpiodDriver(int chip, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        if (NativeLibrary.TryLoad(LibgpiodV2Library, out var handle))
+        {
+            NativeLibrary.Free(handle);
+            Log.DriverSelected(logger, nameof(LibGpiodV2Driver), chip);
+            return new LibGpiodV2Driver(chip);
+        }
+
+        Log.DriverSelected(logger, nameof(LibGpiodDriver), chip);
+        return new LibGpiodDriver(chip);
+    }
+}

@@ -1,0 +1,48 @@
+namespace EdgeGateway.Hardware.Tests;
+
+public sealed class GpioOptionsValidatorTests
+{
+    private static readonly GpioOptionsValidator s_sut = new();
+
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        var result = s_sut.Validate(null, new GpioOptions());
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Theory]
+    [InlineData("simulated")]
+    [InlineData("libgpiod")]
+    [InlineData("Simulated")]
+    public void Validate_KnownDriver_Succeeds(string driver)
+    {
+        Assert.True(s_sut.Validate(null, new GpioOptions { Driver = driver }).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_UnknownDriver_NamesTheKeyAndTheChoices()
+    {
+        var result = s_sut.Validate(null, new GpioOptions { Driver = "foo" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Gpio:Driver: 'foo' is not one of libgpiod, simulated", result.Failures!);
+    }
+
+    [Fact]
+    public void Validate_NegativeChip_NamesTheKey()
+    {
+        var result = s_sut.Validate(null, new GpioOptions { Chip = -1 });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Gpio:Chip:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SocketPathTooLong_NamesTheKey()
+    {
+        var result = s_sut.Validate(null, new GpioOptions { Driver = "simulated", SimSocket = "/tmp/" + new string('x', 120) });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Gpio:SimSocket:", StringComparison.Ordinal));
+    }
+}
