@@ -51,7 +51,11 @@ public static class ServiceCollectionExtensions
         }
 
         // The container owns the driver (the simulator socket shares it), so the lines must not dispose it.
-        services.TryAddSingleton<IInputLines>(sp => new GpioInputLines(sp.GetRequiredService<GpioDriver>(), shouldDispose: false));
+        services.TryAddSingleton<IInputLines>(sp =>
+        {
+            var lines = new GpioInputLines(sp.GetRequiredService<GpioDriver>(), shouldDispose: false);
+            return configured.IsSimulated ? new SimulatedInputLines(sp.GetRequiredService<SimulatedGpioDriver>(), lines) : lines;
+        });
         return services;
     }
 
