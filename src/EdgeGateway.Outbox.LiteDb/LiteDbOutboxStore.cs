@@ -321,8 +321,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     /// <summary>
     /// Commit only queued the log pages for LiteDB's writer. Checkpoint waits for that writer and copies the
-    /// log into the data file (flushing it before it truncates the log); the last flushes put both files,
-    /// including the truncation, on the device.
+    /// log into the data file (the data stream syncs the log first, and LiteDB flushes the data before it
+    /// truncates the log); the last flushes put both files, including the truncation, on the device.
     /// </summary>
     private void MakeDurable(LiteDatabase db)
     {
@@ -382,13 +382,36 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     private void OpenFiles()
     {
-        DiskFlushingStream? data = null;
-        DiskFlushingStream? log = null;
+        try
+        {
+            OpenFilesOnce();
+        }
+        catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException or InvalidDataException)
+            && new FileInfo(_logPath) is { Exists: true, Length: > 0 })
+        {
+            // Every acknowledged append was checkpointed into the data file before it returned, and the log is
+            // synced before any checkpoint touches the data file. So a log LiteDB cannot read holds only a
+            // transaction that was torn by a crash and never acknowledged: keep it for inspection, open without it.
+            // (LiteDB 5.0.21 does not check page CRCs here; garbage surfaces as any exception from the replay.)
+            // Disk errors are not a bad log: they are thrown, and the log is kept.
+            var aside = $"{_logPath}.corrupt-{Guid.NewGuid():N}";
+            File.Move(_logPath, aside);
+            Log.LogSetAside(_logger, _logPath, aside, ex);
+            OpenFilesOnce();
+        }
+    }
+
+    private void OpenFilesOnce()
+    {
+        FileStream? dataFile = null;
+        FileStream? logFile = null;
         LiteDatabase? db = null;
         try
         {
-            data = new DiskFlushingStream(OpenFile(_dataPath));
-            log = new DiskFlushingStream(OpenFile(_logPath));
+            dataFile = OpenFile(_dataPath);
+            logFile = OpenFile(_logPath);
+            var log = new DiskFlushingStream(logFile);
+            var data = new DiskFlushingStream(dataFile, writeAhead: log);
             db = new LiteDatabase(data, new BsonMapper(), log);
 
             // A log left by a crash is folded in now, so from here on the data file alone holds the state.
@@ -399,7 +422,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var meta = db.GetCollection(MetaCollection).FindById(MetaId);
             if (meta is not null && meta["SchemaVersion"].AsInt32 > SchemaVersion)
             {
-                throw new InvalidOperationException(
+                throw new InvalidDataException(
                     $"Outbox '{_dataPath}' has schema version {meta["SchemaVersion"].AsInt32}; this gateway knows {SchemaVersion}.");
             }
 
@@ -411,8 +434,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         catch
         {
             TryDispose(db);
-            log?.Dispose();
-            data?.Dispose();
+            logFile?.Dispose();
+            dataFile?.Dispose();
             throw;
         }
     }

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(2005, LogLevel.Warning, "Outbox {Path}: closing after a failure threw")]
     public static partial void CloseFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Outbox log {LogPath} is unreadable (torn by a crash before it was acknowledged); moved to {AsidePath}")]
+    public static partial void LogSetAside(ILogger logger, string logPath, string asidePath, Exception exception);
 }

@@ -83,6 +83,42 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void Append_Batch_SyncsLogBeforeCheckpointOverwritesDataFile()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        files.Clear();
+
+        store.Append(Drafts(InputKind.Panic));
+
+        var events = files.Events;
+        var firstDataWrite = FirstIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.Write);
+        var before = events.Take(firstDataWrite).ToList();
+        var lastLogWrite = LastIndex(before, e => e.Name == "outbox-log.db" && e.Op == FileOp.Write);
+        Assert.True(lastLogWrite >= 0, "the commit goes to the log first");
+        Assert.True(
+            LastIndex(before, e => e.Name == "outbox-log.db" && e.Op == FileOp.FlushToDisk) > lastLogWrite,
+            "the log must be on disk before data pages are overwritten in place");
+    }
+
+    [Fact]
+    public void Open_LogFileUnreadable_SetsItAsideAndKeepsAcknowledgedEntries()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door));
+        first.Dispose();
+        var garbage = new byte[8192];
+        Array.Fill(garbage, (byte)0xAB);
+        File.WriteAllBytes(LiteDbOutboxStore.LogPathFor(DataPath), garbage);
+
+        var second = OpenStore();
+
+        EntryAssert.Equal(appended, second.ReadPending(10));
+        Assert.Equal(3, second.Append(Drafts(InputKind.Door))[0].Seq);
+        Assert.Single(Directory.GetFiles(_directory.Path, "outbox-log.db.corrupt-*"));
+    }
+
+    [Fact]
     public void Append_Batch_LeavesLogEmptyAndDataFileReadableAlone()
     {
         var store = OpenStore();
@@ -259,6 +295,19 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
         }
 
         _directory.Dispose();
+    }
+
+    private static int FirstIndex(IReadOnlyList<FileEvent> events, Func<FileEvent, bool> match)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (match(events[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int LastIndex(IReadOnlyList<FileEvent> events, Func<FileEvent, bool> match)
