@@ -484,6 +484,13 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         try
         {
             db?.Dispose();
+
+            // LiteDB's close may checkpoint; whatever it wrote goes to the device before the files close.
+            if (!quiet)
+            {
+                _dataStream?.Flush();
+                _logStream?.Flush();
+            }
         }
         catch (Exception ex) when (quiet)
         {
