@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Outbox.LiteDb;
+
+/// <summary>LiteDB outbox log messages, event ids 2000-2999.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Information, "Outbox {Path} open: {Alarm} alarms, {Event} events, {Telemetry} telemetry waiting; last seq {LastSeq}")]
+    public static partial void Opened(ILogger logger, string path, long alarm, long @event, long telemetry, long lastSeq);
+
+    [LoggerMessage(2002, LogLevel.Error, "Outbox {Path} storage failed; files will be reopened on the next call")]
+    public static partial void StorageFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Outbox {Path} reopened after a storage failure; last seq {LastSeq}")]
+    public static partial void Reopened(ILogger logger, string path, long lastSeq);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Outbox removed seq {FromSeq}..{ToSeq} of an append that reported failure; the caller retries it")]
+    public static partial void RolledBackFailedAppend(ILogger logger, long fromSeq, long toSeq);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Outbox {Path}: closing after a failure threw")]
+    public static partial void CloseFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Outbox log {LogPath} is unreadable (torn by a crash before it was acknowledged); moved to {AsidePath}")]
+    public static partial void LogSetAside(ILogger logger, string logPath, string asidePath, Exception exception);
+}

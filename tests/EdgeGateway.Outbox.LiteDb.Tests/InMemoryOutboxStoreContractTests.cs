@@ -1,0 +1,8 @@
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.Outbox.LiteDb.Tests;
+
+public sealed class InMemoryOutboxStoreContractTests : OutboxStoreContractTests
+{
+    protected override IOutboxStore CreateStore() => new InMemoryOutboxStore(Identity);
+}

@@ -1,0 +1,370 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
+
+namespace EdgeGateway.Outbox.LiteDb.Tests;
+
+/// <summary>What only a store on disk must do: survive restarts, reach the device, recover from a full disk.</summary>
+public sealed class LiteDbOutboxStoreTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<IOutboxStore> _stores = [];
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly GatewayIdentity _identity;
+    private readonly ITestOutputHelper _output;
+
+    public LiteDbOutboxStoreTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw1" }), _time);
+    }
+
+    private string DataPath => _directory.File("outbox.db");
+
+    [Fact]
+    public void Open_Reopened_PendingEntriesAndLastSeqSurviveAndSeqContinues()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke));
+        first.Remove([appended[1]]);
+        first.Dispose();
+
+        var second = OpenStore();
+        var pending = second.ReadPending(10);
+        var next = second.Append(Drafts(InputKind.Door));
+
+        EntryAssert.Equal([appended[0], appended[2]], pending);
+        Assert.Equal(new OutboxDepth(2, 1, 0), second.Depth);
+        Assert.Equal(4, next[0].Seq);
+        Assert.Equal(4, second.LastSeq);
+    }
+
+    [Fact]
+    public void Open_ReopenedAfterEverythingRemoved_SeqIsNotReused()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door));
+        first.Remove(appended.ToList());
+        first.Dispose();
+
+        var second = OpenStore();
+        var lastSeqAtOpen = second.LastSeq;
+        var depthAtOpen = second.Depth;
+        var next = second.Append(Drafts(InputKind.Door));
+
+        Assert.Equal(2, lastSeqAtOpen);
+        Assert.Equal(default, depthAtOpen);
+        Assert.Equal(3, next[0].Seq);
+    }
+
+    [Fact]
+    public void Append_Batch_FlushesDataFileToDiskAfterItsLastWrite()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        files.Clear();
+
+        store.Append(Drafts(InputKind.Panic));
+
+        var events = files.Events;
+        Report("append of 1", events);
+        var lastDataWrite = LastIndex(events, e => e.Name == "outbox.db" && e.Op is FileOp.Write or FileOp.SetLength);
+        var lastDataFsync = LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk);
+        var lastLogChange = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op is FileOp.Write or FileOp.SetLength);
+        var lastLogFsync = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op == FileOp.FlushToDisk);
+        Assert.True(lastDataWrite >= 0, "the checkpoint must copy the entry into the data file");
+        Assert.True(lastDataFsync > lastDataWrite, "the data file must be flushed to disk after its last write");
+        Assert.True(lastLogFsync > lastLogChange, "the log file must be flushed to disk after its last change");
+    }
+
+    [Fact]
+    public void Append_Batch_SyncsLogBeforeCheckpointOverwritesDataFile()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        files.Clear();
+
+        store.Append(Drafts(InputKind.Panic));
+
+        var events = files.Events;
+        var firstDataWrite = FirstIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.Write);
+        var before = events.Take(firstDataWrite).ToList();
+        var lastLogWrite = LastIndex(before, e => e.Name == "outbox-log.db" && e.Op == FileOp.Write);
+        Assert.True(lastLogWrite >= 0, "the commit goes to the log first");
+        Assert.True(
+            LastIndex(before, e => e.Name == "outbox-log.db" && e.Op == FileOp.FlushToDisk) > lastLogWrite,
+            "the log must be on disk before data pages are overwritten in place");
+    }
+
+    [Fact]
+    public void Open_LogFileUnreadable_SetsItAsideAndKeepsAcknowledgedEntries()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door));
+        first.Dispose();
+        var garbage = new byte[8192];
+        Array.Fill(garbage, (byte)0xAB);
+        File.WriteAllBytes(LiteDbOutboxStore.LogPathFor(DataPath), garbage);
+
+        var second = OpenStore();
+
+        EntryAssert.Equal(appended, second.ReadPending(10));
+        Assert.Equal(3, second.Append(Drafts(InputKind.Door))[0].Seq);
+        Assert.Single(Directory.GetFiles(_directory.Path, "outbox-log.db.corrupt-*"));
+    }
+
+    [Fact]
+    public void Append_Batch_LeavesLogEmptyAndDataFileReadableAlone()
+    {
+        var store = OpenStore();
+
+        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var logLength = new FileInfo(LiteDbOutboxStore.LogPathFor(DataPath)).Length;
+        store.Dispose();
+        File.Delete(LiteDbOutboxStore.LogPathFor(DataPath));
+        var reopened = OpenStore();
+
+        Assert.Equal(0, logLength);
+        EntryAssert.Equal(appended, reopened.ReadPending(10));
+    }
+
+    [Fact]
+    public void Remove_Batch_FlushesDataFileToDisk()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        files.Clear();
+
+        store.Remove(appended.ToList());
+
+        var events = files.Events;
+        Report("remove of 2", events);
+        var lastDataWrite = LastIndex(events, e => e.Name == "outbox.db" && e.Op is FileOp.Write or FileOp.SetLength);
+        Assert.True(LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk) > lastDataWrite);
+    }
+
+    [Fact]
+    public void Append_DiskFull_ThrowsIOExceptionAndRecoversWithoutConsumingSeq()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        var kept = store.Append(Drafts(InputKind.Panic));
+        var refused = Drafts(InputKind.Smoke, InputKind.Door);
+
+        files.FailWrites = true;
+        files.FailFlushes = true;
+        var error = Assert.Throws<IOException>(() => store.Append(refused));
+        var readWhileFull = Record.Exception(() => store.ReadPending(10));
+        var depthWhileFull = store.Depth;
+        var lastSeqWhileFull = store.LastSeq;
+        files.FailWrites = false;
+        files.FailFlushes = false;
+        var retried = store.Append(refused);
+
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.True(readWhileFull is null or IOException, $"unexpected {readWhileFull}");
+        Assert.Equal(new OutboxDepth(1, 0, 0), depthWhileFull);
+        Assert.Equal(1, lastSeqWhileFull);
+        Assert.Equal([2L, 3L], retried.Select(e => e.Seq));
+        EntryAssert.Equal([kept[0], retried[0], retried[1]], store.ReadPending(10));
+        store.Dispose();
+        var reopened = OpenStore();
+        EntryAssert.Equal([kept[0], retried[0], retried[1]], reopened.ReadPending(10));
+        Assert.Equal(3, reopened.LastSeq);
+    }
+
+    [Fact]
+    public void Append_FsyncFailsAfterWrites_ThrowsAndFailedBatchIsNotKept()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        var kept = store.Append(Drafts(InputKind.Panic));
+        var refused = Drafts(InputKind.Smoke);
+
+        // Writes go through but fsync reports the error: the batch may be in the files, yet Append threw.
+        files.FailFlushes = true;
+        Assert.Throws<IOException>(() => store.Append(refused));
+        files.FailFlushes = false;
+        var pendingAfterFault = store.ReadPending(10);
+        var retried = store.Append(refused);
+
+        EntryAssert.Equal([kept[0]], pendingAfterFault);
+        Assert.Equal(2, retried[0].Seq);
+        EntryAssert.Equal([kept[0], retried[0]], store.ReadPending(10));
+        Assert.Equal(new OutboxDepth(2, 0, 0), store.Depth);
+    }
+
+    [Fact]
+    public void Remove_DiskFull_ThrowsIOExceptionAndEntriesStayPending()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files);
+        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+
+        files.FailWrites = true;
+        files.FailFlushes = true;
+        Assert.Throws<IOException>(() => store.Remove(appended.ToList()));
+        files.FailWrites = false;
+        files.FailFlushes = false;
+        var pending = store.ReadPending(10);
+        store.Remove(appended.ToList());
+
+        EntryAssert.Equal(appended, pending);
+        Assert.Empty(store.ReadPending(10));
+        Assert.Equal(default, store.Depth);
+    }
+
+    [Fact]
+    public void Open_FileAlreadyOpen_ThrowsIOExceptionNamingTheFile()
+    {
+        OpenStore();
+        var second = CreateStore(openFile: null);
+
+        var error = Assert.Throws<IOException>(second.Open);
+
+        Assert.Contains(DataPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("another gateway process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_DirectoryMissing_CreatesIt()
+    {
+        var path = Path.Combine(_directory.Path, "a", "b", "outbox.db");
+        var store = new LiteDbOutboxStore(path, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null);
+        _stores.Add(store);
+
+        store.Open();
+
+        Assert.True(File.Exists(path));
+        Assert.True(File.Exists(Path.Combine(_directory.Path, "a", "b", "outbox-log.db")));
+    }
+
+    [Fact]
+    public void Append_BeforeOpen_ThrowsInvalidOperation()
+    {
+        var store = CreateStore(openFile: null);
+
+        Assert.Throws<InvalidOperationException>(() => store.Append(Drafts(InputKind.Panic)));
+    }
+
+    [Fact]
+    public void Dispose_Twice_IsHarmlessAndReleasesTheFiles()
+    {
+        var store = OpenStore();
+
+        store.Dispose();
+        store.Dispose();
+        var reopened = OpenStore();
+
+        Assert.Throws<ObjectDisposedException>(() => store.ReadPending(1));
+        Assert.Equal(0, reopened.LastSeq);
+    }
+
+    [Fact]
+    public void AddLiteDbOutbox_Registered_IsSingletonLiteDbStoreAtConfiguredPath()
+    {
+        var services = new ServiceCollection().AddLiteDbOutbox(o => o.FilePath = DataPath);
+        var options = new LiteDbOutboxOptions();
+        foreach (var configure in services.Where(d => d.ServiceType == typeof(IConfigureOptions<LiteDbOutboxOptions>)))
+        {
+            ((IConfigureOptions<LiteDbOutboxOptions>)configure.ImplementationInstance!).Configure(options);
+        }
+
+        var outbox = Assert.Single(services, d => d.ServiceType == typeof(IOutboxStore));
+        var concrete = Assert.Single(services, d => d.ServiceType == typeof(LiteDbOutboxStore));
+        var store = (LiteDbOutboxStore)concrete.ImplementationFactory!(new Services(
+            _identity, Options.Create(options), NullLogger<LiteDbOutboxStore>.Instance));
+        _stores.Add(store);
+
+        Assert.Equal(ServiceLifetime.Singleton, outbox.Lifetime);
+        Assert.Equal(ServiceLifetime.Singleton, concrete.Lifetime);
+        Assert.Equal(DataPath, store.DataPath);
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _stores)
+        {
+            store.Dispose();
+        }
+
+        _directory.Dispose();
+    }
+
+    private static int FirstIndex(IReadOnlyList<FileEvent> events, Func<FileEvent, bool> match)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (match(events[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int LastIndex(IReadOnlyList<FileEvent> events, Func<FileEvent, bool> match)
+    {
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            if (match(events[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Report(string what, IReadOnlyList<FileEvent> events)
+    {
+        foreach (var file in events.GroupBy(e => e.Name))
+        {
+            _output.WriteLine(
+                $"{what}: {file.Key}: {file.Count(e => e.Op == FileOp.Write)} writes, " +
+                $"{file.Where(e => e.Op == FileOp.Write).Sum(e => e.Bytes)} bytes, " +
+                $"{file.Count(e => e.Op == FileOp.SetLength)} set-length, " +
+                $"{file.Count(e => e.Op == FileOp.Flush)} flushes, {file.Count(e => e.Op == FileOp.FlushToDisk)} fsyncs");
+        }
+
+        _output.WriteLine(string.Join(" ", events.Select(e => $"{e.Name[..^3]}:{e.Op}{(e.Op == FileOp.Write ? $"({e.Bytes})" : "")}")));
+    }
+
+    private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile)
+    {
+        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile);
+        _stores.Add(store);
+        return store;
+    }
+
+    private LiteDbOutboxStore OpenStore(ProbeFiles? files = null)
+    {
+        var store = CreateStore(files is null ? null : files.Open);
+        store.Open();
+        return store;
+    }
+
+    private EventDraft[] Drafts(params InputKind[] kinds) => kinds
+        .Select((kind, i) => new EventDraft(
+            Guid.CreateVersion7(_time.GetUtcNow()).ToString(),
+            $"input-{i}",
+            kind,
+            InputState.Active,
+            _time.GetUtcNow(),
+            ClockSynced: true,
+            $"room {i}"))
+        .ToArray();
+
+    // The test project has no DI container; the registration's factories only need these three.
+    private sealed class Services(params object[] services) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => services.FirstOrDefault(serviceType.IsInstanceOfType);
+    }
+}

@@ -1,0 +1,238 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.Outbox.LiteDb.Tests;
+
+/// <summary>The <see cref="IOutboxStore"/> contract; every store runs it through a subclass.</summary>
+public abstract class OutboxStoreContractTests : IDisposable
+{
+    private readonly List<IOutboxStore> _stores = [];
+
+    protected OutboxStoreContractTests()
+    {
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw1" }), Time);
+    }
+
+    protected FakeTimeProvider Time { get; }
+
+    protected GatewayIdentity Identity { get; }
+
+    [Fact]
+    public void Append_SeveralBatches_SeqStartsAtOneAndIsContiguous()
+    {
+        var store = OpenStore();
+
+        var first = store.Append(Drafts(InputKind.Panic));
+        var second = store.Append(Drafts(InputKind.Door, InputKind.Smoke, InputKind.Door));
+        var third = store.Append(Drafts(InputKind.Generic, InputKind.Tamper));
+
+        Assert.Equal([1L], first.Select(e => e.Seq));
+        Assert.Equal([2L, 3L, 4L], second.Select(e => e.Seq));
+        Assert.Equal([5L, 6L], third.Select(e => e.Seq));
+        Assert.Equal(6, store.LastSeq);
+    }
+
+    [Fact]
+    public void LastSeq_NewStore_IsZero()
+    {
+        var store = OpenStore();
+
+        Assert.Equal(0, store.LastSeq);
+        Assert.Equal(default, store.Depth);
+        Assert.Empty(store.ReadPending(10));
+    }
+
+    [Fact]
+    public void Append_EmptyBatch_ReturnsEmptyAndConsumesNoSeq()
+    {
+        var store = OpenStore();
+
+        var entries = store.Append([]);
+        var next = store.Append(Drafts(InputKind.Door));
+
+        Assert.Empty(entries);
+        Assert.Equal(1, next[0].Seq);
+    }
+
+    [Fact]
+    public void Append_Drafts_EntriesCarryIdLaneAndTopicLeaf()
+    {
+        var store = OpenStore();
+        var drafts = Drafts(InputKind.Panic, InputKind.Door);
+
+        var entries = store.Append(drafts);
+
+        Assert.Equal(drafts[0].Id, entries[0].EventId);
+        Assert.Equal(Lane.Alarm, entries[0].Lane);
+        Assert.Equal("alarm", entries[0].TopicLeaf);
+        Assert.Equal(drafts[1].Id, entries[1].EventId);
+        Assert.Equal(Lane.Event, entries[1].Lane);
+        Assert.Equal("event", entries[1].TopicLeaf);
+    }
+
+    [Fact]
+    public void ReadPending_MixedLanes_ReturnsAlarmsFirstThenEventsInSeqOrder()
+    {
+        var store = OpenStore();
+        store.Append(Drafts(InputKind.Door, InputKind.Panic));
+        store.Append(Drafts(InputKind.Generic, InputKind.Smoke, InputKind.Intrusion));
+
+        var pending = store.ReadPending(100);
+
+        Assert.Equal([2L, 4L, 5L, 1L, 3L], pending.Select(e => e.Seq));
+        Assert.Equal([Lane.Alarm, Lane.Alarm, Lane.Alarm, Lane.Event, Lane.Event], pending.Select(e => e.Lane));
+    }
+
+    [Fact]
+    public void ReadPending_MaxBelowPending_ReturnsAtMostMaxInPriorityOrder()
+    {
+        var store = OpenStore();
+        store.Append(Drafts(InputKind.Door, InputKind.Door, InputKind.Panic, InputKind.Door, InputKind.Panic));
+
+        var two = store.ReadPending(2);
+        var three = store.ReadPending(3);
+        var none = store.ReadPending(0);
+
+        Assert.Equal([3L, 5L], two.Select(e => e.Seq));
+        Assert.Equal([3L, 5L, 1L], three.Select(e => e.Seq));
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public void ReadPending_Twice_DoesNotRemoveEntries()
+    {
+        var store = OpenStore();
+        store.Append(Drafts(InputKind.Panic));
+
+        store.ReadPending(10);
+        var again = store.ReadPending(10);
+
+        Assert.Single(again);
+    }
+
+    [Fact]
+    public void Remove_SomeEntries_RemovesOnlyThose()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke, InputKind.Door));
+
+        store.Remove([entries[0], entries[3]]);
+
+        Assert.Equal([3L, 2L], store.ReadPending(10).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void Depth_AfterAppendAndRemove_CountsPerLane()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke, InputKind.Door, InputKind.Generic));
+
+        var afterAppend = store.Depth;
+        store.Remove([entries[0], entries[1]]);
+        var afterRemove = store.Depth;
+
+        Assert.Equal(new OutboxDepth(2, 3, 0), afterAppend);
+        Assert.Equal(new OutboxDepth(1, 2, 0), afterRemove);
+        Assert.Equal(3, afterRemove.Total);
+    }
+
+    [Fact]
+    public void ReadPending_AfterAppend_PayloadBytesRoundTripExactly()
+    {
+        var store = OpenStore();
+        var drafts = Drafts(InputKind.Panic, InputKind.Door);
+        drafts[1] = drafts[1] with { Location = "Gebäude B / 2. OG – \"Lehrerzimmer\" 🚪" };
+
+        var entries = store.Append(drafts);
+        var pending = store.ReadPending(10);
+
+        Assert.Equal(EventPayload.Serialize(drafts[0], 1, Identity), pending[0].Payload);
+        Assert.Equal(EventPayload.Serialize(drafts[1], 2, Identity), pending[1].Payload);
+        Assert.Equal(entries[0].Payload, pending[0].Payload);
+        Assert.Equal(entries[1].Payload, pending[1].Payload);
+        EntryAssert.Equal(entries, pending);
+    }
+
+    [Fact]
+    public void Remove_UnknownEntries_IsHarmless()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var unknownSeq = entries[0] with { Seq = 99 };
+        var otherEvent = entries[1] with { EventId = "someone-else" };
+        var wrongLane = entries[0] with { Lane = Lane.Telemetry };
+
+        store.Remove([unknownSeq, otherEvent, wrongLane]);
+        store.Remove([]);
+        store.Remove([entries[0]]);
+        store.Remove([entries[0]]);
+
+        EntryAssert.Equal([entries[1]], store.ReadPending(10));
+        Assert.Equal(new OutboxDepth(0, 1, 0), store.Depth);
+    }
+
+    [Fact]
+    public void Append_ManyThreadsAtOnce_GivesUniqueContiguousSeqs()
+    {
+        const int Threads = 8;
+        const int BatchesPerThread = 10;
+        var store = OpenStore();
+        var batches = new IReadOnlyList<OutboxEntry>[Threads * BatchesPerThread];
+
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+        {
+            for (var b = 0; b < BatchesPerThread; b++)
+            {
+                batches[(t * BatchesPerThread) + b] = store.Append(Drafts(InputKind.Door, InputKind.Panic));
+            }
+        });
+
+        var seqs = batches.SelectMany(b => b).Select(e => e.Seq).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, Threads * BatchesPerThread * 2).Select(i => (long)i), seqs);
+        Assert.All(batches, b => Assert.Equal(b[0].Seq + 1, b[1].Seq));
+        Assert.Equal(seqs.Count, store.LastSeq);
+        Assert.Equal(seqs.Count, store.Depth.Total);
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract IOutboxStore CreateStore();
+
+    protected IOutboxStore OpenStore()
+    {
+        var store = CreateStore();
+        _stores.Add(store);
+        store.Open();
+        return store;
+    }
+
+    protected EventDraft[] Drafts(params InputKind[] kinds) => kinds
+        .Select((kind, i) => new EventDraft(
+            Guid.CreateVersion7(Time.GetUtcNow()).ToString(),
+            $"input-{i}",
+            kind,
+            InputState.Active,
+            Time.GetUtcNow(),
+            ClockSynced: true,
+            $"room {i}"))
+        .ToArray();
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var store in _stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+namespace EdgeGateway.Outbox.LiteDb.Tests;
+
+/// <summary>What the store did to one of its files.</summary>
+internal enum FileOp
+{
+    Write,
+    SetLength,
+    Flush,
+    FlushToDisk,
+}
+
+internal readonly record struct FileEvent(string Name, FileOp Op, long Bytes);
+
+/// <summary>
+/// The store's file seam for tests: real files, opened like the store does, that record every write and flush
+/// and can be made to fail like a full disk.
+/// </summary>
+internal sealed class ProbeFiles
+{
+    private readonly Lock _lock = new();
+    private readonly List<FileEvent> _events = [];
+
+    /// <summary>Writes and SetLength throw "No space left on device".</summary>
+    public bool FailWrites { get; set; }
+
+    /// <summary>Flushes throw "No space left on device" (the kernel may report ENOSPC only at fsync).</summary>
+    public bool FailFlushes { get; set; }
+
+    public FileStream Open(string path) => new ProbeFileStream(path, this);
+
+    public IReadOnlyList<FileEvent> Events
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _events.Clear();
+        }
+    }
+
+    private void Record(string path, FileOp op, long bytes)
+    {
+        lock (_lock)
+        {
+            _events.Add(new FileEvent(System.IO.Path.GetFileName(path), op, bytes));
+        }
+    }
+
+    private static IOException DiskFull() => new("No space left on device");
+
+    private sealed class ProbeFileStream(string path, ProbeFiles owner)
+        : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0)
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            BeforeWrite(count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            BeforeWrite(buffer.Length);
+            base.Write(buffer);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            BeforeWrite(1);
+            base.WriteByte(value);
+        }
+
+        public override void SetLength(long value)
+        {
+            if (owner.FailWrites)
+            {
+                throw DiskFull();
+            }
+
+            owner.Record(Name, FileOp.SetLength, value);
+            base.SetLength(value);
+        }
+
+        public override void Flush() => Flush(flushToDisk: false);
+
+        public override void Flush(bool flushToDisk)
+        {
+            if (owner.FailFlushes)
+            {
+                throw DiskFull();
+            }
+
+            owner.Record(Name, flushToDisk ? FileOp.FlushToDisk : FileOp.Flush, 0);
+            base.Flush(flushToDisk);
+        }
+
+        private void BeforeWrite(int count)
+        {
+            if (owner.FailWrites)
+            {
+                throw DiskFull();
+            }
+
+            owner.Record(Name, FileOp.Write, count);
+        }
+    }
+}

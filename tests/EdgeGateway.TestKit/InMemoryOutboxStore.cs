@@ -1,0 +1,127 @@
+using EdgeGateway.Events;
+using EdgeGateway.Outbox;
+
+namespace EdgeGateway.TestKit;
+
+/// <summary>
+/// A thread-safe in-memory <see cref="IOutboxStore"/> with the same semantics as the LiteDB store (it runs the
+/// same contract tests), for tests that need an outbox but not a disk. Unlike the real store it works without
+/// <see cref="Open"/>, so tests that do not start a host need not call it.
+/// </summary>
+public sealed class InMemoryOutboxStore(GatewayIdentity identity) : IOutboxStore
+{
+    private readonly Lock _lock = new();
+
+    // Indexed by (int)Lane; SortedDictionary keeps seq order within a lane.
+    private readonly SortedDictionary<long, OutboxEntry>[] _lanes = [new(), new(), new()];
+    private long _lastSeq;
+    private bool _disposed;
+
+    /// <summary>How many times <see cref="Open"/> was called.</summary>
+    public int OpenCount { get; private set; }
+
+    /// <summary>When set, <see cref="Append"/> throws this and stores nothing (simulates a full or failing disk).</summary>
+    public Exception? AppendFault { get; set; }
+
+    public bool IsDisposed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _disposed;
+            }
+        }
+    }
+
+    public OutboxDepth Depth
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new OutboxDepth(_lanes[0].Count, _lanes[1].Count, _lanes[2].Count);
+            }
+        }
+    }
+
+    public long LastSeq
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastSeq;
+            }
+        }
+    }
+
+    public void Open()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            OpenCount++;
+        }
+    }
+
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (AppendFault is { } fault)
+            {
+                throw fault;
+            }
+
+            var entries = new List<OutboxEntry>(drafts.Count);
+            foreach (var draft in drafts)
+            {
+                var entry = OutboxEntry.Create(draft, _lastSeq + 1, identity);
+                _lastSeq++;
+                _lanes[(int)entry.Lane].Add(entry.Seq, entry);
+                entries.Add(entry);
+            }
+
+            return entries;
+        }
+    }
+
+    public IReadOnlyList<OutboxEntry> ReadPending(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _lanes.SelectMany(lane => lane.Values).Take(max).ToList();
+        }
+    }
+
+    public void Remove(IReadOnlyCollection<OutboxEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var entry in entries)
+            {
+                if (Enum.IsDefined(entry.Lane)
+                    && _lanes[(int)entry.Lane].TryGetValue(entry.Seq, out var stored)
+                    && stored.EventId == entry.EventId)
+                {
+                    _lanes[(int)entry.Lane].Remove(entry.Seq);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+    }
+}
