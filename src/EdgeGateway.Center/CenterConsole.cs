@@ -85,16 +85,34 @@ public sealed class CenterConsole : IAsyncDisposable
             .WithCleanStart(true)
             .Build();
         await _client.ConnectAsync(options, cancellationToken);
-        var share = $"$share/{_options.Group}/campus/v1";
-        await _client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter($"{share}/+/+/alarm", MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithTopicFilter($"{share}/+/+/event", MqttQualityOfServiceLevel.AtLeastOnce)
-                // Retained status is not delivered to shared subscriptions, so every instance reads it directly.
-                .WithTopicFilter("campus/v1/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build(),
-            cancellationToken);
+        var share = $"$share/{_options.Group}/";
+        string[] streams = ["campus/v1/+/+/alarm", "campus/v1/+/+/event"];
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var stream in streams)
+        {
+            subscribe.WithTopicFilter(share + stream, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        // Retained status is not delivered to shared subscriptions, so every instance reads it directly.
+        subscribe.WithTopicFilter("campus/v1/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce);
+        var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        var refused = result.Items.Where(i => (int)i.ResultCode >= 0x80 && i.TopicFilter.Topic.StartsWith(share, StringComparison.Ordinal)).ToList();
+        if (refused.Count > 0)
+        {
+            // A broker without shared subscriptions (MQTTnet's embedded one): this instance takes the whole stream.
+            SharedSubscription = false;
+            var plain = new MqttClientSubscribeOptionsBuilder();
+            foreach (var stream in streams)
+            {
+                plain.WithTopicFilter(stream, MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+
+            await _client.SubscribeAsync(plain.Build(), cancellationToken);
+        }
     }
+
+    /// <summary>False when the broker refused the shared subscription and this instance receives everything.</summary>
+    public bool SharedSubscription { get; private set; } = true;
 
     /// <summary>Publishes the center's acknowledgement of <paramref name="message"/> to its gateway.</summary>
     public async Task AcknowledgeAsync(CenterMessage message, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed class CenterAcknowledgements(TimeProvider time, ILogger<CenterAckn
     /// <summary>The last publish-to-ack time, if any alarm has been acknowledged.</summary>
     public TimeSpan? LastLatency { get; private set; }
 
+    /// <summary>An entry is being published; alarms now wait for the center's ack. A re-publish keeps the first time.</summary>
     public void Published(OutboxEntry entry)
     {
         if (entry.Lane == Events.Lane.Alarm)

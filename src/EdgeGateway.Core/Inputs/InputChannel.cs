@@ -19,6 +19,7 @@ public sealed class InputChannel
     private TimeSpan _rawSince;
     private bool _stableActive;
     private bool _reportedActive;
+    private bool _resetRequested;
 
     public InputChannel(InputOptions options)
     {
@@ -59,27 +60,38 @@ public sealed class InputChannel
         if (_stableActive && !_reportedActive)
         {
             _reportedActive = true;
+            _resetRequested = false;
             return InputState.Active;
         }
 
-        if (!_stableActive && _reportedActive && !Options.Latches)
+        if (!_stableActive && _reportedActive && (!Options.Latches || _resetRequested))
         {
             _reportedActive = false;
+            _resetRequested = false;
             return InputState.Restored;
         }
 
         return null;
     }
 
-    /// <summary>Clears a latch. Reports <see cref="InputState.Restored"/> only if the contact is back to normal.</summary>
+    /// <summary>
+    /// Clears a latch. Reports <see cref="InputState.Restored"/> now if the contact is back to normal; if it is still
+    /// active, the input restores as soon as the contact returns (a reset cannot silence a button still held).
+    /// </summary>
     public InputState? Reset()
     {
-        if (_reportedActive && !_stableActive)
+        if (!_reportedActive)
+        {
+            return null;
+        }
+
+        if (!_stableActive)
         {
             _reportedActive = false;
             return InputState.Restored;
         }
 
+        _resetRequested = true;
         return null;
     }
 }

@@ -116,6 +116,12 @@ public sealed class MqttConnection : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        lock (_sessionLock)
+        {
+            // A clean stop is not a lost connection.
+            _sessionLost = null;
+        }
+
         if (_client.IsConnected)
         {
             try

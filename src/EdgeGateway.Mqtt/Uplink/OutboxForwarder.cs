@@ -33,15 +33,24 @@ public sealed class OutboxForwarder(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var session = await connection.WaitForSessionAsync(stoppingToken);
+            MqttSession session;
+            try
+            {
+                session = await connection.WaitForSessionAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             try
             {
                 await DrainWhileConnectedAsync(session, sessionOver.Token);
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // The session ended; wait for the next one.
+                // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
             }
         }
     }
@@ -61,6 +70,8 @@ public sealed class OutboxForwarder(
             var publishes = new Task<MqttClientPublishResult>[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
+                // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
+                acknowledgements.Published(batch[i]);
                 // Started in outbox order; MQTTnet sends them in call order and we await the PUBACKs together.
                 publishes[i] = session.Client.PublishAsync(ToMessage(batch[i]), sessionOver);
             }
@@ -94,10 +105,6 @@ public sealed class OutboxForwarder(
             if (acknowledged.Count > 0)
             {
                 store.Remove(acknowledged);
-                foreach (var entry in acknowledged)
-                {
-                    acknowledgements.Published(entry);
-                }
 
                 Log.Forwarded(logger, acknowledged.Count, acknowledged[0].Seq, acknowledged[^1].Seq);
             }

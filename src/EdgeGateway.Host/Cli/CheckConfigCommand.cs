@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host.Cli;
+
+/// <summary><c>edge-gateway check-config --config FILE</c>: every bad key and why, exit 78; or "ok", exit 0.</summary>
+public static class CheckConfigCommand
+{
+    public static int Run(string configFile, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            using var host = GatewayHost.Build(configFile);
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (Exception ex) when (ConfigProblems.From(ex) is { } problems)
+        {
+            return ConfigProblems.Report(problems, error);
+        }
+
+        output.WriteLine($"{configFile}: ok");
+        return 0;
+    }
+}

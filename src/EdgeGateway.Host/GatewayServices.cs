@@ -1,0 +1,43 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Hardware;
+using EdgeGateway.Outbox;
+using EdgeGateway.Outbox.LiteDb;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host;
+
+public static class GatewayServices
+{
+    /// <summary>
+    /// The gateway's pipeline, in start order: outbox opened, inputs monitored, then the uplink and downlink.
+    /// Hosted services start in registration order and stop in reverse, so the uplink stops before the outbox closes.
+    /// </summary>
+    public static IServiceCollection AddEdgeGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptionsWithValidateOnStart<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
+        services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
+        services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
+
+        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton<IClockSync, KernelClockSync>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EventRecorder>();
+
+        services.AddLiteDbOutbox();
+        services.AddOptions<LiteDbOutboxOptions>()
+            .Configure<IOptions<GatewayOptions>>((outbox, gateway) => outbox.FilePath = Path.Combine(gateway.Value.DataDirectory, "outbox.db"));
+        services.AddHostedService<OutboxStarter>();
+        services.AddGpioInputs(configuration);
+        services.AddSingleton<InputMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
+        services.AddMqttUplink(configuration);
+        return services;
+    }
+}

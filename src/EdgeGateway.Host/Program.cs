@@ -1,0 +1,42 @@
+using System.CommandLine;
+using EdgeGateway.Host;
+using EdgeGateway.Host.Cli;
+using Microsoft.Extensions.Hosting;
+
+var config = new Option<string>("--config", "-c") { Description = "Gateway configuration file (JSON)", DefaultValueFactory = _ => GatewayHost.DefaultConfigFile };
+
+var run = new Command("run", "Run the gateway (the default verb)") { config };
+run.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
+
+var checkConfig = new Command("check-config", "Validate a configuration file; names every bad key (exit 78)") { config };
+checkConfig.SetAction(parse => CheckConfigCommand.Run(parse.GetValue(config)!, Console.Out, Console.Error));
+
+var simVerb = new Argument<string>("verb") { Description = "set or get" };
+var simPin = new Argument<int>("pin") { Description = "BCM GPIO number" };
+var simLevel = new Argument<string?>("level") { Description = "high or low (for set)", Arity = ArgumentArity.ZeroOrOne };
+var sim = new Command("sim", "Drive the simulated GPIO of a running gateway: sim set 17 low | sim get 17") { config, simVerb, simPin, simLevel };
+sim.SetAction((parse, cancellationToken) => SimCommand.RunAsync(
+    parse.GetValue(config)!, parse.GetValue(simVerb)!, parse.GetValue(simPin), parse.GetValue(simLevel), Console.Out, Console.Error, cancellationToken));
+
+var presses = new Option<int>("--presses") { Description = "Stop after this many panic presses (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
+var interval = new Option<double>("--interval") { Description = "Seconds between presses", DefaultValueFactory = _ => 5 };
+var demo = new Command("demo", "Gateway + in-process broker + center view on this machine, simulated GPIO") { presses, interval };
+demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.GetValue(presses), TimeSpan.FromSeconds(parse.GetValue(interval)), Console.Out, cancellationToken));
+
+var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, sim, demo };
+root.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
+return await root.Parse(args).InvokeAsync();
+
+static async Task<int> RunGatewayAsync(string configFile, CancellationToken cancellationToken)
+{
+    try
+    {
+        using var host = GatewayHost.Build(configFile);
+        await host.RunAsync(cancellationToken);
+        return 0;
+    }
+    catch (Exception ex) when (ConfigProblems.From(ex) is { } problems)
+    {
+        return ConfigProblems.Report(problems, Console.Error);
+    }
+}

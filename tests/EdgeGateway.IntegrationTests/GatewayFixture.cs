@@ -1,0 +1,20 @@
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.IntegrationTests;
+
+/// <summary>Temp folders and the path of the edge-gateway entry assembly built next to the tests.</summary>
+public static class Gateway
+{
+    public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
+
+    public static GatewayProcess Create(int brokerPort, IEnumerable<object> inputs, int keepAliveSeconds = 10)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("edge-gateway-test-").FullName;
+        return new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, brokerPort, inputs, keepAliveSeconds), EntryAssembly);
+    }
+
+    public static object Input(string id, int pin, string kind, string contact = "NO", bool? latch = null, string location = "") =>
+        latch is null
+            ? new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, Location = location }
+            : new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, Latch = latch.Value, Location = location };
+}
