@@ -55,6 +55,24 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
+    /// <summary>
+    /// Wires a contact at rest: sets the level of an input nobody has driven yet. A level already driven (a press
+    /// that came through the socket first) stays, so no press is lost to start-up order.
+    /// </summary>
+    public void SetRestLevel(int pin, bool high)
+    {
+        CheckPin(pin);
+        lock (_lock)
+        {
+            if (_pins[pin].DrivenLevel is not null)
+            {
+                return;
+            }
+        }
+
+        SetInputLevel(pin, high);
+    }
+
     /// <summary>The level a pin reads now (true = high), whatever its mode.</summary>
     public bool GetLevel(int pin)
     {

@@ -13,7 +13,7 @@ public sealed class SimulatedInputLines(SimulatedGpioDriver driver, IInputLines 
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var input in inputs)
         {
-            driver.SetInputLevel(input.Pin, !input.ActiveHigh);
+            driver.SetRestLevel(input.Pin, !input.ActiveHigh);
         }
 
         lines.Open(inputs, onEdge);

@@ -23,6 +23,7 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
         services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<InputsOptions>>(new InputsConfigurationValidator(configuration));
         services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
 
         services.AddSingleton<GatewayIdentity>();

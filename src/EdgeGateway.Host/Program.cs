@@ -1,7 +1,9 @@
 using System.CommandLine;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 var config = new Option<string>("--config", "-c") { Description = "Gateway configuration file (JSON)", DefaultValueFactory = _ => GatewayHost.DefaultConfigFile };
 
@@ -32,6 +34,8 @@ static async Task<int> RunGatewayAsync(string configFile, CancellationToken canc
     try
     {
         using var host = GatewayHost.Build(configFile);
+        // The same check as check-config, before any service is built, so the installer reads the same message.
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
         await host.RunAsync(cancellationToken);
         return 0;
     }

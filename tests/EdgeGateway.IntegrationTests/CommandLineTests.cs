@@ -61,7 +61,7 @@ public sealed class CommandLineTests
     public async Task Run_BadConfig_RefusesToStart_WithTheSameMessage_Exit78()
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-badconfig-").FullName;
-        var file = Path.Combine(directory, "config.json");
+        var file = Path.Combine(directory, "bad.json");
         await File.WriteAllTextAsync(file, BadConfig);
         await using var gateway = new GatewayProcess(directory, new { }, Gateway.EntryAssembly);
 

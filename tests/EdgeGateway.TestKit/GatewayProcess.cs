@@ -96,6 +96,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         await _process!.WaitForExitAsync(cts.Token);
+        // The parameterless overload also waits until the redirected output has been read to the end.
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 

@@ -10,7 +10,7 @@ public static class ConfigProblems
     /// <summary>The problems in <paramref name="exception"/>, or null when it is not a configuration problem.</summary>
     public static IReadOnlyList<string>? From(Exception exception) => exception switch
     {
-        OptionsValidationException validation => validation.Failures.SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)).ToList(),
+        OptionsValidationException validation => [.. validation.Failures],
         AggregateException aggregate when aggregate.InnerExceptions.All(e => From(e) is not null) =>
             aggregate.InnerExceptions.SelectMany(e => From(e)!).ToList(),
         // The binder names the key: "Failed to convert configuration value at 'Inputs:0:Kind' to type ...".
