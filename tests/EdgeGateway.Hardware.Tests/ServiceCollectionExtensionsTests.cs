@@ -33,7 +33,7 @@ public sealed class ServiceCollectionExtensionsTests : IDisposable
             await client.SetAsync(17, high: false, timeout.Token);
         }
 
-        Assert.IsType<GpioInputLines>(lines);
+        Assert.IsType<SimulatedInputLines>(lines);
         Assert.False(lines.Read(17));
         await host.StopAsync(timeout.Token);
         Assert.False(File.Exists(socketPath));
