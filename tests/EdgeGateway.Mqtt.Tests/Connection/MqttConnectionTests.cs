@@ -1,0 +1,50 @@
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.Mqtt.Tests.Connection;
+
+public sealed class MqttConnectionTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Connect_PublishesRetainedOnline_AndCleanStopPublishesOfflineShutdown()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await harness.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+
+        // A subscriber arriving later still gets the retained status.
+        await using (var late = new MqttRecorder(harness.Broker.Port, "late"))
+        {
+            await late.StartAsync();
+            await GatewayProcess.WaitUntilAsync(() => late.On("/status").Any(), s_wait);
+            var status = late.On("/status").Single();
+            Assert.True(status.Retained);
+            Assert.Equal("online", status.Json.GetProperty("state").GetString());
+            Assert.Equal(harness.Identity.BootId, status.Json.GetProperty("boot").GetString());
+        }
+
+        await using var center = new MqttRecorder(harness.Broker.Port, "center");
+        await center.StartAsync();
+        await harness.StopAsync();
+
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "offline"), s_wait);
+        Assert.Equal("shutdown", center.On("/status").Last().Json.GetProperty("reason").GetString());
+        Assert.DoesNotContain(harness.ConnectionLog.Collector.GetSnapshot(), r => r.Id.Id == 4003);
+    }
+
+    [Fact]
+    public async Task BrokerDown_KeepsRetryingWithBackoff_UntilItReturns()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await harness.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+
+        await harness.RestartBrokerAsync(() => GatewayProcess.WaitUntilAsync(
+            () => harness.ConnectionLog.Collector.GetSnapshot().Count(r => r.Id.Id == 4002) >= 3, s_wait));
+
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        var delays = harness.ConnectionLog.Collector.GetSnapshot().Where(r => r.Id.Id == 4002).Select(r => r.StructuredState!.Single(p => p.Key == "DelayMs").Value).ToList();
+        Assert.All(delays, d => Assert.InRange(long.Parse(d!, System.Globalization.CultureInfo.InvariantCulture), 0, 1000));
+    }
+}

@@ -1,0 +1,66 @@
+using EdgeGateway.Inputs;
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.Mqtt.Tests.Uplink;
+
+public sealed class OutboxForwarderTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Backlog_IsPublishedAlarmsFirst_AndRemovedAfterPuback()
+    {
+        await using var harness = await UplinkHarness.CreateAsync(inFlightWindow: 4);
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+        harness.Append(InputKind.Door, InputKind.Generic, InputKind.Door, InputKind.Panic, InputKind.Door, InputKind.Smoke);
+
+        await harness.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.Messages.Count(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal)) == 6, s_wait);
+
+        var events = center.Messages.Where(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["alarm", "alarm"], events.Take(2).Select(m => m.Topic.Split('/')[^1]));
+        Assert.Equal([4L, 6L], events.Take(2).Select(m => m.Json.GetProperty("seq").GetInt64()));
+        Assert.Equal([1L, 2L, 3L, 5L], events.Skip(2).Select(m => m.Json.GetProperty("seq").GetInt64()));
+        Assert.All(events.Skip(2), m => Assert.Equal("campus/v1/s1/gw-test/event", m.Topic));
+        await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
+    }
+
+    [Fact]
+    public async Task EventAppendedWhileConnected_IsForwardedWhenSignalled()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+        await harness.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+
+        var entry = harness.Append(InputKind.Panic).Single();
+        harness.Signal.Notify();
+
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
+        Assert.Equal(entry.EventId, center.On("/alarm").Single().Json.GetProperty("id").GetString());
+        Assert.Equal(entry.Payload, System.Text.Encoding.UTF8.GetBytes(center.On("/alarm").Single().Payload));
+    }
+
+    [Fact]
+    public async Task BrokerRestart_EventsQueuedWhileDown_ArriveAfterReconnect()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await harness.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+
+        await harness.RestartBrokerAsync(async () =>
+        {
+            await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, s_wait);
+            harness.Append(InputKind.Intrusion, InputKind.Door);
+            harness.Signal.Notify();
+        });
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+
+        await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
+        Assert.True(harness.Connection.Reconnects >= 1);
+        Assert.Contains(harness.ConnectionLog.Collector.GetSnapshot(), r => r.Id.Id == 4003);
+    }
+}

@@ -1,0 +1,99 @@
+using EdgeGateway.Broker;
+using EdgeGateway.Configuration;
+using EdgeGateway.Connection;
+using EdgeGateway.Downlink;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Outbox;
+using EdgeGateway.TestKit;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Mqtt.Tests;
+
+/// <summary>The gateway's uplink (connection, forwarder, ack listener) against a real in-process broker on 127.0.0.1.</summary>
+internal sealed class UplinkHarness : IAsyncDisposable
+{
+    private UplinkHarness(EmbeddedBroker broker, MqttOptions options)
+    {
+        Broker = broker;
+        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test" }), TimeProvider.System);
+        Topics = new TopicScheme(Identity);
+        Store = new InMemoryOutboxStore(Identity);
+        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance);
+        var mqttOptions = Options.Create(options);
+        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, TimeProvider.System, ConnectionLog);
+        Forwarder = new OutboxForwarder(Connection, Store, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
+        AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
+    }
+
+    public EmbeddedBroker Broker { get; private set; }
+
+    public GatewayIdentity Identity { get; }
+
+    public TopicScheme Topics { get; }
+
+    public InMemoryOutboxStore Store { get; }
+
+    public OutboxSignal Signal { get; } = new();
+
+    public CenterAcknowledgements Acknowledgements { get; }
+
+    public FakeLogger<MqttConnection> ConnectionLog { get; } = new();
+
+    public MqttConnection Connection { get; }
+
+    public OutboxForwarder Forwarder { get; }
+
+    public CenterAckListener AckListener { get; }
+
+    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32)
+    {
+        var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
+        return new UplinkHarness(broker, new MqttOptions
+        {
+            Host = "127.0.0.1",
+            Port = broker.Port,
+            UseTls = false,
+            KeepAliveSeconds = 5,
+            ReconnectDelayMs = 50,
+            ReconnectMaxDelaySeconds = 1,
+            InFlightWindow = inFlightWindow,
+        });
+    }
+
+    public IReadOnlyList<OutboxEntry> Append(params InputKind[] kinds) => Store.Append(
+        [.. kinds.Select(kind => new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, InputState.Active, TimeProvider.System.GetUtcNow(), false, "here"))]);
+
+    public async Task StartAsync()
+    {
+        await AckListener.StartAsync(CancellationToken.None);
+        await Connection.StartAsync(CancellationToken.None);
+        await Forwarder.StartAsync(CancellationToken.None);
+    }
+
+    public async Task StopAsync()
+    {
+        await Forwarder.StopAsync(CancellationToken.None);
+        await Connection.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Stops the broker and starts a new one on the same port (sessions are lost: MQTTnet keeps them in memory).</summary>
+    public async Task RestartBrokerAsync(Func<Task> whileDown)
+    {
+        var port = Broker.Port;
+        await Broker.DisposeAsync();
+        await whileDown();
+        Broker = await EmbeddedBroker.StartAsync(NullLogger.Instance, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Forwarder.Dispose();
+        Connection.Dispose();
+        await Broker.DisposeAsync();
+    }
+}
