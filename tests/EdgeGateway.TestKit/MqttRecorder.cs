@@ -37,12 +37,17 @@ public sealed class MqttRecorder : IAsyncDisposable
             .Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Messages.Enqueue(new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain));
+            var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);
+            Messages.Enqueue(message);
+            Received?.Invoke(message);
             return Task.CompletedTask;
         };
     }
 
     public string Filter { get; }
+
+    /// <summary>Raised on MQTTnet's receive thread for every message, after it is recorded.</summary>
+    public event Action<ReceivedMessage>? Received;
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
