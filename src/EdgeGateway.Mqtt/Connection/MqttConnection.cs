@@ -145,22 +145,7 @@ public sealed class MqttConnection : BackgroundService
 
     private async ValueTask<MqttSession> ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(_identity.GatewayId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            // A PUBACK or PINGRESP slower than the keepalive means the path is dead: give up and reconnect.
-            .WithTimeout(TimeSpan.FromSeconds(Math.Max(_options.KeepAliveSeconds, 2)))
-            .WithWillTopic(_topics.Status)
-            .WithWillPayload(StatusPayload.Offline(_identity, "connection-lost"))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTlsOptions(tls => tls.UseTls(_options.UseTls))
-            .Build();
-
+        var options = GatewayClientOptions.Build(_options, _identity, _topics);
         var result = await _client.ConnectAsync(options, cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
