@@ -28,6 +28,17 @@ public static class EventPayload
             json.WriteString("ts", FormatTimestamp(draft.Timestamp));
             json.WriteBoolean("synced", draft.ClockSynced);
             json.WriteString("location", draft.Location);
+            if (draft.Detail is { Count: > 0 } detail)
+            {
+                json.WriteStartObject("detail");
+                foreach (var (name, value) in detail)
+                {
+                    json.WriteString(name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 
@@ -41,6 +52,7 @@ public static class EventPayload
         InputKind.Intrusion => "intrusion",
         InputKind.Door => "door",
         InputKind.Tamper => "tamper",
+        InputKind.Fault => "fault",
         _ => "generic",
     };
 

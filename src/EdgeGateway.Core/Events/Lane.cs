@@ -14,7 +14,7 @@ public static class LaneRules
 {
     public static Lane LaneOf(InputKind kind) => kind switch
     {
-        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper => Lane.Alarm,
+        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper or InputKind.Fault => Lane.Alarm,
         _ => Lane.Event,
     };
 }

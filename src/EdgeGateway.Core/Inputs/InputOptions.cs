@@ -9,6 +9,9 @@ public enum InputKind
     Door,
     Tamper,
     Generic,
+
+    /// <summary>A fault of the gateway itself (path, storage, a suppressed input); never an input's configured kind.</summary>
+    Fault,
 }
 
 /// <summary>Contact type of the switch: normally open (closes on alarm) or normally closed (opens on alarm).</summary>

@@ -51,6 +51,11 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 errors.Add($"{key}:MinActiveMs", $"{input.MinActiveMs} is outside 0-60000");
             }
 
+            if (input.Kind == InputKind.Fault)
+            {
+                errors.Add($"{key}:Kind", "'fault' is reserved for the gateway's own fault events");
+            }
+
             if (input.Kind == InputKind.Panic && input.Latch == false)
             {
                 errors.Add($"{key}:Latch", "a panic input must latch until reset (GB 50394)");
