@@ -29,6 +29,7 @@ public static class GatewayServices
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<IClockSync, KernelClockSync>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<UnwrittenEntries>();
         services.AddSingleton<EventRecorder>();
 
         services.AddOptionsWithValidateOnStart<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));

@@ -111,7 +111,7 @@ public sealed class InputMonitor : BackgroundService
 
             if (transitions.Count > 0)
             {
-                await _recorder.RecordAsync(transitions, stoppingToken);
+                _recorder.Record(transitions);
                 foreach (var (channel, state) in transitions)
                 {
                     Transitioned?.Invoke(channel, state);
