@@ -46,7 +46,10 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
         for (var step = 0; step < maxSteps; step++)
         {
             var timer = WaitForNewTimerAsync(cancellationToken);
-            if (await Task.WhenAny(done, timer) == done)
+            await Task.WhenAny(done, timer);
+
+            // Both may have completed; the condition wins, since the code under test completes it before it waits again.
+            if (done.IsCompleted)
             {
                 await done;
                 return;
