@@ -129,6 +129,33 @@ public sealed class InputMonitorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RequestReset_ReleaseAndResetQueuedWhileRecorderRetries_StoresRestored()
+    {
+        // Arrange: the panic is latched, then the outbox refuses the next write so the loop sits in the recorder's retry.
+        await StartAsync();
+        var active = WhenTransition("office-panic", InputState.Active);
+        _lines.Set(PanicPin, false);
+        await _time.RunUntilAsync(active, _timeout.Token);
+        _store.FailNextAppend(new IOException("disk busy"));
+        var refused = new TaskCompletionSource();
+        _store.AppendRefused += _ => refused.TrySetResult();
+        _lines.Set(DoorPin, true);
+        await _time.RunUntilAsync(refused.Task, _timeout.Token);
+        var restored = WhenTransition("office-panic", InputState.Restored);
+
+        // Act: while the loop was busy the button was released and the operator reset it; both wait in the queue.
+        _lines.Set(PanicPin, true);
+        _monitor.RequestReset("office-panic");
+        await _time.RunUntilAsync(restored, _timeout.Token);
+
+        // Assert
+        Assert.Equal(
+            [("office-panic", InputState.Active), ("gym-door", InputState.Active), ("office-panic", InputState.Restored)],
+            Transitions());
+        Assert.False(_monitor.Channels.Single(c => c.Options.Id == "office-panic").IsActive);
+    }
+
+    [Fact]
     public async Task RequestReset_LatchedPanicStillPressed_StoresNothing()
     {
         // Arrange

@@ -19,6 +19,9 @@ internal sealed class RecordingOutboxStore(GatewayIdentity identity) : IOutboxSt
     /// <summary>Raised after a successful append, outside the lock.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Appended;
 
+    /// <summary>Raised when an append is refused by <see cref="FailNextAppend"/>, just before it throws.</summary>
+    public event Action<Exception>? AppendRefused;
+
     /// <summary>Drafts accepted so far, in order.</summary>
     public IReadOnlyList<EventDraft> Accepted
     {
@@ -83,14 +86,21 @@ internal sealed class RecordingOutboxStore(GatewayIdentity identity) : IOutboxSt
     public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
     {
         List<OutboxEntry> entries;
+        Exception? failure;
         lock (_gate)
         {
             _appendCalls++;
-            if (_failures.TryDequeue(out var failure))
-            {
-                throw failure;
-            }
+            _failures.TryDequeue(out failure);
+        }
 
+        if (failure is not null)
+        {
+            AppendRefused?.Invoke(failure);
+            throw failure;
+        }
+
+        lock (_gate)
+        {
             entries = [.. drafts.Select(d => OutboxEntry.Create(d, ++_lastSeq, identity))];
             _pending.AddRange(entries);
             _accepted.AddRange(drafts);
