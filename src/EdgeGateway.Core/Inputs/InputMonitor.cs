@@ -70,9 +70,23 @@ public sealed class InputMonitor : BackgroundService
     {
         var nextPoll = Now;
         var transitions = new List<(InputChannel Channel, InputState State)>();
+        var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = Now;
+            while (_signals.Reader.TryRead(out var signal))
+            {
+                if (signal.Pin >= 0 && _channelsByPin.TryGetValue(signal.Pin, out var channel))
+                {
+                    channel.Observe(signal.High, signal.At);
+                }
+                else if (signal.ResetInput is { } resetId)
+                {
+                    resets.Add(resetId);
+                }
+            }
+
+            // After the queued edges, which are older: a read now must not restart a debounce an edge already began.
             if (now >= nextPoll)
             {
                 foreach (var (pin, channel) in _channelsByPin)
@@ -83,24 +97,6 @@ public sealed class InputMonitor : BackgroundService
                 nextPoll = now + _pollInterval;
             }
 
-            while (_signals.Reader.TryRead(out var signal))
-            {
-                if (signal.Pin >= 0 && _channelsByPin.TryGetValue(signal.Pin, out var channel))
-                {
-                    channel.Observe(signal.High, signal.At);
-                }
-                else if (signal.ResetInput is { } resetId)
-                {
-                    foreach (var c in _channelsByPin.Values.Where(c => resetId.Length == 0 || c.Options.Id == resetId))
-                    {
-                        if (c.Reset() is { } state)
-                        {
-                            transitions.Add((c, state));
-                        }
-                    }
-                }
-            }
-
             foreach (var channel in _channelsByPin.Values)
             {
                 if (channel.Evaluate(now) is { } state)
@@ -108,6 +104,21 @@ public sealed class InputMonitor : BackgroundService
                     transitions.Add((channel, state));
                 }
             }
+
+            // Resets apply after Evaluate: a release that was queued with the reset (the loop was busy recording)
+            // must count first, or the reset would see the contact still pressed and be lost.
+            foreach (var resetId in resets)
+            {
+                foreach (var c in _channelsByPin.Values.Where(c => resetId.Length == 0 || c.Options.Id == resetId))
+                {
+                    if (c.Reset() is { } state)
+                    {
+                        transitions.Add((c, state));
+                    }
+                }
+            }
+
+            resets.Clear();
 
             if (transitions.Count > 0)
             {

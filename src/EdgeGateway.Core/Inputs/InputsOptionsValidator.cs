@@ -15,7 +15,7 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
     {
         var errors = new ConfigErrors();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pins = new Dictionary<int, string>();
+        var pins = new Dictionary<int, (string Id, int Index)>();
         for (var i = 0; i < options.Inputs.Count; i++)
         {
             var input = options.Inputs[i];
@@ -29,11 +29,11 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
             }
             else if (pins.TryGetValue(input.Pin, out var other))
             {
-                errors.Add($"{key}:Pin", $"GPIO {input.Pin} is already used by input '{other}'");
+                errors.Add($"{key}:Pin", $"GPIO {input.Pin} of input '{input.Id}' is already used by input '{other.Id}' (Inputs:{other.Index})");
             }
             else
             {
-                pins[input.Pin] = input.Id;
+                pins[input.Pin] = (input.Id, i);
             }
 
             if (input.Id.Length > 0 && !ids.TryAdd(input.Id, i))
