@@ -27,7 +27,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         var identity = TestIdentity.Create(_time);
         _store = new RecordingOutboxStore(identity);
         var recorder = new EventRecorder(
-            _store, new OutboxSignal(), identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
+            _store, new UnwrittenEntries(), new OutboxSignal(), identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
         var inputs = new InputsOptions
         {
             Inputs =

@@ -59,6 +59,10 @@ internal sealed class RecordingOutboxStore(GatewayIdentity identity) : IOutboxSt
         }
     }
 
+    public OutboxDrops Dropped => default;
+
+    public OutboxRecovery? Recovery => null;
+
     public long LastSeq
     {
         get
