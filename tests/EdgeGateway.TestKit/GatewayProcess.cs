@@ -87,6 +87,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Bytes the running process has caused to be written to storage (<c>write_bytes</c> of /proc/PID/io).</summary>
+    public long WrittenBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process!.Id}/io").First(l => l.StartsWith("write_bytes:", StringComparison.Ordinal));
+        return long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as on a crash.</summary>
     public async Task KillAsync()
     {

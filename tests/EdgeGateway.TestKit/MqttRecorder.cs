@@ -24,6 +24,7 @@ public sealed class MqttRecorder : IAsyncDisposable
     private readonly MqttClientOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private Task? _reconnectLoop;
+    private int _reconnects;
 
     public MqttRecorder(int port, string clientId = "test-center", string filter = "campus/v1/#")
     {
@@ -45,6 +46,9 @@ public sealed class MqttRecorder : IAsyncDisposable
     }
 
     public string Filter { get; }
+
+    /// <summary>How often the recorder had to reconnect (the broker restarted or dropped it).</summary>
+    public int Reconnects => Volatile.Read(ref _reconnects);
 
     /// <summary>Raised on MQTTnet's receive thread for every message, after it is recorded.</summary>
     public event Action<ReceivedMessage>? Received;
@@ -100,6 +104,7 @@ public sealed class MqttRecorder : IAsyncDisposable
                 if (!_client.IsConnected)
                 {
                     await ConnectAsync(_stop.Token);
+                    Interlocked.Increment(ref _reconnects);
                 }
             }
             catch (OperationCanceledException)
