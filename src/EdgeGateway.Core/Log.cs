@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Ignoring malformed center ack: {Reason}")]
     public static partial void MalformedAck(ILogger logger, string reason);
+
+    [LoggerMessage(1101, LogLevel.Warning, "{InputId} {What} shut down: {Count} activations within {WindowSeconds} s (swinger shutdown)")]
+    public static partial void SwingerShutdown(ILogger logger, string inputId, string what, int count, int windowSeconds);
+
+    [LoggerMessage(1102, LogLevel.Information, "{InputId} {What} quiet for {QuietSeconds} s; resumed")]
+    public static partial void SwingerResumed(ILogger logger, string inputId, string what, int quietSeconds);
 }

@@ -28,6 +28,11 @@ public static class EventPayload
             json.WriteString("ts", FormatTimestamp(draft.Timestamp));
             json.WriteBoolean("synced", draft.ClockSynced);
             json.WriteString("location", draft.Location);
+            if (draft.Detail is { } detail)
+            {
+                json.WriteString("detail", detail);
+            }
+
             json.WriteEndObject();
         }
 
@@ -41,6 +46,9 @@ public static class EventPayload
         InputKind.Intrusion => "intrusion",
         InputKind.Door => "door",
         InputKind.Tamper => "tamper",
+        InputKind.Fault => "fault",
+        InputKind.Temperature => "temperature",
+        InputKind.Telemetry => "telemetry",
         _ => "generic",
     };
 

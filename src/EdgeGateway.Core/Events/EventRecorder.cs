@@ -18,24 +18,33 @@ public sealed class EventRecorder(
 
     public GatewayIdentity Identity => identity;
 
+    /// <summary>Stamps and stores input transitions as one durable batch (see the <see cref="NewEvent"/> overload).</summary>
+    public Task<IReadOnlyList<OutboxEntry>> RecordAsync(
+        IReadOnlyList<(InputChannel Channel, InputState State)> transitions,
+        CancellationToken cancellationToken) =>
+        RecordAsync([.. transitions.Select(t => NewEvent.Of(t.Channel, t.State))], cancellationToken);
+
     /// <summary>
-    /// Stamps and stores the transitions as one durable batch. A failed write is retried until it succeeds
+    /// Stamps and stores the events as one durable batch. A failed write is retried until it succeeds
     /// or the gateway stops: an alarm is never dropped because the disk hiccupped.
     /// </summary>
-    public async Task<IReadOnlyList<OutboxEntry>> RecordAsync(
-        IReadOnlyList<(InputChannel Channel, InputState State)> transitions,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxEntry>> RecordAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        var drafts = transitions.Select(t => new EventDraft(
+        var drafts = events.Select(e => new EventDraft(
             Guid.CreateVersion7(now).ToString(),
-            t.Channel.Options.Id,
-            t.Channel.Options.Kind,
-            t.State,
+            e.Source,
+            e.Kind,
+            e.State,
             now,
             synced,
-            t.Channel.Options.Location)).ToList();
+            e.Location)
+        {
+            Detail = e.Detail,
+            Telemetry = e.Telemetry,
+        }).ToList();
 
         while (true)
         {

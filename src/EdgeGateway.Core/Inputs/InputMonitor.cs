@@ -15,8 +15,9 @@ public sealed class InputMonitorOptions
 }
 
 /// <summary>
-/// Watches the input lines: edges and a periodic level read feed one <see cref="InputChannel"/> per input;
-/// every transition is handed to the <see cref="EventRecorder"/>. One loop owns all state, so no locks.
+/// Watches the input lines: edges and a periodic level read feed the <see cref="InputSupervisor"/> (debounce, latch,
+/// swinger shutdown, tamper loops); every change it reports is handed to the <see cref="EventRecorder"/>.
+/// One loop owns all state, so no locks.
 /// </summary>
 public sealed class InputMonitor : BackgroundService
 {
@@ -25,7 +26,7 @@ public sealed class InputMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<InputMonitor> _logger;
     private readonly TimeSpan _pollInterval;
-    private readonly Dictionary<int, InputChannel> _channelsByPin;
+    private readonly InputSupervisor _supervisor;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
 
@@ -42,12 +43,13 @@ public sealed class InputMonitor : BackgroundService
         _time = time;
         _logger = logger;
         _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.PollIntervalMs));
-        _channelsByPin = inputs.Value.Inputs.ToDictionary(i => i.Pin, i => new InputChannel(i));
+        _supervisor = new InputSupervisor(inputs.Value.Inputs, logger);
+
         _startTimestamp = time.GetTimestamp();
     }
 
-    /// <summary>Inputs in configuration order, with their live state.</summary>
-    public IReadOnlyCollection<InputChannel> Channels => _channelsByPin.Values;
+    /// <summary>Inputs in configuration order, with their live state (tamper loops not included).</summary>
+    public IReadOnlyCollection<InputChannel> Channels => _supervisor.Channels;
 
     /// <summary>Raised on the monitor loop after each reported transition has been accepted by the outbox.</summary>
     public event Action<InputChannel, InputState>? Transitioned;
@@ -57,10 +59,10 @@ public sealed class InputMonitor : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _lines.Open([.. _channelsByPin.Values.Select(c => c.Options)], OnEdge);
-        foreach (var channel in _channelsByPin.Values)
+        _lines.Open(_supervisor.Lines, OnEdge);
+        foreach (var line in _supervisor.Lines)
         {
-            Log.InputOpened(_logger, channel.Options.Id, channel.Options.Pin, channel.Options.Kind, channel.Options.Contact);
+            Log.InputOpened(_logger, line.Id, line.Pin, line.Kind, line.Contact);
         }
 
         return base.StartAsync(cancellationToken);
@@ -69,15 +71,14 @@ public sealed class InputMonitor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextPoll = Now;
-        var transitions = new List<(InputChannel Channel, InputState State)>();
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = Now;
             if (now >= nextPoll)
             {
-                foreach (var (pin, channel) in _channelsByPin)
+                foreach (var line in _supervisor.Lines)
                 {
-                    channel.Observe(_lines.Read(pin), now);
+                    _supervisor.Observe(line.Pin, _lines.Read(line.Pin), now);
                 }
 
                 nextPoll = now + _pollInterval;
@@ -85,43 +86,29 @@ public sealed class InputMonitor : BackgroundService
 
             while (_signals.Reader.TryRead(out var signal))
             {
-                if (signal.Pin >= 0 && _channelsByPin.TryGetValue(signal.Pin, out var channel))
+                if (signal.Pin >= 0)
                 {
-                    channel.Observe(signal.High, signal.At);
+                    _supervisor.Observe(signal.Pin, signal.High, signal.At);
                 }
                 else if (signal.ResetInput is { } resetId)
                 {
-                    foreach (var c in _channelsByPin.Values.Where(c => resetId.Length == 0 || c.Options.Id == resetId))
-                    {
-                        if (c.Reset() is { } state)
-                        {
-                            transitions.Add((c, state));
-                        }
-                    }
+                    _supervisor.Reset(resetId.Length == 0 ? null : resetId);
                 }
             }
 
-            foreach (var channel in _channelsByPin.Values)
+            _supervisor.Evaluate(now);
+            if (_supervisor.Events.Count > 0)
             {
-                if (channel.Evaluate(now) is { } state)
-                {
-                    transitions.Add((channel, state));
-                }
-            }
-
-            if (transitions.Count > 0)
-            {
-                await _recorder.RecordAsync(transitions, stoppingToken);
-                foreach (var (channel, state) in transitions)
+                await _recorder.RecordAsync(_supervisor.Events, stoppingToken);
+                foreach (var (channel, state) in _supervisor.Transitions)
                 {
                     Transitioned?.Invoke(channel, state);
                 }
 
-                transitions.Clear();
+                _supervisor.ClearReported();
             }
 
-            var deadline = _channelsByPin.Values.Select(c => c.NextDeadline).Where(d => d.HasValue).Select(d => d!.Value)
-                .Append(nextPoll).Min();
+            var deadline = _supervisor.NextDeadline is { } next && next < nextPoll ? next : nextPoll;
             await WaitForSignalAsync(deadline - Now, stoppingToken);
         }
     }

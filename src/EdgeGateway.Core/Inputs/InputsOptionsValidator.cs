@@ -27,13 +27,41 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                     ? "is required"
                     : $"GPIO {input.Pin} does not exist on the Raspberry Pi header (BCM {FirstHeaderPin}-{LastHeaderPin})");
             }
-            else if (pins.TryGetValue(input.Pin, out var other))
-            {
-                errors.Add($"{key}:Pin", $"GPIO {input.Pin} is already used by input '{other}'");
-            }
             else
             {
-                pins[input.Pin] = input.Id;
+                ClaimPin(errors, pins, $"{key}:Pin", input.Pin, input.Id);
+            }
+
+            if (input.TamperPin is { } tamperPin)
+            {
+                if (tamperPin is < FirstHeaderPin or > LastHeaderPin)
+                {
+                    errors.Add($"{key}:TamperPin", $"GPIO {tamperPin} does not exist on the Raspberry Pi header (BCM {FirstHeaderPin}-{LastHeaderPin})");
+                }
+                else
+                {
+                    ClaimPin(errors, pins, $"{key}:TamperPin", tamperPin, $"{input.Id} (tamper loop)");
+                }
+            }
+
+            if (InputOptions.IsGatewayKind(input.Kind))
+            {
+                errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reported by the gateway itself, not an input kind");
+            }
+
+            if (input.MaxActivations is < 0 or > 1000)
+            {
+                errors.Add($"{key}:MaxActivations", $"{input.MaxActivations} is outside 0-1000 (0 turns swinger shutdown off)");
+            }
+
+            if (input.SwingerWindowSeconds is < 1 or > 3600)
+            {
+                errors.Add($"{key}:SwingerWindowSeconds", $"{input.SwingerWindowSeconds} is outside 1-3600");
+            }
+
+            if (input.SwingerQuietSeconds is < 1 or > 86_400)
+            {
+                errors.Add($"{key}:SwingerQuietSeconds", $"{input.SwingerQuietSeconds} is outside 1-86400");
             }
 
             if (input.Id.Length > 0 && !ids.TryAdd(input.Id, i))
@@ -58,5 +86,17 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
         }
 
         return errors.ToResult();
+    }
+
+    private static void ClaimPin(ConfigErrors errors, Dictionary<int, string> pins, string key, int pin, string owner)
+    {
+        if (pins.TryGetValue(pin, out var other))
+        {
+            errors.Add(key, $"GPIO {pin} is already used by input '{other}'");
+        }
+        else
+        {
+            pins[pin] = owner;
+        }
     }
 }

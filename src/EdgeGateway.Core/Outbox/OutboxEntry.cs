@@ -1,4 +1,6 @@
 using EdgeGateway.Events;
+using EdgeGateway.Sensors;
+using EdgeGateway.Uplink;
 
 namespace EdgeGateway.Outbox;
 
@@ -6,7 +8,7 @@ namespace EdgeGateway.Outbox;
 /// <param name="Seq">Per-gateway sequence number: +1 per event, no gaps, never reused.</param>
 /// <param name="EventId">Stable id; the center deduplicates on it.</param>
 /// <param name="Lane">Priority lane.</param>
-/// <param name="TopicLeaf">Last topic segment (<c>alarm</c> or <c>event</c>).</param>
+/// <param name="TopicLeaf">Last topic segment (<c>alarm</c>, <c>event</c> or <c>telemetry</c>).</param>
 /// <param name="Payload">The exact message bytes, serialised once at acceptance.</param>
 public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string TopicLeaf, byte[] Payload)
 {
@@ -14,8 +16,8 @@ public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string Top
         seq,
         draft.Id,
         draft.Lane,
-        draft.Lane == Lane.Alarm ? "alarm" : "event",
-        EventPayload.Serialize(draft, seq, identity));
+        TopicScheme.LeafOf(draft.Lane),
+        draft.Lane == Lane.Telemetry ? TelemetryPayload.Serialize(draft, seq, identity) : EventPayload.Serialize(draft, seq, identity));
 }
 
 /// <summary>How many entries wait in each lane.</summary>
