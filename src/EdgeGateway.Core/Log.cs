@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Information, "{InputId} {What} quiet for {QuietSeconds} s; resumed")]
     public static partial void SwingerResumed(ILogger logger, string inputId, string what, int quietSeconds);
+
+    [LoggerMessage(1201, LogLevel.Information, "Sensor {SensorId} ({Type}) read every {IntervalSeconds} s")]
+    public static partial void SensorConfigured(ILogger logger, string sensorId, string type, int intervalSeconds);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Sensor {SensorId} read failed: {Reason}")]
+    public static partial void SensorReadFailed(ILogger logger, string sensorId, string reason);
 }
