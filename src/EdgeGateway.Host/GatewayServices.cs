@@ -2,6 +2,7 @@ using EdgeGateway.Configuration;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
+using EdgeGateway.Hardware.Sensors;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,10 @@ public static class GatewayServices
         services.AddGpioInputs(configuration);
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
+
+        // Sensors (issue 5): after the inputs, so sensor start-up never delays the alarm path.
+        services.AddSensors(configuration);
+
         services.AddMqttUplink(configuration);
         return services;
     }
