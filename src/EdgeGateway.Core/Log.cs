@@ -35,4 +35,10 @@ internal static partial class Log
 
     [LoggerMessage(1202, LogLevel.Warning, "Sensor {SensorId} read failed: {Reason}")]
     public static partial void SensorReadFailed(ILogger logger, string sensorId, string reason);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Board health probe failed")]
+    public static partial void BoardProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Warning, "The board has been under-voltage since boot; check the power supply and its cable")]
+    public static partial void UnderVoltageSinceBoot(ILogger logger);
 }

@@ -2,6 +2,7 @@ using EdgeGateway.Configuration;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
+using EdgeGateway.Hardware.Board;
 using EdgeGateway.Hardware.Sensors;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.LiteDb;
@@ -40,8 +41,9 @@ public static class GatewayServices
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
 
-        // Sensors (issue 5): after the inputs, so sensor start-up never delays the alarm path.
+        // Sensors and board health (issue 5): after the inputs, so their start-up never delays the alarm path.
         services.AddSensors(configuration);
+        services.AddBoard(configuration);
 
         services.AddMqttUplink(configuration);
         return services;
