@@ -20,6 +20,7 @@ public static class SensorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SensorsOptions>().Bind(configuration).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SensorsOptions>, SensorsOptionsValidator>());
+        services.AddSingleton<IValidateOptions<SensorsOptions>>(new SensorsConfigurationValidator(configuration));
         services.TryAddSingleton<ISensorReaderFactory, SensorReaderFactory>();
         services.TryAddSingleton<SensorMonitor>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SensorMonitor>());
