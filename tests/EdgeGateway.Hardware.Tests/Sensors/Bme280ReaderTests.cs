@@ -6,6 +6,18 @@ namespace EdgeGateway.Hardware.Tests.Sensors;
 public sealed class Bme280ReaderTests
 {
     [Fact]
+    public void Read_SimulatedChip_ReturnsTheDatasheetExampleThroughTheBinding()
+    {
+        using var sut = new Bme280Reader(() => new SimulatedBme280());
+
+        var readings = sut.Read();
+
+        Assert.Equal(25.08, readings.TemperatureC!.Value, 2);
+        Assert.Equal(1006.53, readings.PressureHpa!.Value, 1);
+        Assert.InRange(readings.HumidityPct!.Value, 0, 100);
+    }
+
+    [Fact]
     public void Read_NothingAtTheAddress_ThrowsTheBusError()
     {
         using var sut = new Bme280Reader(() => new AbsentI2cDevice(0x76));
