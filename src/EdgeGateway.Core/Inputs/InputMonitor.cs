@@ -44,7 +44,6 @@ public sealed class InputMonitor : BackgroundService
         _logger = logger;
         _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.PollIntervalMs));
         _supervisor = new InputSupervisor(inputs.Value.Inputs, logger);
-
         _startTimestamp = time.GetTimestamp();
     }
 

@@ -12,6 +12,8 @@ public sealed class InputSupervisor
 {
     private readonly Dictionary<int, Line> _linesByPin = [];
     private readonly ILogger _logger;
+    private readonly List<NewEvent> _events = [];
+    private readonly List<(InputChannel Channel, InputState State)> _transitions = [];
 
     public InputSupervisor(IEnumerable<InputOptions> inputs, ILogger logger)
     {
@@ -37,18 +39,15 @@ public sealed class InputSupervisor
     public IReadOnlyCollection<InputChannel> Channels { get; }
 
     /// <summary>Events to record, in order, since <see cref="ClearReported"/>.</summary>
-    public List<NewEvent> Events { get; } = [];
+    public IReadOnlyList<NewEvent> Events => _events;
 
     /// <summary>The input transitions among <see cref="Events"/>, for <see cref="InputMonitor.Transitioned"/>.</summary>
-    public List<(InputChannel Channel, InputState State)> Transitions { get; } = [];
+    public IReadOnlyList<(InputChannel Channel, InputState State)> Transitions => _transitions;
 
     /// <summary>When <see cref="Evaluate"/> may next report something without a new observation.</summary>
     public TimeSpan? NextDeadline => _linesByPin.Values
         .SelectMany(l => new[] { l.Channel.NextDeadline, l.Guard.NextDeadline })
-        .Where(d => d.HasValue)
-        .Select(d => d!.Value)
-        .DefaultIfEmpty(TimeSpan.MaxValue)
-        .Min() is var min && min == TimeSpan.MaxValue ? null : min;
+        .Min();
 
     /// <summary>Records a line level seen at <paramref name="at"/>; unknown pins are ignored.</summary>
     public void Observe(int pin, bool high, TimeSpan at)
@@ -83,8 +82,8 @@ public sealed class InputSupervisor
     /// <summary>Forgets <see cref="Events"/> and <see cref="Transitions"/> once they are recorded.</summary>
     public void ClearReported()
     {
-        Events.Clear();
-        Transitions.Clear();
+        _events.Clear();
+        _transitions.Clear();
     }
 
     private void EvaluateLine(Line line, TimeSpan now)
@@ -108,14 +107,14 @@ public sealed class InputSupervisor
         {
             Log.SwingerShutdown(_logger, options.Id, what, options.MaxActivations, options.SwingerWindowSeconds);
             var consequence = line.NeverSuppressed ? "panic alarms are still reported" : $"suppressed until quiet for {options.SwingerQuietSeconds} s";
-            Events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Active, options.Location,
+            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Active, options.Location,
                 $"{what} flapping: {options.MaxActivations} activations within {options.SwingerWindowSeconds} s; {consequence}"));
         }
 
         if (line.Guard.TryReset(now))
         {
             Log.SwingerResumed(_logger, options.Id, what, options.SwingerQuietSeconds);
-            Events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Restored, options.Location,
+            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Restored, options.Location,
                 $"{what} quiet for {options.SwingerQuietSeconds} s; resumed"));
 
             // Whatever the contact did while suppressed, the center now hears where it is.
@@ -135,8 +134,8 @@ public sealed class InputSupervisor
         }
 
         line.ReportedActive = state == InputState.Active;
-        Events.Add(NewEvent.Of(line.Channel, state));
-        Transitions.Add((line.Channel, state));
+        _events.Add(NewEvent.Of(line.Channel, state));
+        _transitions.Add((line.Channel, state));
     }
 
     /// <summary>One watched GPIO line: an input's contact or its tamper loop.</summary>

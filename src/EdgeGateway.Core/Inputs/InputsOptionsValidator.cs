@@ -49,9 +49,10 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reported by the gateway itself, not an input kind");
             }
 
-            if (input.MaxActivations is < 0 or > 1000)
+            // 1 would turn every first activation into a fault: the input could never report anything.
+            if (input.MaxActivations is < 0 or 1 or > 1000)
             {
-                errors.Add($"{key}:MaxActivations", $"{input.MaxActivations} is outside 0-1000 (0 turns swinger shutdown off)");
+                errors.Add($"{key}:MaxActivations", $"{input.MaxActivations} is not 0 (off) or 2-1000");
             }
 
             if (input.SwingerWindowSeconds is < 1 or > 3600)

@@ -38,9 +38,15 @@ public sealed class InputsOptionsValidatorSupervisionTests
     {
         var result = Validate(new InputOptions { Id = "x", Pin = 5, MaxActivations = -1, SwingerWindowSeconds = 0, SwingerQuietSeconds = 0 });
 
-        Assert.Contains("Inputs:0:MaxActivations: -1 is outside 0-1000 (0 turns swinger shutdown off)", result);
+        Assert.Contains("Inputs:0:MaxActivations: -1 is not 0 (off) or 2-1000", result);
         Assert.Contains("Inputs:0:SwingerWindowSeconds: 0 is outside 1-3600", result);
         Assert.Contains("Inputs:0:SwingerQuietSeconds: 0 is outside 1-86400", result);
+    }
+
+    [Fact]
+    public void Validate_MaxActivationsOne_IsRefused()
+    {
+        Assert.Contains("Inputs:0:MaxActivations: 1 is not 0 (off) or 2-1000", Validate(new InputOptions { Id = "x", Pin = 5, MaxActivations = 1 }));
     }
 
     [Fact]
