@@ -12,8 +12,11 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Information, "Event seq={Seq} {InputId} {Kind} {State} accepted (id {EventId})")]
     public static partial void EventAccepted(ILogger logger, long seq, string inputId, InputKind kind, InputState state, string eventId);
 
-    [LoggerMessage(1003, LogLevel.Error, "Outbox refused {Count} events; retrying")]
-    public static partial void AppendFailed(ILogger logger, int count, Exception exception);
+    [LoggerMessage(1003, LogLevel.Critical, "Storage fault: the outbox refused {Count} events; they are kept in memory, sent from there, and written when the disk accepts them")]
+    public static partial void StorageFault(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Storage fault over after {Seconds} s; events in memory are on disk again")]
+    public static partial void StorageRecovered(ILogger logger, long seconds);
 
     [LoggerMessage(1004, LogLevel.Information, "Center acknowledged {EventId} (by {By}) {LatencyMs} ms after it was published")]
     public static partial void CenterAcknowledged(ILogger logger, string eventId, string by, long latencyMs);

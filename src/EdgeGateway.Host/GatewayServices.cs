@@ -31,8 +31,11 @@ public static class GatewayServices
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<IClockSync, KernelClockSync>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<UnwrittenEntries>();
         services.AddSingleton<EventRecorder>();
 
+        services.AddOptionsWithValidateOnStart<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         services.AddLiteDbOutbox();
         services.AddOptions<LiteDbOutboxOptions>()
             .Configure<IOptions<GatewayOptions>>((outbox, gateway) => outbox.FilePath = Path.Combine(gateway.Value.DataDirectory, "outbox.db"));

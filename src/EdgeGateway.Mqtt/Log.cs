@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(4010, LogLevel.Information, "Embedded MQTT broker listening on 127.0.0.1:{Port}")]
     public static partial void BrokerStarted(ILogger logger, int port);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Dropping the MQTT session: {Reason}")]
+    public static partial void Dropping(ILogger logger, string reason);
 }

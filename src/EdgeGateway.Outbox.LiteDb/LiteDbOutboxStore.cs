@@ -32,6 +32,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private readonly ILogger _logger;
     private readonly Func<string, FileStream> _openFile;
     private readonly long[] _depth = new long[3];
+    private readonly long[] _dropped = new long[3];
+    private readonly OutboxOptions _limits;
+    private readonly SeqSidecar _sidecar;
 
     private LiteDatabase? _db;
     private DiskFlushingStream? _dataStream;
@@ -45,8 +48,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     // so a failed append stores nothing and its seqs are given to the caller's retry.
     private long? _rollbackAbove;
 
-    public LiteDbOutboxStore(IOptions<LiteDbOutboxOptions> options, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger)
-        : this(options.Value.FilePath, identity, logger, openFile: null)
+    public LiteDbOutboxStore(IOptions<LiteDbOutboxOptions> options, IOptions<OutboxOptions> limits, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger)
+        : this(options.Value.FilePath, identity, logger, openFile: null, limits.Value)
     {
     }
 
@@ -54,15 +57,31 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     /// <param name="identity">Stamped into every payload.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="openFile">Opens one file; defaults to <see cref="OpenExclusive"/>. Tests pass a counting or failing <see cref="FileStream"/>.</param>
-    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile)
+    /// <param name="limits">Size limit and telemetry time-to-live; defaults to <see cref="OutboxOptions"/>' defaults.</param>
+    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile, OutboxOptions? limits = null)
     {
+        _limits = limits ?? new OutboxOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
         _dataPath = Path.GetFullPath(filePath);
         _logPath = LogPathFor(_dataPath);
         _identity = identity;
         _logger = logger;
         _openFile = openFile ?? OpenExclusive;
+        _sidecar = new SeqSidecar(_dataPath + ".seq");
     }
+
+    public OutboxDrops Dropped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new OutboxDrops(_dropped[(int)Lane.Event], _dropped[(int)Lane.Telemetry]);
+            }
+        }
+    }
+
+    public OutboxRecovery? Recovery { get; private set; }
 
     /// <summary>The data file.</summary>
     public string DataPath => _dataPath;
@@ -121,7 +140,16 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 Directory.CreateDirectory(directory);
             }
 
-            OpenFiles();
+            try
+            {
+                OpenFiles();
+            }
+            catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException or NotSupportedException))
+            {
+                StartFreshAfterCorruption(ex);
+            }
+
+            _sidecar.Cover(_lastSeq);
             _opened = true;
             Log.Opened(_logger, _dataPath, _depth[0], _depth[1], _depth[2], _lastSeq);
         }
@@ -148,18 +176,42 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 {
                     seq++;
                     var entry = OutboxEntry.Create(draft, seq, _identity);
-                    LaneCollection(db, entry.Lane).Insert(ToDocument(entry));
+                    LaneCollection(db, entry.Lane).Insert(ToDocument(entry, draft.Timestamp));
                     entries.Add(entry);
                 }
 
+                var depth = (long[])_depth.Clone();
+                foreach (var entry in entries)
+                {
+                    depth[(int)entry.Lane]++;
+                }
+
+                var dropped = EnforceLimits(db, depth, drafts.Max(d => d.Timestamp));
                 WriteMeta(db, seq);
                 db.Commit();
                 MakeDurable(db);
 
                 _lastSeq = seq;
-                foreach (var entry in entries)
+                depth.CopyTo(_depth, 0);
+                for (var i = 0; i < dropped.Length; i++)
                 {
-                    _depth[(int)entry.Lane]++;
+                    _dropped[i] += dropped[i];
+                }
+
+                if (dropped.Sum() > 0)
+                {
+                    Log.Dropped(_logger, dropped[(int)Lane.Telemetry], dropped[(int)Lane.Event], _limits.MaxEntries);
+                }
+
+                // Outside the transaction: the sidecar only needs to stay ahead of the seqs given out, and failing
+                // to move it must not turn an append that is on disk into a reported failure.
+                try
+                {
+                    _sidecar.Cover(seq);
+                }
+                catch (IOException ex)
+                {
+                    Log.SidecarFailed(_logger, ex);
                 }
 
                 return entries;
@@ -249,8 +301,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                     return;
                 }
 
+                // Not flushed here: the next append's checkpoint carries it to the device, and a removal lost to a
+                // power cut only means the entry is sent again. This keeps a drain from paying an fsync per batch.
                 db.Commit();
-                MakeDurable(db);
                 for (var i = 0; i < removed.Length; i++)
                 {
                     _depth[i] -= removed[i];
@@ -281,13 +334,57 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private static ILiteCollection<BsonDocument> LaneCollection(LiteDatabase db, Lane lane) =>
         db.GetCollection(s_laneCollections[(int)lane], BsonAutoId.Int64);
 
-    private static BsonDocument ToDocument(OutboxEntry entry) => new()
+    private static BsonDocument ToDocument(OutboxEntry entry, DateTimeOffset acceptedAt) => new()
     {
         ["_id"] = entry.Seq,
         ["EventId"] = entry.EventId,
         ["TopicLeaf"] = entry.TopicLeaf,
         ["Payload"] = entry.Payload,
+        ["At"] = acceptedAt.ToUnixTimeMilliseconds(),
     };
+
+    /// <summary>
+    /// Drops expired telemetry, then the oldest telemetry and the oldest events until the outbox fits
+    /// <see cref="OutboxOptions.MaxEntries"/>. Alarms are never dropped. Runs inside the append's transaction.
+    /// </summary>
+    private long[] EnforceLimits(LiteDatabase db, long[] depth, DateTimeOffset now)
+    {
+        var dropped = new long[3];
+        if (_limits.TelemetryTtlHours > 0 && depth[(int)Lane.Telemetry] > 0)
+        {
+            var cutoff = (now - TimeSpan.FromHours(_limits.TelemetryTtlHours)).ToUnixTimeMilliseconds();
+            var telemetry = LaneCollection(db, Lane.Telemetry);
+            // Telemetry is appended in time order, so the expired ones are at the start of the lane.
+            var expired = telemetry.Find(Query.All(Query.Ascending)).TakeWhile(d => d["At"].AsInt64 < cutoff).Select(d => d["_id"].AsInt64).ToList();
+            DropOldest(db, Lane.Telemetry, expired, depth, dropped);
+        }
+
+        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
+        {
+            var excess = depth.Sum() - _limits.MaxEntries;
+            if (excess <= 0)
+            {
+                break;
+            }
+
+            var oldest = LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, (int)Math.Min(excess, int.MaxValue)).Select(d => d["_id"].AsInt64).ToList();
+            DropOldest(db, lane, oldest, depth, dropped);
+        }
+
+        return dropped;
+    }
+
+    private static void DropOldest(LiteDatabase db, Lane lane, List<long> seqs, long[] depth, long[] dropped)
+    {
+        if (seqs.Count == 0)
+        {
+            return;
+        }
+
+        var deleted = LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(seqs[^1])));
+        depth[(int)lane] -= deleted;
+        dropped[(int)lane] += deleted;
+    }
 
     private static OutboxEntry FromDocument(BsonDocument doc, Lane lane) => new(
         doc["_id"].AsInt64,
@@ -302,13 +399,40 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         return meta is null ? 0 : meta["LastSeq"].AsInt64;
     }
 
-    private static void WriteMeta(LiteDatabase db, long lastSeq) =>
+    private void WriteMeta(LiteDatabase db, long lastSeq) =>
         db.GetCollection(MetaCollection).Upsert(new BsonDocument
         {
             ["_id"] = MetaId,
             ["LastSeq"] = lastSeq,
             ["SchemaVersion"] = SchemaVersion,
+            ["DroppedEvents"] = _dropped[(int)Lane.Event],
+            ["DroppedTelemetry"] = _dropped[(int)Lane.Telemetry],
         });
+
+    /// <summary>
+    /// The data file could not be opened as a LiteDB outbox: keep it (and its log) for inspection under a
+    /// timestamped name and start an empty store whose seq continues past anything given out before.
+    /// </summary>
+    private void StartFreshAfterCorruption(Exception reason)
+    {
+        var stamp = DateTime.SpecifyKind(File.GetLastWriteTimeUtc(_dataPath), DateTimeKind.Utc).ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var aside = $"{_dataPath}.corrupt-{stamp}-{Guid.NewGuid().ToString("N")[..8]}";
+        File.Move(_dataPath, aside);
+        if (File.Exists(_logPath))
+        {
+            File.Move(_logPath, aside + "-log");
+        }
+
+        var lastSeqBefore = _sidecar.Read();
+        OpenFilesOnce();
+        BeginTransaction(_db!);
+        WriteMeta(_db!, lastSeqBefore);
+        _db!.Commit();
+        MakeDurable(_db!);
+        _lastSeq = lastSeqBefore;
+        Recovery = new OutboxRecovery(aside, lastSeqBefore, reason.Message);
+        Log.StartedFresh(_logger, _dataPath, aside, lastSeqBefore, reason);
+    }
 
     private static void BeginTransaction(LiteDatabase db)
     {
@@ -386,7 +510,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         {
             OpenFilesOnce();
         }
-        catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException or NotSupportedException)
             && new FileInfo(_logPath) is { Exists: true, Length: > 0 })
         {
             // Every acknowledged append was checkpointed into the data file before it returned, and the log is
@@ -422,7 +546,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var meta = db.GetCollection(MetaCollection).FindById(MetaId);
             if (meta is not null && meta["SchemaVersion"].AsInt32 > SchemaVersion)
             {
-                throw new InvalidDataException(
+                // Not corruption: a newer gateway wrote it. Refuse rather than set the data aside.
+                throw new NotSupportedException(
                     $"Outbox '{_dataPath}' has schema version {meta["SchemaVersion"].AsInt32}; this gateway knows {SchemaVersion}.");
             }
 
@@ -443,6 +568,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private void LoadState(LiteDatabase db)
     {
         _lastSeq = ReadLastSeq(db);
+        var meta = db.GetCollection(MetaCollection).FindById(MetaId);
+        _dropped[(int)Lane.Event] = meta?["DroppedEvents"] is { IsInt64: true } e ? e.AsInt64 : 0;
+        _dropped[(int)Lane.Telemetry] = meta?["DroppedTelemetry"] is { IsInt64: true } t ? t.AsInt64 : 0;
         foreach (var lane in s_lanes)
         {
             _depth[(int)lane] = LaneCollection(db, lane).LongCount();

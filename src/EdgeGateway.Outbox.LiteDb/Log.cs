@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "Outbox log {LogPath} is unreadable (torn by a crash before it was acknowledged); moved to {AsidePath}")]
     public static partial void LogSetAside(ILogger logger, string logPath, string asidePath, Exception exception);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Outbox full: dropped {Telemetry} telemetry and {Event} events unsent to stay within {MaxEntries} entries (alarms are never dropped)")]
+    public static partial void Dropped(ILogger logger, long telemetry, long @event, int maxEntries);
+
+    [LoggerMessage(2008, LogLevel.Critical, "Outbox {Path} is corrupt; moved to {AsidePath} and started empty with seq continuing after {LastSeq}. Unsent events in it are lost unless recovered by hand")]
+    public static partial void StartedFresh(ILogger logger, string path, string asidePath, long lastSeq, Exception reason);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Could not write the outbox seq sidecar; retried at the next append")]
+    public static partial void SidecarFailed(ILogger logger, Exception exception);
 }

@@ -13,6 +13,7 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<LiteDbOutboxOptions>();
+        services.AddOptions<OutboxOptions>();
         if (configure is not null)
         {
             services.Configure(configure);
@@ -21,6 +22,7 @@ public static class ServiceCollectionExtensions
         // A factory picks the options constructor; the test constructor takes a plain path.
         services.TryAddSingleton(sp => new LiteDbOutboxStore(
             sp.GetRequiredService<IOptions<LiteDbOutboxOptions>>(),
+            sp.GetRequiredService<IOptions<OutboxOptions>>(),
             sp.GetRequiredService<GatewayIdentity>(),
             sp.GetRequiredService<ILogger<LiteDbOutboxStore>>()));
         services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LiteDbOutboxStore>());

@@ -24,8 +24,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Store = new InMemoryOutboxStore(Identity);
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance);
         var mqttOptions = Options.Create(options);
-        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, TimeProvider.System, ConnectionLog);
-        Forwarder = new OutboxForwarder(Connection, Store, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
+        Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
+        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, TimeProvider.System, ConnectionLog);
+        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
         AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
     }
 
@@ -38,6 +39,10 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public InMemoryOutboxStore Store { get; }
 
     public OutboxSignal Signal { get; } = new();
+
+    public UnwrittenEntries Unwritten { get; } = new();
+
+    public EventRecorder Recorder { get; }
 
     public CenterAcknowledgements Acknowledgements { get; }
 
@@ -96,4 +101,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Connection.Dispose();
         await Broker.DisposeAsync();
     }
+}
+
+internal sealed class UnsyncedClock : IClockSync
+{
+    public bool IsSynchronized => false;
 }

@@ -4,5 +4,5 @@ namespace EdgeGateway.Outbox.LiteDb.Tests;
 
 public sealed class InMemoryOutboxStoreContractTests : OutboxStoreContractTests
 {
-    protected override IOutboxStore CreateStore() => new InMemoryOutboxStore(Identity);
+    protected override IOutboxStore CreateStore(OutboxOptions limits) => new InMemoryOutboxStore(Identity, limits);
 }

@@ -6,8 +6,8 @@ public sealed class LiteDbOutboxStoreContractTests : OutboxStoreContractTests
 {
     private readonly TempDirectory _directory = new();
 
-    protected override IOutboxStore CreateStore() =>
-        new LiteDbOutboxStore(_directory.File("outbox.db"), Identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null);
+    protected override IOutboxStore CreateStore(OutboxOptions limits) =>
+        new LiteDbOutboxStore(_directory.File("outbox.db"), Identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, limits);
 
     protected override void Dispose(bool disposing)
     {

@@ -134,7 +134,7 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public void Remove_Batch_FlushesDataFileToDisk()
+    public void Remove_Batch_IsFlushedByTheNextAppend_NotOnItsOwn()
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
@@ -142,11 +142,16 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
         files.Clear();
 
         store.Remove(appended.ToList());
+        var afterRemove = files.Events;
+        store.Append(Drafts(InputKind.Generic));
 
+        // A drain must not pay an fsync per batch; a removal lost to a power cut only means a resend.
+        Assert.DoesNotContain(afterRemove, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk);
         var events = files.Events;
-        Report("remove of 2", events);
+        Report("remove of 2, then append of 1", events);
         var lastDataWrite = LastIndex(events, e => e.Name == "outbox.db" && e.Op is FileOp.Write or FileOp.SetLength);
         Assert.True(LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk) > lastDataWrite);
+        Assert.Equal(new OutboxDepth(0, 0, 1), new OutboxDepth(store.Depth.Alarm, store.Depth.Event + store.Depth.Telemetry - 1, 1));
     }
 
     [Fact]
@@ -269,22 +274,59 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     [Fact]
     public void AddLiteDbOutbox_Registered_IsSingletonLiteDbStoreAtConfiguredPath()
     {
-        var services = new ServiceCollection().AddLiteDbOutbox(o => o.FilePath = DataPath);
-        var options = new LiteDbOutboxOptions();
-        foreach (var configure in services.Where(d => d.ServiceType == typeof(IConfigureOptions<LiteDbOutboxOptions>)))
+        using var provider = new ServiceCollection()
+            .AddSingleton(_identity)
+            .AddLogging()
+            .AddLiteDbOutbox(o => o.FilePath = DataPath)
+            .BuildServiceProvider();
+
+        var outbox = provider.GetRequiredService<IOutboxStore>();
+        var concrete = provider.GetRequiredService<LiteDbOutboxStore>();
+
+        Assert.Same(concrete, outbox);
+        Assert.Same(outbox, provider.GetRequiredService<IOutboxStore>());
+        Assert.Equal(DataPath, concrete.DataPath);
+    }
+
+    [Fact]
+    public void Open_DataFileCorrupt_SetsItAsideStartsFreshAndSeqContinuesPastEverythingGivenOut()
+    {
+        var first = OpenStore();
+        first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Door));
+        first.Dispose();
+        var garbage = new byte[64 * 1024];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(DataPath, garbage);
+
+        var store = OpenStore();
+        var next = store.Append(Drafts(InputKind.Panic));
+
+        var recovery = Assert.IsType<OutboxRecovery>(store.Recovery);
+        Assert.True(File.Exists(recovery.MovedTo));
+        Assert.Equal(garbage, File.ReadAllBytes(recovery.MovedTo));
+        Assert.True(recovery.LastSeqBefore >= 3);
+        Assert.Equal(recovery.LastSeqBefore + 1, next[0].Seq);
+        Assert.Equal(1, store.Depth.Total);
+    }
+
+    [Fact]
+    public void Open_DataFileFromANewerGateway_IsRefusedAndKept()
+    {
+        var first = OpenStore();
+        first.Append(Drafts(InputKind.Panic));
+        first.Dispose();
+        using (var db = new LiteDB.LiteDatabase($"Filename={DataPath};Connection=direct"))
         {
-            ((IConfigureOptions<LiteDbOutboxOptions>)configure.ImplementationInstance!).Configure(options);
+            var meta = db.GetCollection("meta").FindById("outbox");
+            meta["SchemaVersion"] = 99;
+            db.GetCollection("meta").Update(meta);
         }
 
-        var outbox = Assert.Single(services, d => d.ServiceType == typeof(IOutboxStore));
-        var concrete = Assert.Single(services, d => d.ServiceType == typeof(LiteDbOutboxStore));
-        var store = (LiteDbOutboxStore)concrete.ImplementationFactory!(new Services(
-            _identity, Options.Create(options), NullLogger<LiteDbOutboxStore>.Instance));
-        _stores.Add(store);
+        var store = CreateStore(openFile: null);
 
-        Assert.Equal(ServiceLifetime.Singleton, outbox.Lifetime);
-        Assert.Equal(ServiceLifetime.Singleton, concrete.Lifetime);
-        Assert.Equal(DataPath, store.DataPath);
+        Assert.Throws<NotSupportedException>(store.Open);
+        Assert.Null(store.Recovery);
+        Assert.True(File.Exists(DataPath));
     }
 
     public void Dispose()
@@ -361,10 +403,4 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
             ClockSynced: true,
             $"room {i}"))
         .ToArray();
-
-    // The test project has no DI container; the registration's factories only need these three.
-    private sealed class Services(params object[] services) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => services.FirstOrDefault(serviceType.IsInstanceOfType);
-    }
 }

@@ -198,17 +198,62 @@ public abstract class OutboxStoreContractTests : IDisposable
         Assert.Equal(seqs.Count, store.Depth.Total);
     }
 
+    [Fact]
+    public void Append_PastMaxEntries_DropsOldestTelemetryThenOldestEvents_NeverAlarms()
+    {
+        var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
+        var alarms = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Panic, 60)]));
+        var events = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Door, 30)]));
+        var telemetry = store.Append(Telemetry(10));
+
+        var later = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Door, 15)]));
+
+        Assert.Equal(new OutboxDepth(60, 40, 0), store.Depth);
+        Assert.Equal(new OutboxDrops(5, 10), store.Dropped);
+        var pending = store.ReadPending(1000);
+        Assert.Equal(alarms.Select(e => e.Seq), pending.Take(60).Select(e => e.Seq));
+        Assert.Equal(events.Skip(5).Concat(later).Select(e => e.Seq), pending.Skip(60).Select(e => e.Seq));
+        Assert.DoesNotContain(pending, e => telemetry.Any(t => t.Seq == e.Seq));
+    }
+
+    [Fact]
+    public void Append_OnlyAlarmsPastMaxEntries_KeepsEveryAlarm()
+    {
+        var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
+
+        store.Append(Drafts([.. Enumerable.Repeat(InputKind.Panic, 150)]));
+
+        Assert.Equal(150, store.Depth.Alarm);
+        Assert.Equal(0, store.Dropped.Total);
+    }
+
+    [Fact]
+    public void Append_TelemetryOlderThanTtl_IsDroppedButOldAlarmsAndEventsStay()
+    {
+        var store = OpenStore(new OutboxOptions { TelemetryTtlHours = 1 });
+        store.Append(Telemetry(3));
+        store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        Time.Advance(TimeSpan.FromHours(2));
+
+        var fresh = store.Append(Telemetry(1));
+
+        Assert.Equal(new OutboxDepth(1, 1, 1), store.Depth);
+        Assert.Equal(new OutboxDrops(0, 3), store.Dropped);
+        Assert.Equal(fresh[0].Seq, store.ReadPending(10).Single(e => e.Lane == Lane.Telemetry).Seq);
+        Assert.Equal("telemetry", fresh[0].TopicLeaf);
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
 
-    protected abstract IOutboxStore CreateStore();
+    protected abstract IOutboxStore CreateStore(OutboxOptions limits);
 
-    protected IOutboxStore OpenStore()
+    protected IOutboxStore OpenStore(OutboxOptions? limits = null)
     {
-        var store = CreateStore();
+        var store = CreateStore(limits ?? new OutboxOptions());
         _stores.Add(store);
         store.Open();
         return store;
@@ -223,6 +268,13 @@ public abstract class OutboxStoreContractTests : IDisposable
             Time.GetUtcNow(),
             ClockSynced: true,
             $"room {i}"))
+        .ToArray();
+
+    protected EventDraft[] Telemetry(int count) => Enumerable.Range(0, count)
+        .Select(i => new EventDraft(Guid.CreateVersion7(Time.GetUtcNow()).ToString(), $"sensor-{i}", InputKind.Generic, InputState.Active, Time.GetUtcNow(), ClockSynced: true, "cold room")
+        {
+            Lane = Lane.Telemetry,
+        })
         .ToArray();
 
     protected virtual void Dispose(bool disposing)

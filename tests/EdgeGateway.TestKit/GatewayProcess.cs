@@ -24,8 +24,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         _entryAssembly = entryAssembly;
         ConfigFile = Path.Combine(directory, "config.json");
         System.IO.Directory.CreateDirectory(directory);
-        File.WriteAllText(ConfigFile, JsonSerializer.Serialize(configuration, new JsonSerializerOptions { WriteIndented = true }));
+        WriteConfig(configuration);
     }
+
+    /// <summary>Rewrites the config file (takes effect at the next start).</summary>
+    public void WriteConfig(object configuration) =>
+        File.WriteAllText(ConfigFile, JsonSerializer.Serialize(configuration, new JsonSerializerOptions { WriteIndented = true }));
 
     public string Directory { get; }
 
@@ -37,14 +41,29 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
-    /// <summary>A config for a simulated-GPIO gateway on <paramref name="brokerPort"/>, with the given inputs.</summary>
-    public static object SimulatedConfig(string directory, int brokerPort, IEnumerable<object> inputs, int keepAliveSeconds = 10) => new
+    /// <summary>
+    /// A config for a simulated-GPIO gateway on <paramref name="brokerPort"/>, with the given inputs. Sections are
+    /// dictionaries so a test can add keys (<c>config["Mqtt"]["Secondary"] = …</c>) before the file is written.
+    /// </summary>
+    public static Dictionary<string, object> SimulatedConfig(string directory, int brokerPort, IEnumerable<object> inputs, int keepAliveSeconds = 10) => new()
     {
-        Gateway = new { SiteId = "test-school", GatewayId = "gw1", DataDirectory = Path.Combine(directory, "data") },
-        Mqtt = new { Host = "127.0.0.1", Port = brokerPort, UseTls = false, KeepAliveSeconds = keepAliveSeconds, ReconnectDelayMs = 100, ReconnectMaxDelaySeconds = 1 },
-        Gpio = new { Driver = "simulated" },
-        Inputs = inputs,
+        ["Gateway"] = new Dictionary<string, object> { ["SiteId"] = "test-school", ["GatewayId"] = "gw1", ["DataDirectory"] = Path.Combine(directory, "data") },
+        ["Mqtt"] = new Dictionary<string, object>
+        {
+            ["Host"] = "127.0.0.1",
+            ["Port"] = brokerPort,
+            ["UseTls"] = false,
+            ["KeepAliveSeconds"] = keepAliveSeconds,
+            ["ReconnectDelayMs"] = 100,
+            ["ReconnectMaxDelaySeconds"] = 1,
+        },
+        ["Gpio"] = new Dictionary<string, object> { ["Driver"] = "simulated" },
+        ["Inputs"] = inputs.ToList(),
     };
+
+    public static Dictionary<string, object> Section(Dictionary<string, object> config, string name) => (Dictionary<string, object>)config[name];
+
+    public string DataDirectory => Path.Combine(Directory, "data");
 
     public Task StartAsync(CancellationToken cancellationToken = default) => StartAsync(["run", "--config", ConfigFile], waitForSocket: true, cancellationToken);
 

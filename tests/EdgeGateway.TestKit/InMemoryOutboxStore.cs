@@ -8,8 +8,13 @@ namespace EdgeGateway.TestKit;
 /// same contract tests), for tests that need an outbox but not a disk. Unlike the real store it works without
 /// <see cref="Open"/>, so tests that do not start a host need not call it.
 /// </summary>
-public sealed class InMemoryOutboxStore(GatewayIdentity identity) : IOutboxStore
+public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions? limits = null) : IOutboxStore
 {
+    private readonly OutboxOptions _limits = limits ?? new OutboxOptions();
+    private readonly Dictionary<long, DateTimeOffset> _acceptedAt = [];
+    private long _droppedEvents;
+    private long _droppedTelemetry;
+
     private readonly Lock _lock = new();
 
     // Indexed by (int)Lane; SortedDictionary keeps seq order within a lane.
@@ -56,6 +61,19 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity) : IOutboxStore
         }
     }
 
+    public OutboxDrops Dropped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new OutboxDrops(_droppedEvents, _droppedTelemetry);
+            }
+        }
+    }
+
+    public OutboxRecovery? Recovery => null;
+
     public void Open()
     {
         lock (_lock)
@@ -82,7 +100,13 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity) : IOutboxStore
                 var entry = OutboxEntry.Create(draft, _lastSeq + 1, identity);
                 _lastSeq++;
                 _lanes[(int)entry.Lane].Add(entry.Seq, entry);
+                _acceptedAt[entry.Seq] = draft.Timestamp;
                 entries.Add(entry);
+            }
+
+            if (drafts.Count > 0)
+            {
+                EnforceLimits(drafts.Max(d => d.Timestamp));
             }
 
             return entries;
@@ -112,8 +136,44 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity) : IOutboxStore
                     && stored.EventId == entry.EventId)
                 {
                     _lanes[(int)entry.Lane].Remove(entry.Seq);
+                    _acceptedAt.Remove(entry.Seq);
                 }
             }
+        }
+    }
+
+    private void EnforceLimits(DateTimeOffset now)
+    {
+        var telemetry = _lanes[(int)Lane.Telemetry];
+        if (_limits.TelemetryTtlHours > 0)
+        {
+            var cutoff = now - TimeSpan.FromHours(_limits.TelemetryTtlHours);
+            foreach (var seq in telemetry.Keys.TakeWhile(seq => _acceptedAt[seq] < cutoff).ToList())
+            {
+                Drop(Lane.Telemetry, seq);
+            }
+        }
+
+        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
+        {
+            while (_lanes.Sum(l => l.Count) > _limits.MaxEntries && _lanes[(int)lane].Count > 0)
+            {
+                Drop(lane, _lanes[(int)lane].Keys.First());
+            }
+        }
+    }
+
+    private void Drop(Lane lane, long seq)
+    {
+        _lanes[(int)lane].Remove(seq);
+        _acceptedAt.Remove(seq);
+        if (lane == Lane.Telemetry)
+        {
+            _droppedTelemetry++;
+        }
+        else
+        {
+            _droppedEvents++;
         }
     }
 

@@ -49,8 +49,10 @@ public sealed class CenterAcknowledgements(TimeProvider time, ILogger<CenterAckn
                 ? byElement.GetString() ?? ""
                 : "";
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // JsonDocument checks structure, not string contents: GetString throws InvalidOperationException
+            // on invalid UTF-8 inside "id" or "by".
             Log.MalformedAck(logger, ex.Message);
             return;
         }

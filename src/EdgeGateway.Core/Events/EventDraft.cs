@@ -13,11 +13,16 @@ public sealed record EventDraft(
     bool ClockSynced,
     string Location)
 {
-    public Lane Lane => LaneRules.LaneOf(Kind);
+    /// <summary>Priority lane; from the kind, except telemetry, which says so.</summary>
+    public Lane Lane { get; init; } = LaneRules.LaneOf(Kind);
 
-    /// <summary>Words for the operator about why (a fault's cause, a threshold's value); null leaves <c>detail</c> out.</summary>
-    public string? Detail { get; init; }
+    /// <summary>Extra facts of a fault event (for example the start, end and duration of a path outage).</summary>
+    public IReadOnlyDictionary<string, string>? Detail { get; init; }
 
     /// <summary>The sample of a <see cref="InputKind.Telemetry"/> draft, which is serialised as a telemetry message.</summary>
     public TelemetrySample? Telemetry { get; init; }
+
+    /// <summary>A gateway fault as an event: <paramref name="source"/> is what failed (<c>uplink</c>, <c>outbox</c>, an input id).</summary>
+    public static EventDraft Fault(string id, string source, InputState state, DateTimeOffset timestamp, bool clockSynced, IReadOnlyDictionary<string, string> detail) =>
+        new(id, source, InputKind.Fault, state, timestamp, clockSynced, "") { Detail = detail };
 }

@@ -28,9 +28,15 @@ public static class EventPayload
             json.WriteString("ts", FormatTimestamp(draft.Timestamp));
             json.WriteBoolean("synced", draft.ClockSynced);
             json.WriteString("location", draft.Location);
-            if (draft.Detail is { } detail)
+            if (draft.Detail is { Count: > 0 } detail)
             {
-                json.WriteString("detail", detail);
+                json.WriteStartObject("detail");
+                foreach (var (name, value) in detail)
+                {
+                    json.WriteString(name, value);
+                }
+
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();

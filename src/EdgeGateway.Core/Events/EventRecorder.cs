@@ -4,71 +4,159 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Events;
 
-/// <summary>Turns input transitions into events and gets them accepted by the outbox (on disk) before returning.</summary>
+/// <summary>
+/// Turns input transitions and gateway faults into events and gets them into the outbox. Normally an event is
+/// accepted only once it is on disk. If the disk refuses (full, I/O error), the events are kept in memory with
+/// the seq they will have, sent from there while the path is up, a storage fault is reported, and the write is
+/// retried (<see cref="RetryUnwritten"/>) until it succeeds: the gateway keeps running and no alarm is dropped.
+/// </summary>
 public sealed class EventRecorder(
     IOutboxStore store,
+    UnwrittenEntries unwritten,
     OutboxSignal signal,
     GatewayIdentity identity,
     IClockSync clock,
     TimeProvider time,
     ILogger<EventRecorder> logger)
 {
-    /// <summary>How long to wait before retrying a write the store refused.</summary>
+    /// <summary>How often a refused write is retried.</summary>
     public static readonly TimeSpan WriteRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly List<EventDraft> _unwrittenDrafts = [];
+    private DateTimeOffset? _storageFaultSince;
 
     public GatewayIdentity Identity => identity;
 
-    /// <summary>Stamps and stores input transitions as one durable batch (see the <see cref="NewEvent"/> overload).</summary>
-    public Task<IReadOnlyList<OutboxEntry>> RecordAsync(
-        IReadOnlyList<(InputChannel Channel, InputState State)> transitions,
-        CancellationToken cancellationToken) =>
-        RecordAsync([.. transitions.Select(t => NewEvent.Of(t.Channel, t.State))], cancellationToken);
+    /// <summary>True while events are waiting in memory for the disk.</summary>
+    public bool IsStorageFaulted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _storageFaultSince is not null;
+            }
+        }
+    }
 
-    /// <summary>
-    /// Stamps and stores the events as one durable batch. A failed write is retried until it succeeds
-    /// or the gateway stops: an alarm is never dropped because the disk hiccupped.
-    /// </summary>
-    public async Task<IReadOnlyList<OutboxEntry>> RecordAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    /// <summary>Records the transitions as one batch (one flush).</summary>
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, InputState State)> transitions) =>
+        Record([.. transitions.Select(t => NewEvent.Of(t.Channel, t.State))]);
+
+    /// <summary>Stamps events (input transitions, supervision faults, sensor alarms, telemetry) and records them as one batch.</summary>
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<NewEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        var drafts = events.Select(e => new EventDraft(
-            Guid.CreateVersion7(now).ToString(),
-            e.Source,
-            e.Kind,
-            e.State,
-            now,
-            synced,
-            e.Location)
+        return Record([.. events.Select(e => new EventDraft(NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location)
         {
             Detail = e.Detail,
             Telemetry = e.Telemetry,
-        }).ToList();
+        })]);
+    }
 
-        while (true)
+    /// <summary>Records a fault of the gateway itself (<c>uplink</c>, <c>outbox</c>, …) on the alarm lane.</summary>
+    public IReadOnlyList<OutboxEntry> RecordFault(string source, InputState state, IReadOnlyDictionary<string, string> detail)
+    {
+        var now = time.GetUtcNow();
+        return Record([EventDraft.Fault(NewId(now), source, state, now, clock.IsSynchronized, detail)]);
+    }
+
+    /// <summary>
+    /// Records drafts in order. Returns their entries: on disk, or (while the disk refuses) in memory with the
+    /// seq they will have once written.
+    /// </summary>
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<EventDraft> drafts)
+    {
+        lock (_lock)
         {
-            try
-            {
-                var entries = store.Append(drafts);
-                signal.Notify();
-                for (var i = 0; i < entries.Count; i++)
-                {
-                    Log.EventAccepted(logger, entries[i].Seq, drafts[i].Input, drafts[i].Kind, drafts[i].State, entries[i].EventId);
-                }
-
-                return entries;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                Log.AppendFailed(logger, drafts.Count, ex);
-                // Stopping does not abandon the batch: an alarm seen at shutdown is still written.
-                await Task.Delay(WriteRetryDelay, time, CancellationToken.None);
-                if (cancellationToken.IsCancellationRequested && drafts.All(d => d.Lane != Lane.Alarm))
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-            }
+            var first = _unwrittenDrafts.Count;
+            _unwrittenDrafts.AddRange(drafts);
+            var entries = WriteLocked();
+            return [.. entries.Skip(first).Take(drafts.Count)];
         }
     }
+
+    /// <summary>Tries again to write what the disk refused. Returns true when nothing is left in memory.</summary>
+    public bool RetryUnwritten()
+    {
+        lock (_lock)
+        {
+            if (_unwrittenDrafts.Count > 0)
+            {
+                WriteLocked();
+            }
+
+            return _unwrittenDrafts.Count == 0;
+        }
+    }
+
+    private IReadOnlyList<OutboxEntry> WriteLocked()
+    {
+        IReadOnlyList<OutboxEntry> entries;
+        try
+        {
+            entries = store.Append(_unwrittenDrafts);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            entries = KeepInMemoryLocked(ex);
+            signal.Notify();
+            return entries;
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            Log.EventAccepted(logger, entries[i].Seq, _unwrittenDrafts[i].Input, _unwrittenDrafts[i].Kind, _unwrittenDrafts[i].State, entries[i].EventId);
+        }
+
+        _unwrittenDrafts.Clear();
+        var alreadySent = unwritten.Written(entries);
+        if (alreadySent.Count > 0)
+        {
+            store.Remove(alreadySent);
+        }
+
+        if (_storageFaultSince is { } since)
+        {
+            _storageFaultSince = null;
+            var now = time.GetUtcNow();
+            Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
+            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", InputState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
+            {
+                ["fault"] = "storage",
+                ["since"] = EventPayload.FormatTimestamp(since),
+                ["durationSeconds"] = ((long)(now - since).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
+            entries = [.. entries, .. WriteLocked()];
+        }
+
+        signal.Notify();
+        return entries;
+    }
+
+    private IReadOnlyList<OutboxEntry> KeepInMemoryLocked(Exception error)
+    {
+        if (_storageFaultSince is null)
+        {
+            var now = time.GetUtcNow();
+            _storageFaultSince = now;
+            Log.StorageFault(logger, _unwrittenDrafts.Count, error);
+            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", InputState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
+            {
+                ["fault"] = "storage",
+                ["error"] = error.Message,
+            }));
+        }
+
+        // The seqs they will get: the store gives out seqs in order and a failed append consumes none.
+        var next = store.LastSeq + 1;
+        var entries = _unwrittenDrafts.Select((draft, i) => OutboxEntry.Create(draft, next + i, identity)).ToList();
+        unwritten.Replace(entries);
+        return entries;
+    }
+
+    private static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString();
 }

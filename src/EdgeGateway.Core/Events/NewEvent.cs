@@ -11,14 +11,14 @@ namespace EdgeGateway.Events;
 /// <param name="Kind">The event's <c>kind</c>; decides lane and topic.</param>
 /// <param name="State"><c>active</c> or <c>restored</c>.</param>
 /// <param name="Location">Where, in the operator's words.</param>
-/// <param name="Detail">Words for the operator, or null.</param>
+/// <param name="Detail">Facts for the operator (the event's <c>detail</c> object), or null.</param>
 /// <param name="Telemetry">The sample of a <see cref="InputKind.Telemetry"/> event.</param>
 public readonly record struct NewEvent(
     string Source,
     InputKind Kind,
     InputState State,
     string Location,
-    string? Detail = null,
+    IReadOnlyDictionary<string, string>? Detail = null,
     TelemetrySample? Telemetry = null)
 {
     /// <summary>An input channel's transition.</summary>

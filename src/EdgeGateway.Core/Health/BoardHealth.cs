@@ -47,9 +47,7 @@ public sealed class BoardHealth
             InputKind.Fault,
             under ? InputState.Active : InputState.Restored,
             "",
-            under
-                ? "under-voltage: the gateway's supply is below about 4.6 V; the SD card and the alarm path are at risk"
-                : "supply voltage back to normal");
+            new Dictionary<string, string> { ["fault"] = "under-voltage" });
     }
 }
 

@@ -41,7 +41,7 @@ public sealed class BoardHealthMonitor(
 
             if (health.Update(reading) is { } fault)
             {
-                await recorder.RecordAsync([fault], stoppingToken);
+                recorder.Record([fault]);
             }
 
             try

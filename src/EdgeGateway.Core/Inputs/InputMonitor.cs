@@ -70,9 +70,23 @@ public sealed class InputMonitor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextPoll = Now;
+        var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = Now;
+            while (_signals.Reader.TryRead(out var signal))
+            {
+                if (signal.Pin >= 0)
+                {
+                    _supervisor.Observe(signal.Pin, signal.High, signal.At);
+                }
+                else if (signal.ResetInput is { } resetId)
+                {
+                    resets.Add(resetId);
+                }
+            }
+
+            // After the queued edges, which are older: a read now must not restart a debounce an edge already began.
             if (now >= nextPoll)
             {
                 foreach (var line in _supervisor.Lines)
@@ -83,22 +97,20 @@ public sealed class InputMonitor : BackgroundService
                 nextPoll = now + _pollInterval;
             }
 
-            while (_signals.Reader.TryRead(out var signal))
+            _supervisor.Evaluate(now);
+
+            // Resets apply after Evaluate: a release that was queued with the reset (the loop was busy recording)
+            // must count first, or the reset would see the contact still pressed and be lost.
+            foreach (var resetId in resets)
             {
-                if (signal.Pin >= 0)
-                {
-                    _supervisor.Observe(signal.Pin, signal.High, signal.At);
-                }
-                else if (signal.ResetInput is { } resetId)
-                {
-                    _supervisor.Reset(resetId.Length == 0 ? null : resetId);
-                }
+                _supervisor.Reset(resetId.Length == 0 ? null : resetId);
             }
 
-            _supervisor.Evaluate(now);
+            resets.Clear();
+
             if (_supervisor.Events.Count > 0)
             {
-                await _recorder.RecordAsync(_supervisor.Events, stoppingToken);
+                _recorder.Record(_supervisor.Events);
                 foreach (var (channel, state) in _supervisor.Transitions)
                 {
                     Transitioned?.Invoke(channel, state);

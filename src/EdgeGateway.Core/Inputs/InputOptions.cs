@@ -13,7 +13,10 @@ public enum InputKind
     Tamper,
     Generic,
 
-    /// <summary>A supervision fault: a flapping input shut down, a sensor not answering, board under-voltage.</summary>
+    /// <summary>
+    /// A fault of the gateway itself: path, storage, a flapping input shut down, a sensor not answering, board
+    /// under-voltage.
+    /// </summary>
     Fault,
 
     /// <summary>A sensor's temperature outside its limit for the minimum duration (food-safety cold chain).</summary>
@@ -109,9 +112,6 @@ public sealed class InputOptions
     /// A pull-down inverts both; <see cref="PullMode.None"/> assumes an external pull-up.
     /// </remarks>
     public bool ActiveHigh => (Contact == ContactType.NO) == (Pull == PullMode.Down);
-
-    /// <summary>Whether <paramref name="kind"/> is one the gateway reports itself, not one an input can be wired as.</summary>
-    public static bool IsGatewayKind(InputKind kind) => kind is InputKind.Fault or InputKind.Temperature or InputKind.Telemetry;
 
     /// <summary>The tamper loop of this input as an input of its own, or null without <see cref="TamperPin"/>.</summary>
     public InputOptions? TamperLoop() => TamperPin is not { } pin ? null : new InputOptions

@@ -106,16 +106,27 @@ public sealed class InputSupervisor
         if (tripped)
         {
             Log.SwingerShutdown(_logger, options.Id, what, options.MaxActivations, options.SwingerWindowSeconds);
-            var consequence = line.NeverSuppressed ? "panic alarms are still reported" : $"suppressed until quiet for {options.SwingerQuietSeconds} s";
-            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Active, options.Location,
-                $"{what} flapping: {options.MaxActivations} activations within {options.SwingerWindowSeconds} s; {consequence}"));
+            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Active, options.Location, new Dictionary<string, string>
+            {
+                ["fault"] = "flapping",
+                ["line"] = what,
+                ["activations"] = Invariant(options.MaxActivations),
+                ["windowSeconds"] = Invariant(options.SwingerWindowSeconds),
+                // A panic input keeps reporting; anything else is silent until quiet.
+                ["suppressed"] = line.NeverSuppressed ? "false" : "true",
+                ["quietSeconds"] = Invariant(options.SwingerQuietSeconds),
+            }));
         }
 
         if (line.Guard.TryReset(now))
         {
             Log.SwingerResumed(_logger, options.Id, what, options.SwingerQuietSeconds);
-            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Restored, options.Location,
-                $"{what} quiet for {options.SwingerQuietSeconds} s; resumed"));
+            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Restored, options.Location, new Dictionary<string, string>
+            {
+                ["fault"] = "flapping",
+                ["line"] = what,
+                ["quietSeconds"] = Invariant(options.SwingerQuietSeconds),
+            }));
 
             // Whatever the contact did while suppressed, the center now hears where it is.
             if (channel.IsActive != line.ReportedActive)
@@ -124,6 +135,8 @@ public sealed class InputSupervisor
             }
         }
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Queues a transition for recording, unless the line is shut down (a panic input never is).</summary>
     private void Report(Line line, InputState state)

@@ -15,7 +15,7 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
     {
         var errors = new ConfigErrors();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pins = new Dictionary<int, string>();
+        var pins = new Dictionary<int, (string Id, string Key)>();
         for (var i = 0; i < options.Inputs.Count; i++)
         {
             var input = options.Inputs[i];
@@ -29,7 +29,7 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
             }
             else
             {
-                ClaimPin(errors, pins, $"{key}:Pin", input.Pin, input.Id);
+                ClaimPin(errors, pins, $"{key}:Pin", input.Pin, input.Id, key);
             }
 
             if (input.TamperPin is { } tamperPin)
@@ -40,13 +40,13 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 }
                 else
                 {
-                    ClaimPin(errors, pins, $"{key}:TamperPin", tamperPin, $"{input.Id} (tamper loop)");
+                    ClaimPin(errors, pins, $"{key}:TamperPin", tamperPin, input.Id, $"{key}:TamperPin");
                 }
             }
 
-            if (InputOptions.IsGatewayKind(input.Kind))
+            if (input.Kind is InputKind.Temperature or InputKind.Telemetry)
             {
-                errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reported by the gateway itself, not an input kind");
+                errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reserved for the gateway's own sensor events");
             }
 
             // 1 would turn every first activation into a fault: the input could never report anything.
@@ -80,6 +80,11 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 errors.Add($"{key}:MinActiveMs", $"{input.MinActiveMs} is outside 0-60000");
             }
 
+            if (input.Kind == InputKind.Fault)
+            {
+                errors.Add($"{key}:Kind", "'fault' is reserved for the gateway's own fault events");
+            }
+
             if (input.Kind == InputKind.Panic && input.Latch == false)
             {
                 errors.Add($"{key}:Latch", "a panic input must latch until reset (GB 50394)");
@@ -89,15 +94,16 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
         return errors.ToResult();
     }
 
-    private static void ClaimPin(ConfigErrors errors, Dictionary<int, string> pins, string key, int pin, string owner)
+    /// <summary>Records that <paramref name="ownerKey"/> (an input's pin or tamper pin) uses <paramref name="pin"/>, or reports the clash.</summary>
+    private static void ClaimPin(ConfigErrors errors, Dictionary<int, (string Id, string Key)> pins, string key, int pin, string id, string ownerKey)
     {
         if (pins.TryGetValue(pin, out var other))
         {
-            errors.Add(key, $"GPIO {pin} is already used by input '{other}'");
+            errors.Add(key, $"GPIO {pin} of input '{id}' is already used by input '{other.Id}' ({other.Key})");
         }
         else
         {
-            pins[pin] = owner;
+            pins[pin] = (id, ownerKey);
         }
     }
 }

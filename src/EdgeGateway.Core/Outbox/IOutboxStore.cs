@@ -21,8 +21,17 @@ public interface IOutboxStore : IDisposable
     /// <summary>Up to <paramref name="max"/> waiting entries: alarm lane first, then events, then telemetry; by seq within a lane.</summary>
     IReadOnlyList<OutboxEntry> ReadPending(int max);
 
-    /// <summary>Removes entries the broker has acknowledged. Unknown entries are ignored.</summary>
+    /// <summary>
+    /// Removes entries the broker has acknowledged. Unknown entries are ignored. Not flushed on its own (the next
+    /// append flushes it): a removal lost to a power cut only means the entry is sent again.
+    /// </summary>
     void Remove(IReadOnlyCollection<OutboxEntry> entries);
+
+    /// <summary>Entries dropped unsent to respect <see cref="OutboxOptions"/> (never alarms).</summary>
+    OutboxDrops Dropped { get; }
+
+    /// <summary>Set when <see cref="Open"/> found the store corrupt and started a fresh one.</summary>
+    OutboxRecovery? Recovery { get; }
 
     /// <summary>Entries waiting per lane.</summary>
     OutboxDepth Depth { get; }

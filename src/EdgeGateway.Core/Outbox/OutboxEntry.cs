@@ -8,7 +8,7 @@ namespace EdgeGateway.Outbox;
 /// <param name="Seq">Per-gateway sequence number: +1 per event, no gaps, never reused.</param>
 /// <param name="EventId">Stable id; the center deduplicates on it.</param>
 /// <param name="Lane">Priority lane.</param>
-/// <param name="TopicLeaf">Last topic segment (<c>alarm</c>, <c>event</c> or <c>telemetry</c>).</param>
+/// <param name="TopicLeaf">Last topic segment: <c>alarm</c>, <c>event</c> or <c>telemetry</c>.</param>
 /// <param name="Payload">The exact message bytes, serialised once at acceptance.</param>
 public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string TopicLeaf, byte[] Payload)
 {
@@ -17,7 +17,7 @@ public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string Top
         draft.Id,
         draft.Lane,
         TopicScheme.LeafOf(draft.Lane),
-        draft.Lane == Lane.Telemetry ? TelemetryPayload.Serialize(draft, seq, identity) : EventPayload.Serialize(draft, seq, identity));
+        draft.Telemetry is null ? EventPayload.Serialize(draft, seq, identity) : TelemetryPayload.Serialize(draft, seq, identity));
 }
 
 /// <summary>How many entries wait in each lane.</summary>

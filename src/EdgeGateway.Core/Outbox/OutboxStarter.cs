@@ -1,15 +1,39 @@
+using System.Globalization;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
 using Microsoft.Extensions.Hosting;
 
 namespace EdgeGateway.Outbox;
 
-/// <summary>Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable.</summary>
-public sealed class OutboxStarter(IOutboxStore store) : IHostedService
+/// <summary>
+/// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
+/// a store found corrupt (and set aside) as a fault event; and, while the disk refuses writes, retries them.
+/// </summary>
+public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, TimeProvider time) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
-        return Task.CompletedTask;
+        if (store.Recovery is { } recovery)
+        {
+            recorder.RecordFault("outbox", InputState.Active, new Dictionary<string, string>
+            {
+                ["fault"] = "corrupt-store",
+                ["movedTo"] = recovery.MovedTo,
+                ["lastSeqBefore"] = recovery.LastSeqBefore.ToString(CultureInfo.InvariantCulture),
+                ["reason"] = recovery.Reason,
+            });
+        }
+
+        return base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(EventRecorder.WriteRetryDelay, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            recorder.RetryUnwritten();
+        }
+    }
 }

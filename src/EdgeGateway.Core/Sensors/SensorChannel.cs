@@ -55,7 +55,7 @@ public sealed class SensorChannel
         if (IsFaulted)
         {
             IsFaulted = false;
-            events.Add(Event(InputKind.Fault, InputState.Restored, "answering again"));
+            events.Add(Event(InputKind.Fault, InputState.Restored, new Dictionary<string, string> { ["fault"] = "sensor" }));
         }
 
         if (readings.TemperatureC is { } temperature)
@@ -89,7 +89,12 @@ public sealed class SensorChannel
         }
 
         IsFaulted = true;
-        return [Event(InputKind.Fault, InputState.Active, $"not answering: {_missedReads} reads failed ({reason})")];
+        return [Event(InputKind.Fault, InputState.Active, new Dictionary<string, string>
+        {
+            ["fault"] = "sensor",
+            ["failedReads"] = _missedReads.ToString(CultureInfo.InvariantCulture),
+            ["error"] = reason,
+        })];
     }
 
     private bool ShouldPublish(SensorReadings readings, TimeSpan now)
@@ -106,13 +111,22 @@ public sealed class SensorChannel
     private static bool Exceeds(double? value, double? published, double deadband) =>
         value is { } v && published is { } p && Math.Abs(v - p) > deadband;
 
-    private static string Describe(ThresholdWatch threshold, InputState state, double temperature)
+    private static Dictionary<string, string> Describe(ThresholdWatch threshold, InputState state, double temperature)
     {
-        var side = threshold.IsAbove ? "above" : "below";
-        return state == InputState.Active
-            ? string.Create(CultureInfo.InvariantCulture, $"{temperature:0.0} °C, {side} {threshold.Limit:0.0} °C for {threshold.MinDuration.TotalSeconds:0} s")
-            : string.Create(CultureInfo.InvariantCulture, $"{temperature:0.0} °C, back within {threshold.Limit:0.0} °C");
+        var detail = new Dictionary<string, string>
+        {
+            ["limit"] = threshold.IsAbove ? "high" : "low",
+            ["limitC"] = threshold.Limit.ToString("0.0#", CultureInfo.InvariantCulture),
+            ["temperatureC"] = temperature.ToString("0.0#", CultureInfo.InvariantCulture),
+        };
+        if (state == InputState.Active)
+        {
+            detail["minDurationSeconds"] = threshold.MinDuration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+        }
+
+        return detail;
     }
 
-    private NewEvent Event(InputKind kind, InputState state, string? detail) => new(Options.Id, kind, state, Options.Location, detail);
+    private NewEvent Event(InputKind kind, InputState state, IReadOnlyDictionary<string, string>? detail) =>
+        new(Options.Id, kind, state, Options.Location, detail);
 }

@@ -71,7 +71,7 @@ public sealed class SensorMonitor : BackgroundService
             var events = ReadOnce(channel, reader);
             if (events.Count > 0)
             {
-                await _recorder.RecordAsync(events, stoppingToken);
+                _recorder.Record(events);
             }
 
             try

@@ -17,8 +17,9 @@ public static class GatewayClientOptions
             .WithCleanStart(false)
             .WithSessionExpiryInterval(options.SessionExpirySeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
-            // A PUBACK or PINGRESP slower than the keepalive means the path is dead: give up and reconnect.
-            .WithTimeout(TimeSpan.FromSeconds(Math.Max(options.KeepAliveSeconds, 2)))
+            // A PUBACK or PINGRESP slower than half the keepalive means the path is dead: the ping goes out after a
+            // keepalive of silence, so a dead path is noticed within 1.5 x keepalive (the broker's own bound).
+            .WithTimeout(TimeSpan.FromSeconds(Math.Max(options.KeepAliveSeconds / 2.0, 1)))
             .WithWillTopic(topics.Status)
             .WithWillPayload(StatusPayload.Offline(identity, "connection-lost"))
             .WithWillRetain(true)

@@ -20,6 +20,8 @@ public sealed class MqttConnection : BackgroundService
 {
     private readonly IMqttClient _client;
     private readonly MqttOptions _options;
+    private readonly MqttOptions? _secondary;
+    private readonly EventRecorder _recorder;
     private readonly GatewayIdentity _identity;
     private readonly TopicScheme _topics;
     private readonly IReadOnlyList<InputOptions> _inputs;
@@ -32,15 +34,26 @@ public sealed class MqttConnection : BackgroundService
     private CancellationTokenSource? _sessionLost;
     private long _reconnects;
 
+    // Monotonic timestamps: a clock step of months changes neither failover nor outage lengths.
+    private long? _primaryDownSince;
+    private long _pathLostAt;
+    private DateTimeOffset _pathLostAtWall;
+    private volatile string _broker = "none";
+
     public MqttConnection(
         IOptions<MqttOptions> options,
         IOptions<InputsOptions> inputs,
         GatewayIdentity identity,
         TopicScheme topics,
+        EventRecorder recorder,
         TimeProvider time,
         ILogger<MqttConnection> logger)
     {
         _options = options.Value;
+        _secondary = _options.Secondary is null ? null : _options.ForSecondary();
+        _recorder = recorder;
+        _pathLostAt = time.GetTimestamp();
+        _pathLostAtWall = time.GetUtcNow();
         _identity = identity;
         _topics = topics;
         _inputs = inputs.Value.Inputs;
@@ -71,6 +84,24 @@ public sealed class MqttConnection : BackgroundService
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Which broker the gateway is connected to: <c>primary</c>, <c>secondary</c> or <c>none</c>.</summary>
+    public string ConnectedBroker => _client.IsConnected ? _broker : "none";
+
+    /// <summary>Tears the session down (a dead path, or a switch back to the primary); the loop reconnects.</summary>
+    public async Task DropAsync(string reason)
+    {
+        Log.Dropping(_logger, reason);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
+        try
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // A dead path cannot carry the DISCONNECT; the session is over either way.
+        }
+    }
 
     /// <summary>Routes messages on <paramref name="topic"/> to <paramref name="handler"/>; subscribed at every connect.</summary>
     public void Subscribe(string topic, Action<MqttApplicationMessage> handler) => _handlers[topic] = handler;
@@ -104,7 +135,7 @@ public sealed class MqttConnection : BackgroundService
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             try
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, sessionOver.Token);
+                await WhileConnectedAsync(sessionOver.Token);
             }
             catch (OperationCanceledException)
             {
@@ -143,13 +174,69 @@ public sealed class MqttConnection : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>On the secondary, checks now and then whether the primary is back, and switches to it.</summary>
+    private async Task WhileConnectedAsync(CancellationToken sessionOver)
+    {
+        if (_broker != "secondary")
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, sessionOver);
+            return;
+        }
+
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(_options.PrimaryProbeSeconds), _time, sessionOver);
+            if (await IsReachableAsync(_options.Host, _options.Port, sessionOver))
+            {
+                _primaryDownSince = null;
+                await DropAsync("the primary broker is back");
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> IsReachableAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(_options.KeepAliveSeconds / 2.0, 1)));
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            await probe.ConnectAsync(host, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private bool FailedOver => _secondary is not null && _primaryDownSince is { } since
+        && _time.GetElapsedTime(since) >= TimeSpan.FromSeconds(_options.FailoverAfterSeconds);
+
     private async ValueTask<MqttSession> ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var options = GatewayClientOptions.Build(_options, _identity, _topics);
-        var result = await _client.ConnectAsync(options, cancellationToken);
-        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        var useSecondary = FailedOver;
+        var target = useSecondary ? _secondary! : _options;
+        MqttClientConnectResult result;
+        try
         {
-            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+            result = await _client.ConnectAsync(GatewayClientOptions.Build(target, _identity, _topics), cancellationToken);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+            }
+        }
+        catch (Exception) when (!useSecondary)
+        {
+            _primaryDownSince ??= _time.GetTimestamp();
+            throw;
+        }
+
+        _broker = useSecondary ? "secondary" : "primary";
+        if (!useSecondary)
+        {
+            _primaryDownSince = null;
         }
 
         var lost = new CancellationTokenSource();
@@ -166,7 +253,8 @@ public sealed class MqttConnection : BackgroundService
         }
 
         await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow())), cancellationToken);
-        Log.Connected(_logger, _options.Host, _options.Port, result.IsSessionPresent);
+        Log.Connected(_logger, target.Host, target.Port, result.IsSessionPresent);
+        ReportOutage(target);
 
         lock (_sessionLock)
         {
@@ -192,6 +280,13 @@ public sealed class MqttConnection : BackgroundService
 
         if (lost is not null && args.ClientWasConnected)
         {
+            _pathLostAt = _time.GetTimestamp();
+            _pathLostAtWall = _time.GetUtcNow();
+            if (_broker == "primary")
+            {
+                _primaryDownSince ??= _pathLostAt;
+            }
+
             Log.ConnectionLost(_logger, args.Reason.ToString(), args.Exception?.Message ?? "");
             lost.Cancel();
         }
@@ -215,6 +310,27 @@ public sealed class MqttConnection : BackgroundService
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>An outage longer than the keepalive becomes a path-fault event, sent now that the path is back.</summary>
+    private void ReportOutage(MqttOptions target)
+    {
+        var duration = _time.GetElapsedTime(_pathLostAt);
+        if (duration <= TimeSpan.FromSeconds(_options.KeepAliveSeconds))
+        {
+            return;
+        }
+
+        var end = _time.GetUtcNow();
+        _recorder.RecordFault("uplink", Inputs.InputState.Restored, new Dictionary<string, string>
+        {
+            ["fault"] = "path",
+            ["start"] = EventPayload.FormatTimestamp(_pathLostAtWall),
+            ["end"] = EventPayload.FormatTimestamp(end),
+            ["durationSeconds"] = ((long)duration.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["broker"] = _broker,
+            ["host"] = target.Host,
+        });
     }
 
     private static MqttApplicationMessage Retained(string topic, byte[] payload) => new MqttApplicationMessageBuilder()

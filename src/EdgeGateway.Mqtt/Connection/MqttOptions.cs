@@ -38,5 +38,40 @@ public sealed class MqttOptions
     /// <value>Default 32.</value>
     public int InFlightWindow { get; set; } = 32;
 
-    public bool IsLoopback => Host is "localhost" or "::1" || Host.StartsWith("127.", StringComparison.Ordinal);
+    /// <summary>
+    /// An optional second broker (EN 50136 dual path), same credentials and TLS settings. Used after the primary has
+    /// been unreachable for <see cref="FailoverAfterSeconds"/>; the gateway returns to the primary once it answers.
+    /// </summary>
+    /// <value>Default none.</value>
+    public MqttEndpoint? Secondary { get; set; }
+
+    /// <value>Default 30 s.</value>
+    public int FailoverAfterSeconds { get; set; } = 30;
+
+    /// <summary>While on the secondary, how often to check whether the primary is back.</summary>
+    /// <value>Default 30 s.</value>
+    public int PrimaryProbeSeconds { get; set; } = 30;
+
+    public bool IsLoopback => IsLoopbackHost(Host);
+
+    public static bool IsLoopbackHost(string host) => host is "localhost" or "::1" || host.StartsWith("127.", StringComparison.Ordinal);
+
+    /// <summary>These options pointed at the secondary broker.</summary>
+    public MqttOptions ForSecondary()
+    {
+        var copy = (MqttOptions)MemberwiseClone();
+        copy.Host = Secondary?.Host ?? Host;
+        copy.Port = Secondary?.Port ?? Port;
+        copy.Secondary = null;
+        return copy;
+    }
+}
+
+/// <summary>A broker address.</summary>
+public sealed class MqttEndpoint
+{
+    public string Host { get; set; } = "";
+
+    /// <value>Default 8883.</value>
+    public int Port { get; set; } = 8883;
 }

@@ -43,6 +43,34 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add("Mqtt:UseTls", $"plaintext MQTT to '{options.Host}' is refused; use TLS or set Mqtt:AllowInsecure to true");
         }
 
+        if (options.Secondary is { } secondary)
+        {
+            if (string.IsNullOrWhiteSpace(secondary.Host))
+            {
+                errors.Add("Mqtt:Secondary:Host", "is required when Mqtt:Secondary is set");
+            }
+
+            if (secondary.Port is < 1 or > 65535)
+            {
+                errors.Add("Mqtt:Secondary:Port", $"{secondary.Port} is not a TCP port (1-65535)");
+            }
+
+            if (!options.UseTls && !options.AllowInsecure && !MqttOptions.IsLoopbackHost(secondary.Host) && !string.IsNullOrWhiteSpace(secondary.Host))
+            {
+                errors.Add("Mqtt:Secondary:Host", $"plaintext MQTT to '{secondary.Host}' is refused; use TLS or set Mqtt:AllowInsecure to true");
+            }
+        }
+
+        if (options.FailoverAfterSeconds is < 1 or > 86_400)
+        {
+            errors.Add("Mqtt:FailoverAfterSeconds", $"{options.FailoverAfterSeconds} is outside 1-86400");
+        }
+
+        if (options.PrimaryProbeSeconds is < 1 or > 86_400)
+        {
+            errors.Add("Mqtt:PrimaryProbeSeconds", $"{options.PrimaryProbeSeconds} is outside 1-86400");
+        }
+
         return errors.ToResult();
     }
 }

@@ -5,29 +5,53 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
 namespace EdgeGateway.Uplink;
 
 /// <summary>
-/// Drains the outbox to the broker: reads a window of pending entries (alarms first), publishes them pipelined
-/// at QoS 1, and removes only those the broker acknowledged. Anything not acknowledged stays and is sent again
-/// on the next session with the same id and bytes.
+/// Drains the outbox to the broker through a sliding window of pipelined QoS 1 publishes, alarms first: a new
+/// alarm is read as soon as it is appended and overtakes every pending event (it waits at most for the window
+/// already in flight). Entries leave the outbox only after their PUBACK, removed in batches; whatever was in
+/// flight when a session ended is sent again, with the same id and bytes, on the next one.
 /// </summary>
-public sealed class OutboxForwarder(
-    MqttConnection connection,
-    IOutboxStore store,
-    OutboxSignal signal,
-    TopicScheme topics,
-    CenterAcknowledgements acknowledgements,
-    IOptions<MqttOptions> options,
-    TimeProvider time,
-    ILogger<OutboxForwarder> logger) : BackgroundService
+public sealed class OutboxForwarder : BackgroundService
 {
-    /// <summary>Pause after the broker refused a message (a reason code, not a lost connection), so a refusal cannot spin.</summary>
+    /// <summary>Pause after the broker refused or did not answer a publish, so a refusal cannot spin.</summary>
     public static readonly TimeSpan RefusalPause = TimeSpan.FromSeconds(5);
 
-    private readonly int _window = options.Value.InFlightWindow;
+    private readonly MqttConnection _connection;
+    private readonly IOutboxStore _store;
+    private readonly UnwrittenEntries _unwritten;
+    private readonly OutboxSignal _signal;
+    private readonly TopicScheme _topics;
+    private readonly CenterAcknowledgements _acknowledgements;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OutboxForwarder> _logger;
+    private readonly int _window;
+
+    public OutboxForwarder(
+        MqttConnection connection,
+        IOutboxStore store,
+        UnwrittenEntries unwritten,
+        OutboxSignal signal,
+        TopicScheme topics,
+        CenterAcknowledgements acknowledgements,
+        IOptions<MqttOptions> options,
+        TimeProvider time,
+        ILogger<OutboxForwarder> logger)
+    {
+        _connection = connection;
+        _store = store;
+        _unwritten = unwritten;
+        _signal = signal;
+        _topics = topics;
+        _acknowledgements = acknowledgements;
+        _time = time;
+        _logger = logger;
+        _window = options.Value.InFlightWindow;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +60,7 @@ public sealed class OutboxForwarder(
             MqttSession session;
             try
             {
-                session = await connection.WaitForSessionAsync(stoppingToken);
+                session = await _connection.WaitForSessionAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -44,75 +68,18 @@ public sealed class OutboxForwarder(
             }
 
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
+            var window = new Window(this, session);
             try
             {
-                await DrainWhileConnectedAsync(session, sessionOver.Token);
+                await window.DrainAsync(sessionOver.Token);
             }
             catch (OperationCanceledException)
             {
                 // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
             }
-        }
-    }
-
-    private async Task DrainWhileConnectedAsync(MqttSession session, CancellationToken sessionOver)
-    {
-        while (true)
-        {
-            sessionOver.ThrowIfCancellationRequested();
-            var batch = store.ReadPending(_window);
-            if (batch.Count == 0)
+            finally
             {
-                await signal.WaitAsync(sessionOver);
-                continue;
-            }
-
-            var publishes = new Task<MqttClientPublishResult>[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
-                acknowledgements.Published(batch[i]);
-                // Started in outbox order; MQTTnet sends them in call order and we await the PUBACKs together.
-                publishes[i] = session.Client.PublishAsync(ToMessage(batch[i]), sessionOver);
-            }
-
-            try
-            {
-                await Task.WhenAll(publishes);
-            }
-            catch (Exception)
-            {
-                // Inspected per publish below: some may have been acknowledged before the failure.
-            }
-
-            var acknowledged = new List<OutboxEntry>(batch.Count);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (publishes[i].IsCompletedSuccessfully)
-                {
-                    var result = publishes[i].Result;
-                    if (IsAccepted(result.ReasonCode))
-                    {
-                        acknowledged.Add(batch[i]);
-                    }
-                    else
-                    {
-                        Log.PublishRefused(logger, batch[i].Seq, result.ReasonCode.ToString(), result.ReasonString ?? "");
-                    }
-                }
-            }
-
-            if (acknowledged.Count > 0)
-            {
-                store.Remove(acknowledged);
-
-                Log.Forwarded(logger, acknowledged.Count, acknowledged[0].Seq, acknowledged[^1].Seq);
-            }
-
-            if (acknowledged.Count < batch.Count)
-            {
-                // Refused, timed out or disconnected: pause so a refusal cannot spin; a lost session ends the wait at once.
-                await Task.Delay(RefusalPause, time, sessionOver);
+                window.RemoveAcknowledged();
             }
         }
     }
@@ -122,9 +89,159 @@ public sealed class OutboxForwarder(
         code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
 
     private MqttApplicationMessage ToMessage(OutboxEntry entry) => new MqttApplicationMessageBuilder()
-        .WithTopic(topics.For(entry.TopicLeaf))
+        .WithTopic(_topics.For(entry.TopicLeaf))
         .WithPayload(entry.Payload)
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
         .WithContentType("application/json")
         .Build();
+
+    /// <summary>The in-flight window of one session.</summary>
+    private sealed class Window(OutboxForwarder owner, MqttSession session)
+    {
+        private readonly Dictionary<Task<MqttClientPublishResult>, OutboxEntry> _inFlight = [];
+        private readonly HashSet<string> _inFlightIds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _fromMemory = new(StringComparer.Ordinal);
+        private readonly List<OutboxEntry> _acknowledged = [];
+        private Queue<OutboxEntry> _ready = new();
+        private Task? _appended;
+
+        public async Task DrainAsync(CancellationToken sessionOver)
+        {
+            var reload = true;
+            while (true)
+            {
+                sessionOver.ThrowIfCancellationRequested();
+                if (reload || _ready.Count == 0)
+                {
+                    Reload();
+                    reload = false;
+                }
+
+                while (_inFlight.Count + _acknowledged.Count < owner._window && _ready.TryDequeue(out var entry))
+                {
+                    Publish(entry, sessionOver);
+                }
+
+                // Batched removal: one transaction per window, and never more acknowledged-but-kept than a window.
+                if (_acknowledged.Count > 0 && (_inFlight.Count == 0 || _inFlight.Count + _acknowledged.Count >= owner._window))
+                {
+                    RemoveAcknowledged();
+                    continue;
+                }
+
+                _appended ??= owner._signal.WaitAsync(sessionOver).AsTask();
+                if (_inFlight.Count == 0)
+                {
+                    if (_ready.Count > 0)
+                    {
+                        continue;
+                    }
+
+                    await _appended;
+                    _appended = null;
+                    reload = true;
+                    continue;
+                }
+
+                var finished = await Task.WhenAny(_inFlight.Keys.Append(_appended));
+                if (finished == _appended)
+                {
+                    await _appended;
+                    _appended = null;
+                    reload = true;
+                }
+
+                if (!Harvest())
+                {
+                    // Refused or timed out: wait out the rest of the window, keep what was acknowledged, pause.
+                    try
+                    {
+                        await Task.WhenAll(_inFlight.Keys);
+                    }
+                    catch (Exception)
+                    {
+                        // Each publish's outcome is read by Harvest.
+                    }
+
+                    Harvest();
+                    RemoveAcknowledged();
+                    await Task.Delay(RefusalPause, owner._time, sessionOver);
+                    reload = true;
+                }
+            }
+        }
+
+        public void RemoveAcknowledged()
+        {
+            if (_acknowledged.Count == 0)
+            {
+                return;
+            }
+
+            owner._store.Remove(_acknowledged);
+            Log.Forwarded(owner._logger, _acknowledged.Count, _acknowledged.Min(e => e.Seq), _acknowledged.Max(e => e.Seq));
+            _acknowledged.Clear();
+        }
+
+        private void Reload()
+        {
+            // Events the disk refused come first (they are the newest alarms), then the outbox in lane order.
+            var memory = owner._unwritten.Pending;
+            _fromMemory.Clear();
+            _fromMemory.UnionWith(memory.Select(e => e.EventId));
+            var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+            var stored = owner._store.ReadPending((owner._window * 4) + _inFlight.Count + _acknowledged.Count);
+            _ready = new Queue<OutboxEntry>(memory.Concat(stored)
+                .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId))
+                .DistinctBy(e => e.EventId)
+                .OrderBy(e => e.Lane)
+                .ThenBy(e => e.Seq));
+        }
+
+        private void Publish(OutboxEntry entry, CancellationToken sessionOver)
+        {
+            // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
+            owner._acknowledgements.Published(entry);
+            _inFlightIds.Add(entry.EventId);
+            _inFlight.Add(session.Client.PublishAsync(owner.ToMessage(entry), sessionOver), entry);
+        }
+
+        /// <summary>Collects finished publishes. False if one was refused or timed out.</summary>
+        private bool Harvest()
+        {
+            var healthy = true;
+            foreach (var (publish, entry) in _inFlight.Where(p => p.Key.IsCompleted).ToList())
+            {
+                _inFlight.Remove(publish);
+                _inFlightIds.Remove(entry.EventId);
+                if (publish.IsCompletedSuccessfully && IsAccepted(publish.Result.ReasonCode))
+                {
+                    if (_fromMemory.Contains(entry.EventId))
+                    {
+                        owner._unwritten.Sent(entry);
+                    }
+                    else
+                    {
+                        _acknowledged.Add(entry);
+                    }
+                }
+                else if (publish.IsCompletedSuccessfully)
+                {
+                    healthy = false;
+                    Log.PublishRefused(owner._logger, entry.Seq, publish.Result.ReasonCode.ToString(), publish.Result.ReasonString ?? "");
+                }
+                else
+                {
+                    healthy = false;
+                    if (publish.Exception?.InnerException is MqttCommunicationTimedOutException)
+                    {
+                        // No PUBACK within the timeout on a "connected" session: the path is dead (half-open TCP).
+                        _ = owner._connection.DropAsync("no PUBACK within the timeout");
+                    }
+                }
+            }
+
+            return healthy;
+        }
+    }
 }

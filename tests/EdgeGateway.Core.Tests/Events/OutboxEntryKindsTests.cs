@@ -25,12 +25,12 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void Create_Fault_GoesToTheAlarmTopicWithItsDetail()
     {
-        var entry = OutboxEntry.Create(Draft(InputKind.Fault) with { Detail = "no reading for 30 s" }, 7, _rig.Identity);
+        var entry = OutboxEntry.Create(Draft(InputKind.Fault) with { Detail = new Dictionary<string, string> { ["fault"] = "sensor" } }, 7, _rig.Identity);
 
         using var json = JsonDocument.Parse(entry.Payload);
         Assert.Equal(("alarm", Lane.Alarm), (entry.TopicLeaf, entry.Lane));
         Assert.Equal("fault", json.RootElement.GetProperty("kind").GetString());
-        Assert.Equal("no reading for 30 s", json.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("sensor", json.RootElement.GetProperty("detail").GetProperty("fault").GetString());
     }
 
     [Fact]
@@ -59,9 +59,9 @@ public sealed class OutboxEntryKindsTests
     }
 
     [Fact]
-    public void Create_TelemetryWithoutSample_Throws()
+    public void TelemetryPayload_DraftWithoutSample_Throws()
     {
-        Assert.Throws<ArgumentException>(() => OutboxEntry.Create(Draft(InputKind.Telemetry), 1, _rig.Identity));
+        Assert.Throws<ArgumentException>(() => TelemetryPayload.Serialize(Draft(InputKind.Telemetry), 1, _rig.Identity));
     }
 
     private static EventDraft Draft(InputKind kind) => new(

@@ -45,7 +45,10 @@ public sealed class InputMonitorSupervisionTests
         var fault = _rig.Entries[4];
         Assert.Equal(("alarm", Lane.Alarm), (fault.TopicLeaf, fault.Lane));
         using var json = JsonDocument.Parse(fault.Payload);
-        Assert.Equal("input flapping: 3 activations within 60 s; suppressed until quiet for 120 s", json.RootElement.GetProperty("detail").GetString());
+        var detail = json.RootElement.GetProperty("detail");
+        Assert.Equal(("flapping", "3", "60", "true", "120"), (
+            detail.GetProperty("fault").GetString(), detail.GetProperty("activations").GetString(), detail.GetProperty("windowSeconds").GetString(),
+            detail.GetProperty("suppressed").GetString(), detail.GetProperty("quietSeconds").GetString()));
         Assert.Equal(
             ["gate-door door active", "gate-door door restored", "gate-door door active", "gate-door door restored", "gate-door fault active", "gate-door fault restored"],
             _rig.Summaries);

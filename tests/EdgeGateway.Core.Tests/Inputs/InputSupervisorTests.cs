@@ -122,7 +122,12 @@ public sealed class InputSupervisorTests
         Flap(DoorPin, activeHigh: true, times: 3);
 
         var fault = Assert.Single(_sut.Events, e => e.Kind == InputKind.Fault);
-        Assert.Equal("input flapping: 3 activations within 60 s; suppressed until quiet for 300 s", fault.Detail);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["fault"] = "flapping", ["line"] = "input", ["activations"] = "3", ["windowSeconds"] = "60", ["suppressed"] = "true", ["quietSeconds"] = "300",
+            },
+            fault.Detail);
         Assert.Equal(Lane.Alarm, LaneRules.LaneOf(fault.Kind));
     }
 

@@ -11,7 +11,7 @@ public sealed class InputsOptionsValidatorSupervisionTests
             new InputOptions { Id = "office-panic", Pin = 17, Kind = InputKind.Panic },
             new InputOptions { Id = "gate-door", Pin = 22, Kind = InputKind.Door, TamperPin = 17 });
 
-        Assert.Contains("Inputs:1:TamperPin: GPIO 17 is already used by input 'office-panic'", result);
+        Assert.Contains("Inputs:1:TamperPin: GPIO 17 of input 'gate-door' is already used by input 'office-panic' (Inputs:0)", result);
     }
 
     [Fact]
@@ -23,14 +23,13 @@ public sealed class InputsOptionsValidatorSupervisionTests
     }
 
     [Theory]
-    [InlineData(InputKind.Fault, "fault")]
     [InlineData(InputKind.Temperature, "temperature")]
     [InlineData(InputKind.Telemetry, "telemetry")]
-    public void Validate_GatewayReportedKind_IsRefused(InputKind kind, string name)
+    public void Validate_SensorEventKind_IsRefused(InputKind kind, string name)
     {
         var result = Validate(new InputOptions { Id = "x", Pin = 5, Kind = kind });
 
-        Assert.Contains($"Inputs:0:Kind: '{name}' is reported by the gateway itself, not an input kind", result);
+        Assert.Contains($"Inputs:0:Kind: '{name}' is reserved for the gateway's own sensor events", result);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal sealed class RecorderRig
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
         Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "hy-school-017", GatewayId = "gw1" }), Time);
         Store = new InMemoryOutboxStore(Identity);
-        Recorder = new EventRecorder(Store, new OutboxSignal(), Identity, new SyncedClock(), Time, NullLogger<EventRecorder>.Instance);
+        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, new SyncedClock(), Time, NullLogger<EventRecorder>.Instance);
     }
 
     public FakeTimeProvider Time { get; }

@@ -87,7 +87,7 @@ public sealed class SensorChannelTests
         var alarms = Enumerable.Range(0, 70).SelectMany(_ => Read(sut, 8.5)).Where(e => e.Kind == InputKind.Temperature).ToList();
 
         var alarm = Assert.Single(alarms);
-        Assert.Equal((InputState.Active, "8.5 °C, above 8.0 °C for 600 s"), (alarm.State, alarm.Detail));
+        Assert.Equal((InputState.Active, "limit=high limitC=8.0 minDurationSeconds=600 temperatureC=8.5"), (alarm.State, Flat(alarm.Detail)));
         Assert.Equal(Lane.Alarm, LaneRules.LaneOf(alarm.Kind));
     }
 
@@ -115,7 +115,7 @@ public sealed class SensorChannelTests
         Assert.DoesNotContain(Read(sut, 7.6), e => e.Kind == InputKind.Temperature);
         var restore = Assert.Single(Read(sut, 7.4), e => e.Kind == InputKind.Temperature);
 
-        Assert.Equal((InputState.Restored, "7.4 °C, back within 8.0 °C"), (restore.State, restore.Detail));
+        Assert.Equal((InputState.Restored, "limit=high limitC=8.0 temperatureC=7.4"), (restore.State, Flat(restore.Detail)));
         Assert.False(sut.IsAlarmed);
     }
 
@@ -126,7 +126,7 @@ public sealed class SensorChannelTests
 
         var alarm = Assert.Single(sut.OnReading(new SensorReadings(-0.2), _now), e => e.Kind == InputKind.Temperature);
 
-        Assert.Equal("-0.2 °C, below 0.0 °C for 0 s", alarm.Detail);
+        Assert.Equal("limit=low limitC=0.0 minDurationSeconds=0 temperatureC=-0.2", Flat(alarm.Detail));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class SensorChannelTests
         var events = Enumerable.Range(0, 10).SelectMany(_ => sut.OnFailure("no such device")).ToList();
 
         var fault = Assert.Single(events);
-        Assert.Equal((InputKind.Fault, InputState.Active, "not answering: 3 reads failed (no such device)"), (fault.Kind, fault.State, fault.Detail));
+        Assert.Equal((InputKind.Fault, InputState.Active, "error=no such device failedReads=3 fault=sensor"), (fault.Kind, fault.State, Flat(fault.Detail)));
     }
 
     [Fact]
@@ -206,6 +206,10 @@ public sealed class SensorChannelTests
 
         return sut;
     }
+
+    /// <summary>The detail object as sorted <c>key=value</c> pairs, for one-line assertions.</summary>
+    private static string Flat(IReadOnlyDictionary<string, string>? detail) =>
+        string.Join(' ', (detail ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
     private IReadOnlyList<NewEvent> Read(SensorChannel sut, double temperature, double? humidity = null)
     {

@@ -50,7 +50,7 @@ public sealed class SensorMonitorTests
         var alarms = _rig.Entries.Where(e => e.Lane == Lane.Alarm).ToList();
         Assert.Equal(["cold-room fault active", "cold-room fault restored"], alarms.Select(e => RecorderRig.Summary(e.Payload)));
         using var json = JsonDocument.Parse(alarms[0].Payload);
-        Assert.Equal("not answering: 3 reads failed (no w1_slave for 28-0316a2794aff)", json.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("no w1_slave for 28-0316a2794aff", json.RootElement.GetProperty("detail").GetProperty("error").GetString());
     }
 
     [Fact]

@@ -1,0 +1,30 @@
+namespace EdgeGateway.Outbox;
+
+/// <summary>The <c>Outbox</c> section: how much the outbox may hold while the path to the center is down.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>
+    /// Most entries kept. When full, the oldest telemetry is dropped first, then the oldest ordinary events;
+    /// alarms are never dropped (the outbox grows past the limit rather than lose one).
+    /// </summary>
+    /// <value>Default 200000 (a week of a busy school's events; about 100 MB on disk).</value>
+    public int MaxEntries { get; set; } = 200_000;
+
+    /// <summary>Telemetry older than this is dropped unsent. Alarms and events never expire.</summary>
+    /// <value>Default 24 hours; 0 keeps telemetry until it is sent or pushed out by <see cref="MaxEntries"/>.</value>
+    public double TelemetryTtlHours { get; set; } = 24;
+}
+
+/// <summary>Entries dropped unsent since the outbox was created, per lane (alarms are never dropped).</summary>
+public readonly record struct OutboxDrops(long Event, long Telemetry)
+{
+    public long Total => Event + Telemetry;
+}
+
+/// <summary>What was set aside when the outbox file was found corrupt at start.</summary>
+/// <param name="MovedTo">Where the corrupt data file now is.</param>
+/// <param name="LastSeqBefore">The highest seq that may have been given out before (from the seq sidecar).</param>
+/// <param name="Reason">Why the file could not be used.</param>
+public sealed record OutboxRecovery(string MovedTo, long LastSeqBefore, string Reason);

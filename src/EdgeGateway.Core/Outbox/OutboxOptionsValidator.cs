@@ -1,0 +1,23 @@
+using EdgeGateway.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Outbox;
+
+public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options)
+    {
+        var errors = new ConfigErrors();
+        if (options.MaxEntries < 100)
+        {
+            errors.Add("Outbox:MaxEntries", $"{options.MaxEntries} is below 100");
+        }
+
+        if (options.TelemetryTtlHours is < 0 or > 24 * 365)
+        {
+            errors.Add("Outbox:TelemetryTtlHours", $"{options.TelemetryTtlHours} is outside 0-8760");
+        }
+
+        return errors.ToResult();
+    }
+}

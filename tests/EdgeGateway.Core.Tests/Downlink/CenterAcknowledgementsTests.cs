@@ -1,0 +1,185 @@
+using System.Text;
+using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.Downlink;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Outbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.Core.Tests.Downlink;
+
+public class CenterAcknowledgementsTests
+{
+    private const int UnknownAckEventId = 1005;
+    private const int MalformedAckEventId = 1006;
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
+    private readonly RecordingLogger<CenterAcknowledgements> _logger = new();
+    private readonly CenterAcknowledgements _acks;
+    private readonly GatewayIdentity _identity;
+
+    public CenterAcknowledgementsTests()
+    {
+        _identity = TestIdentity.Create(_time);
+        _acks = new CenterAcknowledgements(_time, _logger);
+    }
+
+    [Fact]
+    public void OnAckMessage_PublishedAlarm_RaisesAcknowledgedWithLatency()
+    {
+        // Arrange
+        var alarm = Entry("alarm-1", InputKind.Panic);
+        _acks.Published(alarm);
+        _time.Advance(TimeSpan.FromMilliseconds(1_234));
+        (string Id, string By, TimeSpan Latency)? raised = null;
+        _acks.Acknowledged += (id, by, latency) => raised = (id, by, latency);
+
+        // Act
+        _acks.OnAckMessage("""{"id":"alarm-1","by":"operator-7","ts":"2026-11-29T05:00:01.234Z"}"""u8);
+
+        // Assert
+        Assert.Equal(("alarm-1", "operator-7", TimeSpan.FromMilliseconds(1_234)), raised);
+        Assert.Equal(TimeSpan.FromMilliseconds(1_234), _acks.LastLatency);
+        Assert.Equal(0, _acks.Outstanding);
+    }
+
+    [Fact]
+    public void OnAckMessage_AckWithoutBy_ReportsEmptyBy()
+    {
+        // Arrange
+        _acks.Published(Entry("alarm-1", InputKind.Smoke));
+        string? by = null;
+        _acks.Acknowledged += (_, b, _) => by = b;
+
+        // Act
+        _acks.OnAckMessage("""{"id":"alarm-1"}"""u8);
+
+        // Assert
+        Assert.Equal("", by);
+    }
+
+    [Fact]
+    public void OnAckMessage_SameAckTwice_RaisesOnce()
+    {
+        // Arrange
+        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        var raised = 0;
+        _acks.Acknowledged += (_, _, _) => raised++;
+
+        // Act
+        _acks.OnAckMessage("""{"id":"alarm-1","by":"a"}"""u8);
+        _acks.OnAckMessage("""{"id":"alarm-1","by":"a"}"""u8);
+
+        // Assert
+        Assert.Equal(1, raised);
+    }
+
+    [Fact]
+    public void OnAckMessage_UnknownId_LogsOnceAndIgnores()
+    {
+        // Arrange
+        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        var raised = 0;
+        _acks.Acknowledged += (_, _, _) => raised++;
+
+        // Act
+        _acks.OnAckMessage("""{"id":"not-ours","by":"a"}"""u8);
+        _acks.OnAckMessage("""{"id":"not-ours","by":"a"}"""u8);
+        _acks.OnAckMessage("""{"id":"not-ours","by":"b"}"""u8);
+
+        // Assert
+        Assert.Equal(0, raised);
+        Assert.Equal(1, _acks.Outstanding);
+        Assert.Null(_acks.LastLatency);
+        var log = Assert.Single(_logger.Records, r => r.EventId.Id == UnknownAckEventId);
+        Assert.Equal(LogLevel.Warning, log.Level);
+        Assert.Contains("not-ours", log.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("{")]
+    [InlineData("{\"id\":")]
+    [InlineData("null")]
+    [InlineData("[\"alarm-1\"]")]
+    [InlineData("\"alarm-1\"")]
+    [InlineData("{\"id\":42}")]
+    [InlineData("{\"id\":null}")]
+    [InlineData("{\"id\":\"\"}")]
+    [InlineData("{\"by\":\"a\"}")]
+    [InlineData("{\"id\":{\"nested\":true}}")]
+    public void OnAckMessage_Malformed_LogsAndDoesNotThrow(string payload)
+    {
+        // Arrange
+        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        var raised = 0;
+        _acks.Acknowledged += (_, _, _) => raised++;
+
+        // Act
+        var exception = Record.Exception(() => _acks.OnAckMessage(Encoding.UTF8.GetBytes(payload)));
+
+        // Assert
+        Assert.Null(exception);
+        Assert.Equal(0, raised);
+        Assert.Equal(1, _acks.Outstanding);
+        Assert.Contains(_logger.Records, r => r.EventId.Id == MalformedAckEventId && r.Level == LogLevel.Warning);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0xFD })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'i', (byte)'d', (byte)'"', (byte)':', (byte)'"', 0xC3, (byte)'"', (byte)'}' })]
+    public void OnAckMessage_InvalidUtf8_DoesNotThrow(byte[] payload)
+    {
+        // Arrange
+        _acks.Published(Entry("alarm-1", InputKind.Panic));
+
+        // Act
+        var exception = Record.Exception(() => _acks.OnAckMessage(payload));
+
+        // Assert
+        Assert.Null(exception);
+        Assert.Equal(1, _acks.Outstanding);
+        Assert.Contains(_logger.Records, r => r.EventId.Id == MalformedAckEventId);
+    }
+
+    [Theory]
+    [InlineData(InputKind.Door)]
+    [InlineData(InputKind.Generic)]
+    public void Published_EventLaneEntry_IsNotTracked(InputKind kind)
+    {
+        // Arrange
+        var entry = Entry("door-1", kind);
+        var raised = 0;
+        _acks.Acknowledged += (_, _, _) => raised++;
+
+        // Act
+        _acks.Published(entry);
+        _acks.OnAckMessage("""{"id":"door-1"}"""u8);
+
+        // Assert
+        Assert.Equal(0, _acks.Outstanding);
+        Assert.Equal(0, raised);
+    }
+
+    [Fact]
+    public void Published_SameAlarmTwice_KeepsFirstPublishTime()
+    {
+        // Arrange
+        var alarm = Entry("alarm-1", InputKind.Intrusion);
+        _acks.Published(alarm);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        // Act: a retry after a lost PUBACK publishes the same entry again.
+        _acks.Published(alarm);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _acks.OnAckMessage("""{"id":"alarm-1"}"""u8);
+
+        // Assert
+        Assert.Equal(TimeSpan.FromSeconds(3), _acks.LastLatency);
+    }
+
+    private OutboxEntry Entry(string id, InputKind kind) => OutboxEntry.Create(
+        new EventDraft(id, "input", kind, InputState.Active, _time.GetUtcNow(), true, "somewhere"), 1, _identity);
+}

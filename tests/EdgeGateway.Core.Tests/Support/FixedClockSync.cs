@@ -1,0 +1,8 @@
+using EdgeGateway.Events;
+
+namespace EdgeGateway.Core.Tests.Support;
+
+internal sealed class FixedClockSync(bool synchronized) : IClockSync
+{
+    public bool IsSynchronized => synchronized;
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeGateway.TestKit;
+
+/// <summary>
+/// A loopback TCP proxy in front of a broker that a test can <see cref="Freeze"/>: connections stay open but no
+/// byte passes either way, like a silent network or a half-open TCP connection.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _connections = [];
+    private readonly Lock _lock = new();
+    private volatile bool _frozen;
+    private Task? _accepting;
+
+    public TcpProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = AcceptAsync();
+    }
+
+    public int Port { get; }
+
+    /// <summary>Stops forwarding on every connection, current and new, without closing any.</summary>
+    public void Freeze() => _frozen = true;
+
+    public void Thaw() => _frozen = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        lock (_lock)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+        }
+
+        if (_accepting is not null)
+        {
+            try
+            {
+                await _accepting;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopping.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            var upstream = new TcpClient();
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            }
+            catch (SocketException)
+            {
+                client.Dispose();
+                upstream.Dispose();
+                continue;
+            }
+
+            lock (_lock)
+            {
+                _connections.Add(client);
+                _connections.Add(upstream);
+            }
+
+            _ = PumpAsync(client, upstream);
+            _ = PumpAsync(upstream, client);
+        }
+    }
+
+    private async Task PumpAsync(TcpClient from, TcpClient to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            var source = from.GetStream();
+            var target = to.GetStream();
+            while (!_stop.IsCancellationRequested)
+            {
+                var read = await source.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                // Frozen: hold the bytes (a silent path never delivers them) until thawed or closed.
+                while (_frozen && !_stop.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, _stop.Token);
+                }
+
+                await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // One side closed.
+        }
+        finally
+        {
+            from.Dispose();
+            to.Dispose();
+        }
+    }
+}
