@@ -74,7 +74,8 @@ static async Task<List<double>> BareClientFloorAsync(int port, int count)
 static async Task<List<double>> PressToCenterAsync(int port, int count, int debounceMs, string entry)
 {
     var directory = Directory.CreateTempSubdirectory("edge-gateway-bench-").FullName;
-    var input = new { Id = "hall-door", Pin = 22, Kind = "door", Contact = "NO", Pull = "up", DebounceMs = debounceMs, Location = "bench" };
+    // MaxActivations 0: the bench presses far faster than swinger shutdown allows.
+    var input = new { Id = "hall-door", Pin = 22, Kind = "door", Contact = "NO", Pull = "up", DebounceMs = debounceMs, MaxActivations = 0, Location = "bench" };
     await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [input]), entry);
     await using var center = new MqttRecorder(port, "bench-center");
     await center.StartAsync();
@@ -104,7 +105,7 @@ static async Task<List<double>> StartToConnectedAsync(int port, int runs, string
     for (var i = 0; i < runs; i++)
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-bench-").FullName;
-        await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [new { Id = "p", Pin = 17, Kind = "panic" }]), entry);
+        await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [new { Id = "p", Pin = 17, Kind = "panic", MaxActivations = 0 }]), entry);
         await using var center = new MqttRecorder(port, $"bench-start-{i}", "campus/v1/+/+/status");
         await center.StartAsync();
         var online = new SemaphoreSlim(0);

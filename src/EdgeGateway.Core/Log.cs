@@ -26,4 +26,22 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Ignoring malformed center ack: {Reason}")]
     public static partial void MalformedAck(ILogger logger, string reason);
+
+    [LoggerMessage(1101, LogLevel.Warning, "{InputId} {What} shut down: {Count} activations within {WindowSeconds} s (swinger shutdown)")]
+    public static partial void SwingerShutdown(ILogger logger, string inputId, string what, int count, int windowSeconds);
+
+    [LoggerMessage(1102, LogLevel.Information, "{InputId} {What} quiet for {QuietSeconds} s; resumed")]
+    public static partial void SwingerResumed(ILogger logger, string inputId, string what, int quietSeconds);
+
+    [LoggerMessage(1201, LogLevel.Information, "Sensor {SensorId} ({Type}) read every {IntervalSeconds} s")]
+    public static partial void SensorConfigured(ILogger logger, string sensorId, string type, int intervalSeconds);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Sensor {SensorId} read failed: {Reason}")]
+    public static partial void SensorReadFailed(ILogger logger, string sensorId, string reason);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Board health probe failed")]
+    public static partial void BoardProbeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Warning, "The board has been under-voltage since boot; check the power supply and its cable")]
+    public static partial void UnderVoltageSinceBoot(ILogger logger);
 }

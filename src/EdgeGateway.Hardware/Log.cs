@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(3007, LogLevel.Error, "Simulated GPIO accept loop failed")]
     public static partial void SimAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3101, LogLevel.Information, "Board: {Model}")]
+    public static partial void BoardModel(ILogger logger, string model);
+
+    [LoggerMessage(3102, LogLevel.Warning, "Input {InputId} ({Kind}) uses GPIO {Pin}, which this board reserves for {Function}; it works only while that function is off")]
+    public static partial void ReservedPinClaimed(ILogger logger, string inputId, EdgeGateway.Inputs.InputKind kind, int pin, string function);
 }

@@ -2,6 +2,8 @@ using EdgeGateway.Configuration;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
+using EdgeGateway.Hardware.Board;
+using EdgeGateway.Hardware.Sensors;
 using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +43,11 @@ public static class GatewayServices
         services.AddGpioInputs(configuration);
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
+
+        // Sensors and board health (issue 5): after the inputs, so their start-up never delays the alarm path.
+        services.AddSensors(configuration);
+        services.AddBoard(configuration);
+
         services.AddMqttUplink(configuration);
         return services;
     }

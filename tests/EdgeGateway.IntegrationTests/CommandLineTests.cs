@@ -34,7 +34,7 @@ public sealed class CommandLineTests
         Assert.Contains("Gateway:GatewayId: is required", text, StringComparison.Ordinal);
         Assert.Contains("Mqtt:Port", text, StringComparison.Ordinal);
         Assert.Contains("Mqtt:UseTls", text, StringComparison.Ordinal);
-        Assert.Contains("Inputs:1:Pin: GPIO 17 is already used by input 'office-panic'", text, StringComparison.Ordinal);
+        Assert.Contains("Inputs:1:Pin: GPIO 17 of input 'gate' is already used by input 'office-panic' (Inputs:0)", text, StringComparison.Ordinal);
         Assert.Contains("Inputs:2:Pin", text, StringComparison.Ordinal);
     }
 
@@ -69,7 +69,7 @@ public sealed class CommandLineTests
         var exit = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(78, exit);
-        Assert.Contains("Inputs:1:Pin: GPIO 17 is already used by input 'office-panic'", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("Inputs:1:Pin: GPIO 17 of input 'gate' is already used by input 'office-panic' (Inputs:0)", gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]

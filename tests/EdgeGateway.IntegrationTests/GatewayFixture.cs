@@ -13,8 +13,9 @@ public static class Gateway
         return new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, brokerPort, inputs, keepAliveSeconds), EntryAssembly);
     }
 
+    // MaxActivations 0: scripted presses come far faster than any person's, so swinger shutdown (tested in Core) is off.
     public static object Input(string id, int pin, string kind, string contact = "NO", bool? latch = null, string location = "") =>
         latch is null
-            ? new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, Location = location }
-            : new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, Latch = latch.Value, Location = location };
+            ? new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, MaxActivations = 0, Location = location }
+            : new { Id = id, Pin = pin, Kind = kind, Contact = contact, Pull = "up", DebounceMs = 20, MaxActivations = 0, Latch = latch.Value, Location = location };
 }

@@ -1,8 +1,9 @@
 using EdgeGateway.Inputs;
+using EdgeGateway.Sensors;
 
 namespace EdgeGateway.Events;
 
-/// <summary>An input change before the outbox gives it its sequence number.</summary>
+/// <summary>An input change (or a gateway-reported fault, threshold or telemetry) before the outbox gives it its sequence number.</summary>
 public sealed record EventDraft(
     string Id,
     string Input,
@@ -17,6 +18,9 @@ public sealed record EventDraft(
 
     /// <summary>Extra facts of a fault event (for example the start, end and duration of a path outage).</summary>
     public IReadOnlyDictionary<string, string>? Detail { get; init; }
+
+    /// <summary>The sample of a <see cref="InputKind.Telemetry"/> draft, which is serialised as a telemetry message.</summary>
+    public TelemetrySample? Telemetry { get; init; }
 
     /// <summary>A gateway fault as an event: <paramref name="source"/> is what failed (<c>uplink</c>, <c>outbox</c>, an input id).</summary>
     public static EventDraft Fault(string id, string source, InputState state, DateTimeOffset timestamp, bool clockSynced, IReadOnlyDictionary<string, string> detail) =>

@@ -53,6 +53,8 @@ public static class EventPayload
         InputKind.Door => "door",
         InputKind.Tamper => "tamper",
         InputKind.Fault => "fault",
+        InputKind.Temperature => "temperature",
+        InputKind.Telemetry => "telemetry",
         _ => "generic",
     };
 

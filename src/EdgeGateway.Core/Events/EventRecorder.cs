@@ -41,18 +41,20 @@ public sealed class EventRecorder(
     }
 
     /// <summary>Records the transitions as one batch (one flush).</summary>
-    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, InputState State)> transitions)
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, InputState State)> transitions) =>
+        Record([.. transitions.Select(t => NewEvent.Of(t.Channel, t.State))]);
+
+    /// <summary>Stamps events (input transitions, supervision faults, sensor alarms, telemetry) and records them as one batch.</summary>
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<NewEvent> events)
     {
+        ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        return Record([.. transitions.Select(t => new EventDraft(
-            NewId(now),
-            t.Channel.Options.Id,
-            t.Channel.Options.Kind,
-            t.State,
-            now,
-            synced,
-            t.Channel.Options.Location))]);
+        return Record([.. events.Select(e => new EventDraft(NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location)
+        {
+            Detail = e.Detail,
+            Telemetry = e.Telemetry,
+        })]);
     }
 
     /// <summary>Records a fault of the gateway itself (<c>uplink</c>, <c>outbox</c>, …) on the alarm lane.</summary>

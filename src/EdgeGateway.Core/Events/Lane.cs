@@ -14,7 +14,10 @@ public static class LaneRules
 {
     public static Lane LaneOf(InputKind kind) => kind switch
     {
-        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper or InputKind.Fault => Lane.Alarm,
+        // Issue 3: alarms are panic, smoke, intrusion, tamper and faults; a cold-chain breach is an alarm too.
+        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper
+            or InputKind.Fault or InputKind.Temperature => Lane.Alarm,
+        InputKind.Telemetry => Lane.Telemetry,
         _ => Lane.Event,
     };
 }

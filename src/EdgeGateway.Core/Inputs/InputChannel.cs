@@ -30,6 +30,12 @@ public sealed class InputChannel
 
     public InputOptions Options { get; }
 
+    /// <summary>
+    /// Debounced activations seen so far, latched or not: the swinger guard counts these, since a latched input
+    /// reports only its first activation.
+    /// </summary>
+    public long Activations { get; private set; }
+
     /// <summary>True while the input is reported active (including while latched).</summary>
     public bool IsActive => _reportedActive;
 
@@ -55,6 +61,10 @@ public sealed class InputChannel
         if (_rawActive is { } raw && raw != _stableActive && now - _rawSince >= (raw ? _activeHold : _debounce))
         {
             _stableActive = raw;
+            if (raw)
+            {
+                Activations++;
+            }
         }
 
         if (_stableActive && !_reportedActive)

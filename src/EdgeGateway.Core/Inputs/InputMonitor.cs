@@ -15,8 +15,9 @@ public sealed class InputMonitorOptions
 }
 
 /// <summary>
-/// Watches the input lines: edges and a periodic level read feed one <see cref="InputChannel"/> per input;
-/// every transition is handed to the <see cref="EventRecorder"/>. One loop owns all state, so no locks.
+/// Watches the input lines: edges and a periodic level read feed the <see cref="InputSupervisor"/> (debounce, latch,
+/// swinger shutdown, tamper loops); every change it reports is handed to the <see cref="EventRecorder"/>.
+/// One loop owns all state, so no locks.
 /// </summary>
 public sealed class InputMonitor : BackgroundService
 {
@@ -25,7 +26,7 @@ public sealed class InputMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<InputMonitor> _logger;
     private readonly TimeSpan _pollInterval;
-    private readonly Dictionary<int, InputChannel> _channelsByPin;
+    private readonly InputSupervisor _supervisor;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
 
@@ -42,12 +43,12 @@ public sealed class InputMonitor : BackgroundService
         _time = time;
         _logger = logger;
         _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.PollIntervalMs));
-        _channelsByPin = inputs.Value.Inputs.ToDictionary(i => i.Pin, i => new InputChannel(i));
+        _supervisor = new InputSupervisor(inputs.Value.Inputs, logger);
         _startTimestamp = time.GetTimestamp();
     }
 
-    /// <summary>Inputs in configuration order, with their live state.</summary>
-    public IReadOnlyCollection<InputChannel> Channels => _channelsByPin.Values;
+    /// <summary>Inputs in configuration order, with their live state (tamper loops not included).</summary>
+    public IReadOnlyCollection<InputChannel> Channels => _supervisor.Channels;
 
     /// <summary>Raised on the monitor loop after each reported transition has been accepted by the outbox.</summary>
     public event Action<InputChannel, InputState>? Transitioned;
@@ -57,10 +58,10 @@ public sealed class InputMonitor : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _lines.Open([.. _channelsByPin.Values.Select(c => c.Options)], OnEdge);
-        foreach (var channel in _channelsByPin.Values)
+        _lines.Open(_supervisor.Lines, OnEdge);
+        foreach (var line in _supervisor.Lines)
         {
-            Log.InputOpened(_logger, channel.Options.Id, channel.Options.Pin, channel.Options.Kind, channel.Options.Contact);
+            Log.InputOpened(_logger, line.Id, line.Pin, line.Kind, line.Contact);
         }
 
         return base.StartAsync(cancellationToken);
@@ -69,16 +70,15 @@ public sealed class InputMonitor : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextPoll = Now;
-        var transitions = new List<(InputChannel Channel, InputState State)>();
         var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = Now;
             while (_signals.Reader.TryRead(out var signal))
             {
-                if (signal.Pin >= 0 && _channelsByPin.TryGetValue(signal.Pin, out var channel))
+                if (signal.Pin >= 0)
                 {
-                    channel.Observe(signal.High, signal.At);
+                    _supervisor.Observe(signal.Pin, signal.High, signal.At);
                 }
                 else if (signal.ResetInput is { } resetId)
                 {
@@ -89,50 +89,37 @@ public sealed class InputMonitor : BackgroundService
             // After the queued edges, which are older: a read now must not restart a debounce an edge already began.
             if (now >= nextPoll)
             {
-                foreach (var (pin, channel) in _channelsByPin)
+                foreach (var line in _supervisor.Lines)
                 {
-                    channel.Observe(_lines.Read(pin), now);
+                    _supervisor.Observe(line.Pin, _lines.Read(line.Pin), now);
                 }
 
                 nextPoll = now + _pollInterval;
             }
 
-            foreach (var channel in _channelsByPin.Values)
-            {
-                if (channel.Evaluate(now) is { } state)
-                {
-                    transitions.Add((channel, state));
-                }
-            }
+            _supervisor.Evaluate(now);
 
             // Resets apply after Evaluate: a release that was queued with the reset (the loop was busy recording)
             // must count first, or the reset would see the contact still pressed and be lost.
             foreach (var resetId in resets)
             {
-                foreach (var c in _channelsByPin.Values.Where(c => resetId.Length == 0 || c.Options.Id == resetId))
-                {
-                    if (c.Reset() is { } state)
-                    {
-                        transitions.Add((c, state));
-                    }
-                }
+                _supervisor.Reset(resetId.Length == 0 ? null : resetId);
             }
 
             resets.Clear();
 
-            if (transitions.Count > 0)
+            if (_supervisor.Events.Count > 0)
             {
-                _recorder.Record(transitions);
-                foreach (var (channel, state) in transitions)
+                _recorder.Record(_supervisor.Events);
+                foreach (var (channel, state) in _supervisor.Transitions)
                 {
                     Transitioned?.Invoke(channel, state);
                 }
 
-                transitions.Clear();
+                _supervisor.ClearReported();
             }
 
-            var deadline = _channelsByPin.Values.Select(c => c.NextDeadline).Where(d => d.HasValue).Select(d => d!.Value)
-                .Append(nextPoll).Min();
+            var deadline = _supervisor.NextDeadline is { } next && next < nextPoll ? next : nextPoll;
             await WaitForSignalAsync(deadline - Now, stoppingToken);
         }
     }

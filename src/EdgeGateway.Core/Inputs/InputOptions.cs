@@ -1,6 +1,9 @@
 namespace EdgeGateway.Inputs;
 
-/// <summary>What a contact input is wired to; decides the lane and topic of its events.</summary>
+/// <summary>
+/// What an event is about; decides its lane and topic. The first six are what a contact input can be wired to;
+/// the rest are reported by the gateway itself and are refused as an input's <c>Kind</c>.
+/// </summary>
 public enum InputKind
 {
     Panic,
@@ -10,8 +13,17 @@ public enum InputKind
     Tamper,
     Generic,
 
-    /// <summary>A fault of the gateway itself (path, storage, a suppressed input); never an input's configured kind.</summary>
+    /// <summary>
+    /// A fault of the gateway itself: path, storage, a flapping input shut down, a sensor not answering, board
+    /// under-voltage.
+    /// </summary>
     Fault,
+
+    /// <summary>A sensor's temperature outside its limit for the minimum duration (food-safety cold chain).</summary>
+    Temperature,
+
+    /// <summary>Periodic sensor readings; never an alarm.</summary>
+    Telemetry,
 }
 
 /// <summary>Contact type of the switch: normally open (closes on alarm) or normally closed (opens on alarm).</summary>
@@ -62,6 +74,34 @@ public sealed class InputOptions
     /// <summary>Where the input is, in words the center shows an operator.</summary>
     public string Location { get; set; } = "";
 
+    /// <summary>
+    /// Swinger shutdown: this many activations within <see cref="SwingerWindowSeconds"/> report one <c>fault</c> and
+    /// suppress the input until it has been quiet for <see cref="SwingerQuietSeconds"/>. 0 turns it off.
+    /// Panic inputs still report their alarm (the latch already limits them to one per reset).
+    /// </summary>
+    /// <value>Default 10.</value>
+    public int MaxActivations { get; set; } = 10;
+
+    /// <summary>The window <see cref="MaxActivations"/> counts in.</summary>
+    /// <value>Default 60 s.</value>
+    public int SwingerWindowSeconds { get; set; } = 60;
+
+    /// <summary>How long a shut-down input must stay without activations before it is reported restored and resumes.</summary>
+    /// <value>Default 300 s.</value>
+    public int SwingerQuietSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// BCM GPIO of a second loop that supervises this input's wiring (an end-of-line sense or tamper loop in the same
+    /// cable). Its activation reports <c>tamper</c> for this input: one GPIO alone cannot tell a cut wire from an open
+    /// contact, a separate loop can.
+    /// </summary>
+    /// <value>Default null (no tamper loop).</value>
+    public int? TamperPin { get; set; }
+
+    /// <summary>Contact type of the tamper loop; the bias is the input's <see cref="Pull"/>.</summary>
+    /// <value>Default <see cref="ContactType.NC"/>: the loop is closed while intact, so a cut opens it.</value>
+    public ContactType TamperContact { get; set; } = ContactType.NC;
+
     /// <summary>Whether the input latches, after applying the per-kind default.</summary>
     public bool Latches => Latch ?? Kind == InputKind.Panic;
 
@@ -72,6 +112,22 @@ public sealed class InputOptions
     /// A pull-down inverts both; <see cref="PullMode.None"/> assumes an external pull-up.
     /// </remarks>
     public bool ActiveHigh => (Contact == ContactType.NO) == (Pull == PullMode.Down);
+
+    /// <summary>The tamper loop of this input as an input of its own, or null without <see cref="TamperPin"/>.</summary>
+    public InputOptions? TamperLoop() => TamperPin is not { } pin ? null : new InputOptions
+    {
+        Id = Id,
+        Pin = pin,
+        Kind = InputKind.Tamper,
+        Contact = TamperContact,
+        Pull = Pull,
+        DebounceMs = DebounceMs,
+        Latch = false,
+        Location = Location,
+        MaxActivations = MaxActivations,
+        SwingerWindowSeconds = SwingerWindowSeconds,
+        SwingerQuietSeconds = SwingerQuietSeconds,
+    };
 }
 
 /// <summary>The <c>Inputs</c> array of the configuration.</summary>

@@ -15,7 +15,7 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
     {
         var errors = new ConfigErrors();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pins = new Dictionary<int, (string Id, int Index)>();
+        var pins = new Dictionary<int, (string Id, string Key)>();
         for (var i = 0; i < options.Inputs.Count; i++)
         {
             var input = options.Inputs[i];
@@ -27,13 +27,42 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                     ? "is required"
                     : $"GPIO {input.Pin} does not exist on the Raspberry Pi header (BCM {FirstHeaderPin}-{LastHeaderPin})");
             }
-            else if (pins.TryGetValue(input.Pin, out var other))
-            {
-                errors.Add($"{key}:Pin", $"GPIO {input.Pin} of input '{input.Id}' is already used by input '{other.Id}' (Inputs:{other.Index})");
-            }
             else
             {
-                pins[input.Pin] = (input.Id, i);
+                ClaimPin(errors, pins, $"{key}:Pin", input.Pin, input.Id, key);
+            }
+
+            if (input.TamperPin is { } tamperPin)
+            {
+                if (tamperPin is < FirstHeaderPin or > LastHeaderPin)
+                {
+                    errors.Add($"{key}:TamperPin", $"GPIO {tamperPin} does not exist on the Raspberry Pi header (BCM {FirstHeaderPin}-{LastHeaderPin})");
+                }
+                else
+                {
+                    ClaimPin(errors, pins, $"{key}:TamperPin", tamperPin, input.Id, $"{key}:TamperPin");
+                }
+            }
+
+            if (input.Kind is InputKind.Temperature or InputKind.Telemetry)
+            {
+                errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reserved for the gateway's own sensor events");
+            }
+
+            // 1 would turn every first activation into a fault: the input could never report anything.
+            if (input.MaxActivations is < 0 or 1 or > 1000)
+            {
+                errors.Add($"{key}:MaxActivations", $"{input.MaxActivations} is not 0 (off) or 2-1000");
+            }
+
+            if (input.SwingerWindowSeconds is < 1 or > 3600)
+            {
+                errors.Add($"{key}:SwingerWindowSeconds", $"{input.SwingerWindowSeconds} is outside 1-3600");
+            }
+
+            if (input.SwingerQuietSeconds is < 1 or > 86_400)
+            {
+                errors.Add($"{key}:SwingerQuietSeconds", $"{input.SwingerQuietSeconds} is outside 1-86400");
             }
 
             if (input.Id.Length > 0 && !ids.TryAdd(input.Id, i))
@@ -63,5 +92,18 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
         }
 
         return errors.ToResult();
+    }
+
+    /// <summary>Records that <paramref name="ownerKey"/> (an input's pin or tamper pin) uses <paramref name="pin"/>, or reports the clash.</summary>
+    private static void ClaimPin(ConfigErrors errors, Dictionary<int, (string Id, string Key)> pins, string key, int pin, string id, string ownerKey)
+    {
+        if (pins.TryGetValue(pin, out var other))
+        {
+            errors.Add(key, $"GPIO {pin} of input '{id}' is already used by input '{other.Id}' ({other.Key})");
+        }
+        else
+        {
+            pins[pin] = (id, ownerKey);
+        }
     }
 }

@@ -1,4 +1,6 @@
 using EdgeGateway.Events;
+using EdgeGateway.Sensors;
+using EdgeGateway.Uplink;
 
 namespace EdgeGateway.Outbox;
 
@@ -14,8 +16,8 @@ public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string Top
         seq,
         draft.Id,
         draft.Lane,
-        draft.Lane switch { Lane.Alarm => "alarm", Lane.Telemetry => "telemetry", _ => "event" },
-        EventPayload.Serialize(draft, seq, identity));
+        TopicScheme.LeafOf(draft.Lane),
+        draft.Telemetry is null ? EventPayload.Serialize(draft, seq, identity) : TelemetryPayload.Serialize(draft, seq, identity));
 }
 
 /// <summary>How many entries wait in each lane.</summary>

@@ -7,13 +7,22 @@ public sealed class TopicScheme(GatewayIdentity identity)
 {
     public const string Root = "campus/v1";
 
+    public const string AlarmLeaf = "alarm";
+
+    public const string EventLeaf = "event";
+
+    public const string TelemetryLeaf = "telemetry";
+
     public string Base { get; } = $"{Root}/{identity.SiteId}/{identity.GatewayId}";
 
     /// <summary>Panic, smoke, intrusion and tamper events.</summary>
-    public string Alarm => $"{Base}/alarm";
+    public string Alarm => $"{Base}/{AlarmLeaf}";
 
     /// <summary>Other input events (door, generic).</summary>
-    public string Event => $"{Base}/event";
+    public string Event => $"{Base}/{EventLeaf}";
+
+    /// <summary>Sensor readings (temperature, humidity, pressure); lowest priority.</summary>
+    public string Telemetry => $"{Base}/{TelemetryLeaf}";
 
     /// <summary>Retained online/offline state; the broker's will sets offline.</summary>
     public string Status => $"{Base}/status";
@@ -22,4 +31,12 @@ public sealed class TopicScheme(GatewayIdentity identity)
     public string Ack => $"{Base}/ack";
 
     public string For(string topicLeaf) => $"{Base}/{topicLeaf}";
+
+    /// <summary>The topic leaf of an outbox lane.</summary>
+    public static string LeafOf(Lane lane) => lane switch
+    {
+        Lane.Alarm => AlarmLeaf,
+        Lane.Telemetry => TelemetryLeaf,
+        _ => EventLeaf,
+    };
 }

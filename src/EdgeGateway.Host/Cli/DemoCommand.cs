@@ -115,11 +115,14 @@ public static class DemoCommand
         ["Inputs:0:Contact"] = "NO",
         ["Inputs:0:Pull"] = "up",
         ["Inputs:0:Location"] = "Main office, building A",
+        // The scripted guard presses every few seconds, which swinger shutdown would rightly call flapping.
+        ["Inputs:0:MaxActivations"] = "0",
         ["Inputs:1:Id"] = "gate-door",
         ["Inputs:1:Pin"] = DoorPin.ToString(CultureInfo.InvariantCulture),
         ["Inputs:1:Kind"] = "door",
         ["Inputs:1:Contact"] = "NC",
         ["Inputs:1:Pull"] = "up",
         ["Inputs:1:Location"] = "School gate",
+        ["Inputs:1:MaxActivations"] = "0",
     };
 }

@@ -1,0 +1,47 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Events;
+using EdgeGateway.Outbox;
+using EdgeGateway.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.Core.Tests.Rigs;
+
+/// <summary>An <see cref="EventRecorder"/> over an in-memory outbox on a fake clock, and what it stored.</summary>
+internal sealed class RecorderRig
+{
+    public RecorderRig()
+    {
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
+        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "hy-school-017", GatewayId = "gw1" }), Time);
+        Store = new InMemoryOutboxStore(Identity);
+        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, new SyncedClock(), Time, NullLogger<EventRecorder>.Instance);
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public GatewayIdentity Identity { get; }
+
+    public InMemoryOutboxStore Store { get; }
+
+    public EventRecorder Recorder { get; }
+
+    /// <summary>Everything stored so far, in sequence order.</summary>
+    public IReadOnlyList<OutboxEntry> Entries => [.. Store.ReadPending(10_000).OrderBy(e => e.Seq)];
+
+    /// <summary>Stored messages as (input, kind, state) of events, in sequence order.</summary>
+    public IReadOnlyList<string> Summaries => [.. Entries.Select(e => Summary(e.Payload))];
+
+    public static string Summary(byte[] payload)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(payload);
+        var root = json.RootElement;
+        return $"{root.GetProperty("input").GetString()} {root.GetProperty("kind").GetString()} {root.GetProperty("state").GetString()}";
+    }
+
+    private sealed class SyncedClock : IClockSync
+    {
+        public bool IsSynchronized => true;
+    }
+}
