@@ -23,7 +23,7 @@ internal static class DrainBench
 
         var bare = await BareLoopAsync(broker.Port, events);
         var directory = Directory.CreateTempSubdirectory("edge-gateway-drain-").FullName;
-        var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false }]);
+        var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0 }]);
         GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
         await using var gateway = new GatewayProcess(directory, config, entry);
         await using var center = new MqttRecorderCounter(broker.Port);

@@ -38,7 +38,7 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
         await broker.StartAgainAsync();
         var accepted = gateway.AcceptedEvents();
         Assert.True(accepted.Count >= 1000);
-        await GatewayProcess.WaitUntilAsync(() => ReceivedIds(center).IsSupersetOf(accepted.Values), s_wait);
+        await AllArriveAsync(center, accepted, broker, gateway);
 
         var events = Events(center);
         Assert.Equal(Enumerable.Range(1, events.Max(e => (int)e.Seq)).Select(i => (long)i), events.Select(e => e.Seq).Distinct().Order());
@@ -87,7 +87,7 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
         var accepted = gateway.AcceptedEvents();
         output.WriteLine($"20 kill cycles: {accepted.Count} events accepted");
         Assert.True(accepted.Count > 100, $"only {accepted.Count} events accepted");
-        await GatewayProcess.WaitUntilAsync(() => ReceivedIds(center).IsSupersetOf(accepted.Values), s_wait);
+        await AllArriveAsync(center, accepted, broker, gateway);
         var seqs = Events(center).Select(e => e.Seq).Distinct().Order().ToList();
         Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
     }
@@ -212,6 +212,8 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
         await GatewayProcess.WaitUntilAsync(() => gateway.Output.Contains("Connection lost", StringComparison.Ordinal), s_wait);
         var detected = silent.Elapsed;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"silent broker detected after {detected.TotalSeconds:0.00} s (keepalive {KeepAlive} s, bound {1.5 * KeepAlive} s)"));
+        // The network stays silent a while longer, as a real outage would, then comes back.
+        await Task.Delay(TimeSpan.FromSeconds(KeepAlive), TimeProvider.System);
         proxy.Thaw();
 
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(m => m.Json.GetProperty("kind").GetString() == "fault"), s_wait);
@@ -252,6 +254,23 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
         var intrusionsOnA = centerA.On("/alarm").Count(m => m.Json.GetProperty("kind").GetString() == "intrusion");
         await PressAsync(gateway);
         await GatewayProcess.WaitUntilAsync(() => centerA.On("/alarm").Count(m => m.Json.GetProperty("kind").GetString() == "intrusion") > intrusionsOnA, s_wait);
+    }
+
+    private async Task AllArriveAsync(MqttRecorder center, IReadOnlyDictionary<long, string> accepted, MosquittoBroker broker, GatewayProcess gateway)
+    {
+        try
+        {
+            await GatewayProcess.WaitUntilAsync(() => ReceivedIds(center).IsSupersetOf(accepted.Values), s_wait);
+        }
+        catch (TimeoutException)
+        {
+            var received = ReceivedIds(center);
+            var missing = accepted.Where(a => !received.Contains(a.Value)).Select(a => a.Key).Order().ToList();
+            output.WriteLine($"{missing.Count} of {accepted.Count} accepted events never arrived, seqs {string.Join(",", missing.Take(40))}; recorder reconnects {center.Reconnects}");
+            output.WriteLine($"broker log:\n{broker.Log}");
+            output.WriteLine($"gateway (last 4000 chars):\n{gateway.Output[^Math.Min(4000, gateway.Output.Length)..]}");
+            throw;
+        }
     }
 
     private static async Task PressAsync(GatewayProcess gateway)

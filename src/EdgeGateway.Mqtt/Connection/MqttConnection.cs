@@ -33,6 +33,7 @@ public sealed class MqttConnection : BackgroundService
     private TaskCompletionSource<MqttSession> _nextSession = NewSessionSource();
     private CancellationTokenSource? _sessionLost;
     private long _reconnects;
+    private bool _connectedBefore;
 
     // Monotonic timestamps: a clock step of months changes neither failover nor outage lengths.
     private long? _primaryDownSince;
@@ -122,16 +123,9 @@ public sealed class MqttConnection : BackgroundService
             Log.InsecureTransport(_logger, _options.Host);
         }
 
-        var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             var session = await _reconnect.ExecuteAsync(ConnectOnceAsync, stoppingToken);
-            if (!first)
-            {
-                Interlocked.Increment(ref _reconnects);
-            }
-
-            first = false;
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             try
             {
@@ -258,6 +252,12 @@ public sealed class MqttConnection : BackgroundService
 
         lock (_sessionLock)
         {
+            if (_connectedBefore)
+            {
+                Interlocked.Increment(ref _reconnects);
+            }
+
+            _connectedBefore = true;
             _sessionLost = lost;
             _nextSession.TrySetResult(session);
         }

@@ -11,7 +11,7 @@ public sealed class MqttConnectionTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         // A subscriber arriving later still gets the retained status.
         await using (var late = new MqttRecorder(harness.Broker.Port, "late"))
@@ -38,12 +38,12 @@ public sealed class MqttConnectionTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         await harness.RestartBrokerAsync(() => GatewayProcess.WaitUntilAsync(
             () => harness.ConnectionLog.Collector.GetSnapshot().Count(r => r.Id.Id == 4002) >= 3, s_wait));
 
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
         var delays = harness.ConnectionLog.Collector.GetSnapshot().Where(r => r.Id.Id == 4002).Select(r => r.StructuredState!.Single(p => p.Key == "DelayMs").Value).ToList();
         Assert.All(delays, d => Assert.InRange(long.Parse(d!, System.Globalization.CultureInfo.InvariantCulture), 0, 1000));
     }

@@ -35,7 +35,7 @@ public sealed class CenterAckListenerTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         await center.PublishAsync(harness.Topics.Ack, "{not json");
         await center.PublishAsync(harness.Topics.Ack, "[1,2,3]");

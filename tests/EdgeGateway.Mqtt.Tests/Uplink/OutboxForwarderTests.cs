@@ -33,7 +33,7 @@ public sealed class OutboxForwarderTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         var entry = harness.Append(InputKind.Panic).Single();
         harness.Signal.Notify();
@@ -48,11 +48,12 @@ public sealed class OutboxForwarderTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         await harness.RestartBrokerAsync(async () =>
         {
-            await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, s_wait);
+            // A stopped in-process broker may not close the socket: then the keepalive (5 s) has to notice.
+            await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, TimeSpan.FromSeconds(40));
             harness.Append(InputKind.Intrusion, InputKind.Door);
             harness.Signal.Notify();
         });
@@ -60,7 +61,7 @@ public sealed class OutboxForwarderTests
         await center.StartAsync();
 
         await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
-        Assert.True(harness.Connection.Reconnects >= 1);
+        Assert.True(harness.Connection.Reconnects >= 1, string.Join("\n", harness.ConnectionLog.Collector.GetSnapshot().Select(r => $"{r.Id.Id} {r.Message}")));
         Assert.Contains(harness.ConnectionLog.Collector.GetSnapshot(), r => r.Id.Id == 4003);
     }
 }
