@@ -11,6 +11,15 @@ namespace EdgeGateway.TestKit;
 /// <summary>Writes a backlog straight into a stopped gateway's outbox, as a long outage would have left it.</summary>
 public static class OutboxFiller
 {
+    /// <summary>What a stopped gateway's outbox still holds.</summary>
+    public static OutboxDepth Depth(string dataDirectory)
+    {
+        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
+        using var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null);
+        store.Open();
+        return store.Depth;
+    }
+
     public static void Fill(string dataDirectory, int count, int batch = 5000)
     {
         var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
