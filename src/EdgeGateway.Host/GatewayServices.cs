@@ -1,4 +1,5 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Connection;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
@@ -39,6 +40,7 @@ public static class GatewayServices
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
         services.AddMqttUplink(configuration);
+        services.AddHostedService<TransportSecurityReport>();
         return services;
     }
 }

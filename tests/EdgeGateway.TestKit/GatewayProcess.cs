@@ -35,6 +35,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Extra environment for the process (for example <c>NOTIFY_SOCKET</c>, <c>WATCHDOG_USEC</c>, <c>CREDENTIALS_DIRECTORY</c>).</summary>
+    public IDictionary<string, string?> EnvironmentVariables { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     /// <summary>A config for a simulated-GPIO gateway on <paramref name="brokerPort"/>, with the given inputs.</summary>
@@ -52,6 +55,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(_entryAssembly);
+        foreach (var (name, value) in EnvironmentVariables)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -128,8 +136,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return accepted;
     }
 
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"'{text}' not in the gateway's output within {timeout}:\n{Output}", ex);
+        }
+    }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
