@@ -28,6 +28,7 @@ public sealed class InputMonitor : BackgroundService
     private readonly Dictionary<int, InputChannel> _channelsByPin;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
+    private readonly Health.LivenessRegistry? _liveness;
 
     public InputMonitor(
         IInputLines lines,
@@ -35,8 +36,10 @@ public sealed class InputMonitor : BackgroundService
         IOptions<InputsOptions> inputs,
         IOptions<InputMonitorOptions> options,
         TimeProvider time,
-        ILogger<InputMonitor> logger)
+        ILogger<InputMonitor> logger,
+        Health.LivenessRegistry? liveness = null)
     {
+        _liveness = liveness;
         _lines = lines;
         _recorder = recorder;
         _time = time;
@@ -72,6 +75,7 @@ public sealed class InputMonitor : BackgroundService
         var transitions = new List<(InputChannel Channel, InputState State)>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            _liveness?.Beat(Health.LivenessRegistry.Inputs);
             var now = Now;
             if (now >= nextPoll)
             {

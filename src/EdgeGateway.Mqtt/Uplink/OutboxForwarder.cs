@@ -22,7 +22,8 @@ public sealed class OutboxForwarder(
     CenterAcknowledgements acknowledgements,
     IOptions<MqttOptions> options,
     TimeProvider time,
-    ILogger<OutboxForwarder> logger) : BackgroundService
+    ILogger<OutboxForwarder> logger,
+    Health.LivenessRegistry? liveness = null) : BackgroundService
 {
     /// <summary>Pause after the broker refused a message (a reason code, not a lost connection), so a refusal cannot spin.</summary>
     public static readonly TimeSpan RefusalPause = TimeSpan.FromSeconds(5);
@@ -59,6 +60,7 @@ public sealed class OutboxForwarder(
     {
         while (true)
         {
+            liveness?.Beat(Health.LivenessRegistry.Forwarder);
             sessionOver.ThrowIfCancellationRequested();
             var batch = store.ReadPending(_window);
             if (batch.Count == 0)
