@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Configuration;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,8 @@ static async Task<int> RunGatewayAsync(string configFile, CancellationToken canc
 {
     try
     {
-        using var host = GatewayHost.Build(configFile);
+        // Under systemd the root-only config arrives as the credential config.json (LoadCredential=).
+        using var host = GatewayHost.Build(CredentialPath.Resolve(configFile));
         // The same check as check-config, before any service is built, so the installer reads the same message.
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         await host.RunAsync(cancellationToken);
