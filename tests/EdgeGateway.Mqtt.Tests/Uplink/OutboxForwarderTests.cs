@@ -48,7 +48,9 @@ public sealed class OutboxForwarderTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        // The whole first session (CONNACK, subscribe, online status), not just CONNACK: otherwise the restart can
+        // interrupt the first connect and the reconnect after it counts as the first connection.
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         await harness.RestartBrokerAsync(async () =>
         {
