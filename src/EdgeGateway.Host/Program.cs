@@ -14,6 +14,9 @@ run.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(confi
 var checkConfig = new Command("check-config", "Validate a configuration file; names every bad key (exit 78)") { config };
 checkConfig.SetAction(parse => CheckConfigCommand.Run(parse.GetValue(config)!, Console.Out, Console.Error));
 
+var selftest = new Command("selftest", "Commissioning checks: config, pins, data directory, clock, broker, TLS + login, round trip (exit code: bitmask of failures)") { config };
+selftest.SetAction((parse, cancellationToken) => SelftestCommand.RunAsync(parse.GetValue(config)!, Console.Out, cancellationToken));
+
 var simVerb = new Argument<string>("verb") { Description = "set or get" };
 var simPin = new Argument<int>("pin") { Description = "BCM GPIO number" };
 var simLevel = new Argument<string?>("level") { Description = "high or low (for set)", Arity = ArgumentArity.ZeroOrOne };
@@ -26,7 +29,7 @@ var interval = new Option<double>("--interval") { Description = "Seconds between
 var demo = new Command("demo", "Gateway + in-process broker + center view on this machine, simulated GPIO") { presses, interval };
 demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.GetValue(presses), TimeSpan.FromSeconds(parse.GetValue(interval)), Console.Out, cancellationToken));
 
-var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, sim, demo };
+var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, sim, demo };
 root.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
