@@ -46,6 +46,9 @@ public static class GatewayServices
         services.AddMqttUplink(configuration);
         services.AddHostedService<TransportSecurityReport>();
 
+        services.AddSingleton<StatusSocket>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusSocket>());
+
         // Last to start, first to stop: pings only once everything above has started.
         services.AddSingleton(sp => new SystemdWatchdog(
             WatchdogTiming.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId),

@@ -17,6 +17,10 @@ checkConfig.SetAction(parse => CheckConfigCommand.Run(parse.GetValue(config)!, C
 var selftest = new Command("selftest", "Commissioning checks: config, pins, data directory, clock, broker, TLS + login, round trip (exit code: bitmask of failures)") { config };
 selftest.SetAction((parse, cancellationToken) => SelftestCommand.RunAsync(parse.GetValue(config)!, Console.Out, cancellationToken));
 
+var json = new Option<bool>("--json") { Description = "Print the raw JSON" };
+var status = new Command("status", "State of the running service: connection, outbox depths, last center ack, loop health") { config, json };
+status.SetAction((parse, cancellationToken) => StatusCommand.RunAsync(parse.GetValue(config)!, parse.GetValue(json), Console.Out, Console.Error, cancellationToken));
+
 var simVerb = new Argument<string>("verb") { Description = "set or get" };
 var simPin = new Argument<int>("pin") { Description = "BCM GPIO number" };
 var simLevel = new Argument<string?>("level") { Description = "high or low (for set)", Arity = ArgumentArity.ZeroOrOne };
@@ -29,7 +33,7 @@ var interval = new Option<double>("--interval") { Description = "Seconds between
 var demo = new Command("demo", "Gateway + in-process broker + center view on this machine, simulated GPIO") { presses, interval };
 demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.GetValue(presses), TimeSpan.FromSeconds(parse.GetValue(interval)), Console.Out, cancellationToken));
 
-var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, sim, demo };
+var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, status, sim, demo };
 root.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
