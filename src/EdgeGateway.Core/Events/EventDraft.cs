@@ -2,7 +2,7 @@ using EdgeGateway.Inputs;
 
 namespace EdgeGateway.Events;
 
-/// <summary>An input change before the outbox gives it its sequence number.</summary>
+/// <summary>An input change before the outbox gives it its sequence number. <paramref name="Test"/>: raised during a walk test.</summary>
 public sealed record EventDraft(
     string Id,
     string Input,
@@ -10,7 +10,8 @@ public sealed record EventDraft(
     InputState State,
     DateTimeOffset Timestamp,
     bool ClockSynced,
-    string Location)
+    string Location,
+    bool Test = false)
 {
     public Lane Lane => LaneRules.LaneOf(Kind);
 }

@@ -28,6 +28,11 @@ public static class EventPayload
             json.WriteString("ts", FormatTimestamp(draft.Timestamp));
             json.WriteBoolean("synced", draft.ClockSynced);
             json.WriteString("location", draft.Location);
+            if (draft.Test)
+            {
+                // Only present when true: a walk-test event the center must not dispatch on.
+                json.WriteBoolean("test", true);
+            }
             json.WriteEndObject();
         }
 

@@ -19,6 +19,12 @@ public sealed class EventRecorder(
     public GatewayIdentity Identity => identity;
 
     /// <summary>
+    /// Walk-test mode: every event is marked <c>"test": true</c>. Set only by <c>edge-gateway walk-test</c>, never from
+    /// configuration, so a running service cannot be left in it by a config file.
+    /// </summary>
+    public bool TestMode { get; set; }
+
+    /// <summary>
     /// Stamps and stores the transitions as one durable batch. A failed write is retried until it succeeds
     /// or the gateway stops: an alarm is never dropped because the disk hiccupped.
     /// </summary>
@@ -35,7 +41,8 @@ public sealed class EventRecorder(
             t.State,
             now,
             synced,
-            t.Channel.Options.Location)).ToList();
+            t.Channel.Options.Location,
+            TestMode)).ToList();
 
         while (true)
         {
