@@ -116,8 +116,9 @@ public sealed partial class StatusSocket : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _listener?.Dispose();
+        // Cancel the accept loop first, then close the socket under it.
         await base.StopAsync(cancellationToken);
+        _listener?.Dispose();
         File.Delete(_path);
     }
 
@@ -137,7 +138,8 @@ public sealed partial class StatusSocket : BackgroundService
             {
                 client = await _listener!.AcceptAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
+                || (ex is SocketException && stoppingToken.IsCancellationRequested))
             {
                 return;
             }

@@ -39,6 +39,12 @@ public sealed class StatusCommandTests
         Assert.InRange(status.InputLoopAgeSeconds!.Value, 0, 5);
         Assert.Contains("connection   connected", table.ToString(), StringComparison.Ordinal);
         Assert.Contains($"last: {alarmId} by operator-7", table.ToString(), StringComparison.Ordinal);
+
+        // A clean stop closes the socket without failing the host.
+        await gateway.StopAsync();
+        Assert.Equal(0, gateway.ExitCode);
+        Assert.DoesNotContain("BackgroundService failed", gateway.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(gateway.Directory, "data", StatusSocket.FileName)));
     }
 
     [Fact]

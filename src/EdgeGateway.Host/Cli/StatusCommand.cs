@@ -58,7 +58,7 @@ public static class StatusCommand
         output.WriteLine($"outbox       {s.OutboxAlarms.ToString(c)} alarms, {s.OutboxEvents.ToString(c)} events, {s.OutboxTelemetry.ToString(c)} telemetry waiting for the broker");
         output.WriteLine($"center acks  {s.AwaitingCenterAck.ToString(c)} alarms awaiting the center's ack; last: "
             + (s.LastAckId is null ? "none since start" : string.Create(c, $"{s.LastAckId} by {s.LastAckBy} at {s.LastAckAt:u} ({s.LastAckLatencyMs:0} ms)")));
-        output.WriteLine($"health       input loop {Age(s.InputLoopAgeSeconds)}, forwarder {Age(s.ForwarderAgeSeconds)}");
+        output.WriteLine($"health       input loop ran {Age(s.InputLoopAgeSeconds)}, forwarder ran {Age(s.ForwarderAgeSeconds)} (it sleeps until an event or the watchdog's nudge)");
     }
 
     private static string Age(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0} s ago") : "never";
