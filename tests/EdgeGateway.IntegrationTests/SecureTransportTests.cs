@@ -59,6 +59,22 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ClientCertificateFromAnotherCa_IsRefusedByTheBroker_AndTheGatewaySaysWhy()
+    {
+        await using var broker = await SecureBroker.StartAsync();
+        await using var center = await StartCenterAsync(broker);
+        using var otherPki = new TestCertificates(Path.Combine(broker.Directory, "rogue"), "rogue-ca", TimeProvider.System.GetUtcNow());
+        await using var gateway = SecureGateway(broker, otherPki.Client("gw1-rogue", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+
+        await gateway.StartAsync();
+        await gateway.WaitForOutputAsync("not by the CA in Mqtt:CaFile", s_wait);
+        await gateway.WaitForOutputAsync("(attempt 2)", s_wait);
+
+        Assert.DoesNotContain("Connected to", gateway.Output, StringComparison.Ordinal);
+        Assert.Empty(center.On("/status"));
+    }
+
+    [Fact]
     public async Task BadPassword_IsRefused_WithTheBrokersReason()
     {
         await using var broker = await SecureBroker.StartAsync();

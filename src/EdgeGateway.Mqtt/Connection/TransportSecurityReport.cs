@@ -24,9 +24,10 @@ public sealed partial class TransportSecurityReport(IOptions<MqttOptions> option
         }
 
         var ca = "system trust store";
+        X509Certificate2Collection? pinned = null;
         if (!string.IsNullOrEmpty(mqtt.CaFile))
         {
-            var pinned = TransportSecurity.LoadCa(mqtt.CaFile);
+            pinned = TransportSecurity.LoadCa(mqtt.CaFile);
             ca = $"pinned from {mqtt.CaFile} ({string.Join("; ", pinned.Select(c => c.Subject))})";
             foreach (var certificate in pinned)
             {
@@ -40,6 +41,10 @@ public sealed partial class TransportSecurityReport(IOptions<MqttOptions> option
             using var certificate = TransportSecurity.LoadClientCertificate(mqtt.ClientCertFile, mqtt.ClientKeyFile);
             client = $"{certificate.Subject} (until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd})";
             CheckValidity(certificate, "Mqtt:ClientCertFile");
+            if (pinned is not null && !IssuedBy(certificate, pinned))
+            {
+                ClientCertificateNotFromPinnedCa(logger, certificate.Subject, certificate.Issuer, mqtt.CaFile);
+            }
         }
 
         var credentials = string.IsNullOrEmpty(mqtt.CredentialsFile) ? "none" : $"{TransportSecurity.LoadCredentials(mqtt.CredentialsFile)} from {mqtt.CredentialsFile}";
@@ -67,6 +72,21 @@ public sealed partial class TransportSecurityReport(IOptions<MqttOptions> option
             CertificateExpiresSoon(logger, key, certificate.Subject, notAfter);
         }
     }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (validity dates aside).</summary>
+    private bool IssuedBy(X509Certificate2 certificate, X509Certificate2Collection roots)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
+        return chain.Build(certificate);
+    }
+
+    [LoggerMessage(4105, LogLevel.Warning, "Mqtt:ClientCertFile: certificate '{Subject}' is issued by '{Issuer}', not by the CA in Mqtt:CaFile ({CaFile}); a center whose broker and gateways share that CA will refuse it")]
+    private static partial void ClientCertificateNotFromPinnedCa(ILogger logger, string subject, string issuer, string caFile);
 
     [LoggerMessage(4101, LogLevel.Information, "MQTT transport: TLS 1.2+ to {Host}:{Port}; broker CA: {Ca}; client certificate: {ClientCertificate}; credentials: {Credentials}")]
     private static partial void TransportSummary(ILogger logger, string host, int port, string ca, string clientCertificate, string credentials);
