@@ -30,7 +30,7 @@ for rid in "${rids[@]}"; do
   mkdir -p "$release/bin"
   dotnet publish src/EdgeGateway.Host -c Release -r "$rid" --self-contained \
     -p:Version="$VERSION" \
-    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
+    -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true \
     -p:DebugType=none -p:PublishDocumentationFiles=false \
     -o "$release/bin" >"out/release/${name}.publish.log" 2>&1 \
     || { cat "out/release/${name}.publish.log"; exit 1; }
