@@ -58,4 +58,19 @@ public sealed class WalkTestCommandTests
         Assert.Contains("every input proven", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("all inputs proven", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WalkTest_WhileTheServiceRuns_Refuses_Exit75()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var gateway = Gateway.Create(broker.Port, [Gateway.Input("office-panic", 17, "panic")]);
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => File.Exists(Path.Combine(gateway.Directory, "data", Host.StatusSocket.FileName)), s_wait);
+        var output = new StringWriter();
+
+        var exit = await WalkTestCommand.RunAsync(gateway.ConfigFile, null, TimeSpan.FromMinutes(1), output, CancellationToken.None);
+
+        Assert.Equal(WalkTestCommand.ServiceRunning, exit);
+        Assert.Contains("systemctl stop edge-gateway", output.ToString(), StringComparison.Ordinal);
+    }
 }

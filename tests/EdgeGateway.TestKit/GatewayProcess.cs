@@ -55,6 +55,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(_entryAssembly);
+        // A test runner that is itself a systemd service must not lend its notify socket to the gateways it starts.
+        foreach (var inherited in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "CREDENTIALS_DIRECTORY" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
         foreach (var (name, value) in EnvironmentVariables)
         {
             start.Environment[name] = value;

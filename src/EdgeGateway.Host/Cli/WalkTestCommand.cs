@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.Json;
+using EdgeGateway.Configuration;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Outbox;
@@ -25,6 +27,9 @@ public static class WalkTestCommand
 {
     public const int Incomplete = 1;
 
+    /// <summary>EX_TEMPFAIL: the service is running and holds the GPIO lines and the outbox.</summary>
+    public const int ServiceRunning = 75;
+
     public static async Task<int> RunAsync(string configFile, string? reportFile, TimeSpan limit, TextWriter output, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
@@ -36,6 +41,13 @@ public static class WalkTestCommand
         catch (Exception ex) when (ConfigProblems.From(ex) is { } problems)
         {
             return ConfigProblems.Report(problems, output);
+        }
+
+        var statusSocket = StatusSocket.PathFor(host.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory);
+        if (await IsListeningAsync(statusSocket, cancellationToken))
+        {
+            output.WriteLine($"edge-gateway walk-test: the gateway service is running ({statusSocket}); stop it first: sudo systemctl stop edge-gateway");
+            return ServiceRunning;
         }
 
         var recorder = host.Services.GetRequiredService<EventRecorder>();
@@ -117,6 +129,20 @@ public static class WalkTestCommand
         PrintTable(report, output);
         output.WriteLine($"report: {reportFile}");
         return report.Complete ? 0 : Incomplete;
+    }
+
+    private static async Task<bool> IsListeningAsync(string socketPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public static void PrintTable(WalkTestReport report, TextWriter output)
