@@ -1,4 +1,6 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Connection;
+using EdgeGateway.Health;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
@@ -8,6 +10,8 @@ using EdgeGateway.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Host;
@@ -28,6 +32,7 @@ public static class GatewayServices
         services.AddSingleton<IValidateOptions<InputsOptions>>(new InputsConfigurationValidator(configuration));
         services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
 
+        services.AddSingleton<LivenessRegistry>();
         services.AddSingleton<GatewayIdentity>();
         services.AddSingleton<IClockSync, KernelClockSync>();
         services.AddSingleton<OutboxSignal>();
@@ -49,6 +54,21 @@ public static class GatewayServices
         services.AddBoard(configuration);
 
         services.AddMqttUplink(configuration);
+        services.AddHostedService<TransportSecurityReport>();
+
+        services.AddSingleton<StatusSocket>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusSocket>());
+
+        // Last to start, first to stop: pings only once everything above has started.
+        services.AddSingleton(sp => new SystemdWatchdog(
+            WatchdogTiming.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId),
+            sp.GetService<ISystemdNotifier>(),
+            sp.GetRequiredService<LivenessRegistry>(),
+            () => sp.GetRequiredService<MqttConnection>().IsConnected,
+            sp.GetRequiredService<OutboxSignal>().Notify,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SystemdWatchdog>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SystemdWatchdog>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Configuration;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,19 @@ run.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(confi
 var checkConfig = new Command("check-config", "Validate a configuration file; names every bad key (exit 78)") { config };
 checkConfig.SetAction(parse => CheckConfigCommand.Run(parse.GetValue(config)!, Console.Out, Console.Error));
 
+var selftest = new Command("selftest", "Commissioning checks: config, pins, data directory, clock, broker, TLS + login, round trip (exit code: bitmask of failures)") { config };
+selftest.SetAction((parse, cancellationToken) => SelftestCommand.RunAsync(parse.GetValue(config)!, Console.Out, cancellationToken));
+
+var json = new Option<bool>("--json") { Description = "Print the raw JSON" };
+var status = new Command("status", "State of the running service: connection, outbox depths, last center ack, loop health") { config, json };
+status.SetAction((parse, cancellationToken) => StatusCommand.RunAsync(parse.GetValue(config)!, parse.GetValue(json), Console.Out, Console.Error, cancellationToken));
+
+var report = new Option<string?>("--report") { Description = "Where to write the JSON report (default: walk-test-{site}-{gateway}-{time}.json here)" };
+var minutes = new Option<double>("--minutes") { Description = "Time limit", DefaultValueFactory = _ => 60 };
+var walkTest = new Command("walk-test", "Commissioning: every input live, marked proven when seen; events go out with \"test\": true (stop the service first)") { config, report, minutes };
+walkTest.SetAction((parse, cancellationToken) => WalkTestCommand.RunAsync(
+    parse.GetValue(config)!, parse.GetValue(report), TimeSpan.FromMinutes(parse.GetValue(minutes)), Console.Out, cancellationToken));
+
 var simVerb = new Argument<string>("verb") { Description = "set or get" };
 var simPin = new Argument<int>("pin") { Description = "BCM GPIO number" };
 var simLevel = new Argument<string?>("level") { Description = "high or low (for set)", Arity = ArgumentArity.ZeroOrOne };
@@ -25,7 +39,7 @@ var interval = new Option<double>("--interval") { Description = "Seconds between
 var demo = new Command("demo", "Gateway + in-process broker + center view on this machine, simulated GPIO") { presses, interval };
 demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.GetValue(presses), TimeSpan.FromSeconds(parse.GetValue(interval)), Console.Out, cancellationToken));
 
-var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, sim, demo };
+var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, status, walkTest, sim, demo };
 root.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
 return await root.Parse(args).InvokeAsync();
 
@@ -33,7 +47,8 @@ static async Task<int> RunGatewayAsync(string configFile, CancellationToken canc
 {
     try
     {
-        using var host = GatewayHost.Build(configFile);
+        // Under systemd the root-only config arrives as the credential config.json (LoadCredential=).
+        using var host = GatewayHost.Build(CredentialPath.Resolve(configFile));
         // The same check as check-config, before any service is built, so the installer reads the same message.
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         await host.RunAsync(cancellationToken);

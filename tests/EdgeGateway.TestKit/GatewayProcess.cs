@@ -39,6 +39,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Extra environment for the process (for example <c>NOTIFY_SOCKET</c>, <c>WATCHDOG_USEC</c>, <c>CREDENTIALS_DIRECTORY</c>).</summary>
+    public IDictionary<string, string?> EnvironmentVariables { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     /// <summary>
@@ -71,6 +74,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(_entryAssembly);
+        // A test runner that is itself a systemd service must not lend its notify socket to the gateways it starts.
+        foreach (var inherited in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "CREDENTIALS_DIRECTORY" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        foreach (var (name, value) in EnvironmentVariables)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -154,8 +168,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return accepted;
     }
 
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"'{text}' not in the gateway's output within {timeout}:\n{Output}", ex);
+        }
+    }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _configFile;
     private Process? _process;
 
-    private MosquittoBroker(string directory, int port)
+    private MosquittoBroker(string directory, int port, IEnumerable<string> listenerConfig, bool allowAnonymous)
     {
         _directory = directory;
         Port = port;
@@ -21,7 +21,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         // Mosquitto started as root drops to the 'mosquitto' user: the persistence folder must be writable by it.
         File.WriteAllText(_configFile, $"""
             listener {port} 127.0.0.1
-            allow_anonymous true
+            allow_anonymous {(allowAnonymous ? "true" : "false")}
             persistence true
             persistence_location {directory}/
             autosave_interval 1
@@ -31,7 +31,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type error
             log_type warning
             log_type notice
-            """);
+
+            """ + string.Join('\n', listenerConfig) + "\n");
         if (OperatingSystem.IsLinux())
         {
             File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
@@ -44,10 +45,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public static string? Executable => new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" }.FirstOrDefault(File.Exists);
 
-    public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync([], allowAnonymous: true, cancellationToken);
+
+    /// <summary>
+    /// A broker with extra lines after the listener (TLS <c>cafile</c>/<c>certfile</c>/<c>require_certificate</c>,
+    /// <c>password_file</c>, <c>acl_file</c>, ...). Files it reads must be readable by the <c>mosquitto</c> user.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartAsync(IEnumerable<string> listenerConfig, bool allowAnonymous, CancellationToken cancellationToken = default)
     {
         var directory = Directory.CreateTempSubdirectory("mosquitto-").FullName;
-        var broker = new MosquittoBroker(directory, FreePort.Next());
+        var broker = new MosquittoBroker(directory, FreePort.Next(), listenerConfig, allowAnonymous);
         await broker.StartAgainAsync(cancellationToken);
         return broker;
     }

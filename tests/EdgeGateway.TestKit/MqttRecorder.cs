@@ -26,16 +26,18 @@ public sealed class MqttRecorder : IAsyncDisposable
     private Task? _reconnectLoop;
     private int _reconnects;
 
-    public MqttRecorder(int port, string clientId = "test-center", string filter = "campus/v1/#")
+    public MqttRecorder(int port, string clientId = "test-center", string filter = "campus/v1/#", Action<MqttClientOptionsBuilder>? configure = null)
     {
         Filter = filter;
-        _options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval(3600)
-            .Build();
+            .WithSessionExpiryInterval(3600);
+        // TLS, client certificate and credentials for a secured broker.
+        configure?.Invoke(builder);
+        _options = builder.Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);

@@ -3,7 +3,7 @@ using EdgeGateway.Sensors;
 
 namespace EdgeGateway.Events;
 
-/// <summary>An input change (or a gateway-reported fault, threshold or telemetry) before the outbox gives it its sequence number.</summary>
+/// <summary>An input change (or a gateway-reported fault, threshold or telemetry) before the outbox gives it its sequence number. <paramref name="Test"/>: raised during a walk test.</summary>
 public sealed record EventDraft(
     string Id,
     string Input,
@@ -11,7 +11,8 @@ public sealed record EventDraft(
     InputState State,
     DateTimeOffset Timestamp,
     bool ClockSynced,
-    string Location)
+    string Location,
+    bool Test = false)
 {
     /// <summary>Priority lane; from the kind, except telemetry, which says so.</summary>
     public Lane Lane { get; init; } = LaneRules.LaneOf(Kind);

@@ -39,6 +39,11 @@ public static class EventPayload
                 json.WriteEndObject();
             }
 
+            if (draft.Test)
+            {
+                // Only present when true: a walk-test event the center must not dispatch on.
+                json.WriteBoolean("test", true);
+            }
             json.WriteEndObject();
         }
 

@@ -28,6 +28,12 @@ public sealed class EventRecorder(
 
     public GatewayIdentity Identity => identity;
 
+    /// <summary>
+    /// Walk-test mode: every input and sensor event is marked <c>"test": true</c>. Set only by
+    /// <c>edge-gateway walk-test</c>, never from configuration, so a running service cannot be left in it by a file.
+    /// </summary>
+    public bool TestMode { get; set; }
+
     /// <summary>True while events are waiting in memory for the disk.</summary>
     public bool IsStorageFaulted
     {
@@ -50,7 +56,7 @@ public sealed class EventRecorder(
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        return Record([.. events.Select(e => new EventDraft(NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location)
+        return Record([.. events.Select(e => new EventDraft(NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location, TestMode)
         {
             Detail = e.Detail,
             Telemetry = e.Telemetry,

@@ -29,6 +29,7 @@ public sealed class InputMonitor : BackgroundService
     private readonly InputSupervisor _supervisor;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
+    private readonly Health.LivenessRegistry? _liveness;
 
     public InputMonitor(
         IInputLines lines,
@@ -36,8 +37,10 @@ public sealed class InputMonitor : BackgroundService
         IOptions<InputsOptions> inputs,
         IOptions<InputMonitorOptions> options,
         TimeProvider time,
-        ILogger<InputMonitor> logger)
+        ILogger<InputMonitor> logger,
+        Health.LivenessRegistry? liveness = null)
     {
+        _liveness = liveness;
         _lines = lines;
         _recorder = recorder;
         _time = time;
@@ -73,6 +76,7 @@ public sealed class InputMonitor : BackgroundService
         var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            _liveness?.Beat(Health.LivenessRegistry.Inputs);
             var now = Now;
             while (_signals.Reader.TryRead(out var signal))
             {

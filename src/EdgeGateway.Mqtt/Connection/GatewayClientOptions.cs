@@ -9,8 +9,9 @@ namespace EdgeGateway.Connection;
 /// <summary>The MQTT CONNECT the gateway sends: MQTT 5, persistent session, retained offline will, transport security.</summary>
 public static class GatewayClientOptions
 {
-    public static MqttClientOptions Build(MqttOptions options, GatewayIdentity identity, TopicScheme topics) =>
-        new MqttClientOptionsBuilder()
+    public static MqttClientOptions Build(MqttOptions options, GatewayIdentity identity, TopicScheme topics)
+    {
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(identity.GatewayId)
@@ -24,6 +25,14 @@ public static class GatewayClientOptions
             .WithWillPayload(StatusPayload.Offline(identity, "connection-lost"))
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTlsOptions(tls => tls.UseTls(options.UseTls))
-            .Build();
+            .WithTlsOptions(tls => TransportSecurity.Configure(tls, options));
+        if (!string.IsNullOrEmpty(options.CredentialsFile))
+        {
+            // Read at every connect, never kept in the options object and never logged.
+            var credentials = TransportSecurity.LoadCredentials(options.CredentialsFile);
+            builder.WithCredentials(credentials.Username, credentials.Password);
+        }
+
+        return builder.Build();
+    }
 }

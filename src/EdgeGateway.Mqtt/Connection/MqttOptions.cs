@@ -19,6 +19,33 @@ public sealed class MqttOptions
     /// <value>Default false.</value>
     public bool AllowInsecure { get; set; }
 
+    /// <summary>
+    /// PEM file with the county center's CA certificate. When set, the broker's certificate must chain to exactly this
+    /// CA (the system trust store is not used); when empty, the system trust store decides. TLS 1.2 or newer always.
+    /// </summary>
+    /// <value>Default empty (system trust store).</value>
+    public string CaFile { get; set; } = "";
+
+    /// <summary>PEM client certificate for mutual TLS (its CN is normally the gateway id). Needs <see cref="ClientKeyFile"/>.</summary>
+    /// <value>Default empty (no client certificate).</value>
+    public string ClientCertFile { get; set; } = "";
+
+    /// <summary>
+    /// PEM private key (unencrypted PKCS#8 or RSA/EC) of <see cref="ClientCertFile"/>. A systemd credential with the same
+    /// file name (<c>LoadCredential=client.key:/etc/edge-gateway/client.key</c>) takes precedence over the path.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public string ClientKeyFile { get; set; } = "";
+
+    /// <summary>
+    /// File with the broker user name and password, never the main config: lines <c>username=…</c> and
+    /// <c>password=…</c> (blank lines and <c>#</c> comments ignored). A systemd credential with the same file name
+    /// (<c>LoadCredential=mqtt-credentials:/etc/edge-gateway/mqtt-credentials</c>) takes precedence over the path.
+    /// The password is never logged.
+    /// </summary>
+    /// <value>Default empty (no user name and password).</value>
+    public string CredentialsFile { get; set; } = "";
+
     /// <summary>MQTT keepalive; the broker drops a silent gateway after 1.5 times this, and publishes its will.</summary>
     /// <value>Default 10 s.</value>
     public int KeepAliveSeconds { get; set; } = 10;

@@ -71,6 +71,55 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add("Mqtt:PrimaryProbeSeconds", $"{options.PrimaryProbeSeconds} is outside 1-86400");
         }
 
+        ValidateTransportSecurity(options, errors);
         return errors.ToResult();
+    }
+
+    /// <summary>The CA, client certificate and credentials files exist and parse; messages never contain their contents.</summary>
+    private static void ValidateTransportSecurity(MqttOptions options, ConfigErrors errors)
+    {
+        if (!string.IsNullOrEmpty(options.CaFile))
+        {
+            if (!options.UseTls)
+            {
+                errors.Add("Mqtt:CaFile", "is set but Mqtt:UseTls is false");
+            }
+
+            Check(errors, "Mqtt:CaFile", options.CaFile, () => TransportSecurity.LoadCa(options.CaFile));
+        }
+
+        var hasCert = !string.IsNullOrEmpty(options.ClientCertFile);
+        var hasKey = !string.IsNullOrEmpty(options.ClientKeyFile);
+        if (hasCert != hasKey)
+        {
+            errors.Add(hasCert ? "Mqtt:ClientKeyFile" : "Mqtt:ClientCertFile", $"is required when {(hasCert ? "Mqtt:ClientCertFile" : "Mqtt:ClientKeyFile")} is set");
+        }
+        else if (hasCert)
+        {
+            if (!options.UseTls)
+            {
+                errors.Add("Mqtt:ClientCertFile", "is set but Mqtt:UseTls is false");
+            }
+
+            Check(errors, "Mqtt:ClientCertFile", options.ClientCertFile, () => TransportSecurity.LoadClientCertificate(options.ClientCertFile, options.ClientKeyFile).Dispose());
+        }
+
+        if (!string.IsNullOrEmpty(options.CredentialsFile))
+        {
+            Check(errors, "Mqtt:CredentialsFile", options.CredentialsFile, () => TransportSecurity.LoadCredentials(options.CredentialsFile));
+        }
+    }
+
+    private static void Check(ConfigErrors errors, string key, string path, Action load)
+    {
+        try
+        {
+            load();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            // InvalidDataException is an IOException; messages name the problem, never the secret.
+            errors.Add(key, $"'{path}': {ex.Message}");
+        }
     }
 }

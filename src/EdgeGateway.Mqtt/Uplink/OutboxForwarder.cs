@@ -30,6 +30,7 @@ public sealed class OutboxForwarder : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxForwarder> _logger;
     private readonly int _window;
+    private readonly Health.LivenessRegistry? _liveness;
 
     public OutboxForwarder(
         MqttConnection connection,
@@ -40,8 +41,10 @@ public sealed class OutboxForwarder : BackgroundService
         CenterAcknowledgements acknowledgements,
         IOptions<MqttOptions> options,
         TimeProvider time,
-        ILogger<OutboxForwarder> logger)
+        ILogger<OutboxForwarder> logger,
+        Health.LivenessRegistry? liveness = null)
     {
+        _liveness = liveness;
         _connection = connection;
         _store = store;
         _unwritten = unwritten;
@@ -110,6 +113,8 @@ public sealed class OutboxForwarder : BackgroundService
             var reload = true;
             while (true)
             {
+                // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
+                owner._liveness?.Beat(Health.LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
                 if (reload || _ready.Count == 0)
                 {

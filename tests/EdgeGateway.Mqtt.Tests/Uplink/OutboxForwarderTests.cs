@@ -48,6 +48,8 @@ public sealed class OutboxForwarderTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
+        // The whole first session (CONNACK, subscribe, online status), not just CONNACK: otherwise the restart can
+        // interrupt the first connect and the reconnect after it counts as the first connection.
         await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         await harness.RestartBrokerAsync(async () =>

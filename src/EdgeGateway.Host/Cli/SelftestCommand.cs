@@ -1,0 +1,163 @@
+using System.Globalization;
+using EdgeGateway.Configuration;
+using EdgeGateway.Connection;
+using EdgeGateway.Events;
+using EdgeGateway.Hardware;
+using EdgeGateway.Inputs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host.Cli;
+
+/// <summary>One row of the selftest table; <see cref="Bit"/> is set in the exit code when it failed.</summary>
+public sealed record SelftestCheck(string Name, int Bit, string Result, string Detail)
+{
+    public bool Failed => Result == SelftestCommand.Fail;
+}
+
+/// <summary>
+/// <c>edge-gateway selftest --config FILE</c>: what an installer checks on site before enabling the service. Runs
+/// beside a running gateway without disturbing it (no GPIO lines claimed, the outbox file not opened, its own MQTT
+/// client id). Exit code: 0, or the sum of the failed checks' bits.
+/// </summary>
+public static class SelftestCommand
+{
+    public const string Pass = "pass";
+    public const string Fail = "FAIL";
+    public const string Skip = "skip";
+
+    public const int ConfigBit = 1;
+    public const int PinsBit = 2;
+    public const int DataBit = 4;
+    public const int ClockBit = 8;
+    public const int BrokerBit = 16;
+    public const int TlsAuthBit = 32;
+    public const int RoundTripBit = 64;
+
+    /// <summary>The data directory needs at least this much free space (the outbox during a long outage).</summary>
+    public const long MinimumFreeBytes = 100L * 1024 * 1024;
+
+    public static async Task<int> RunAsync(string configFile, TextWriter output, CancellationToken cancellationToken, IClockSync? clock = null)
+    {
+        var checks = await CheckAsync(configFile, clock ?? new KernelClockSync(), cancellationToken);
+        Print(configFile, checks, output);
+        return checks.Where(c => c.Failed).Sum(c => c.Bit);
+    }
+
+    public static async Task<IReadOnlyList<SelftestCheck>> CheckAsync(string configFile, IClockSync clock, CancellationToken cancellationToken)
+    {
+        var checks = new List<SelftestCheck>();
+        IServiceProvider services;
+        try
+        {
+            using var host = GatewayHost.Build(configFile);
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            services = host.Services;
+            checks.Add(new SelftestCheck("config", ConfigBit, Pass, $"{configFile} is valid"));
+            checks.Add(Pins(services));
+            checks.Add(DataDirectory(services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory));
+            checks.Add(clock.IsSynchronized
+                ? new SelftestCheck("clock", ClockBit, Pass, "synchronised (NTP)")
+                : new SelftestCheck("clock", ClockBit, Fail, "not synchronised: check network time (timedatectl); events go out with \"synced\": false"));
+            checks.AddRange(await BrokerAsync(services, cancellationToken));
+        }
+        catch (Exception ex) when (ConfigProblems.From(ex) is { } problems)
+        {
+            checks.Add(new SelftestCheck("config", ConfigBit, Fail, string.Join("; ", problems)));
+            foreach (var (name, bit) in new[] { ("pins", PinsBit), ("data-dir", DataBit), ("clock", ClockBit), ("broker", BrokerBit), ("tls+auth", TlsAuthBit), ("round-trip", RoundTripBit) })
+            {
+                checks.Add(new SelftestCheck(name, bit, Skip, "needs a valid config"));
+            }
+        }
+
+        return checks;
+    }
+
+    public static void Print(string configFile, IReadOnlyList<SelftestCheck> checks, TextWriter output)
+    {
+        output.WriteLine($"edge-gateway selftest ({configFile})");
+        output.WriteLine($"  {"check",-11} {"result",-6}  detail");
+        foreach (var check in checks)
+        {
+            output.WriteLine($"  {check.Name,-11} {check.Result,-6}  {check.Detail}");
+        }
+
+        var failed = checks.Where(c => c.Failed).ToList();
+        output.WriteLine(failed.Count == 0
+            ? "all checks passed (exit 0)"
+            : $"{failed.Count} failed: {string.Join(", ", failed.Select(c => c.Name))} (exit {failed.Sum(c => c.Bit)} = sum of 1 config, 2 pins, 4 data-dir, 8 clock, 16 broker, 32 tls+auth, 64 round-trip)");
+    }
+
+    private static SelftestCheck Pins(IServiceProvider services)
+    {
+        var gpio = services.GetRequiredService<IOptions<GpioOptions>>().Value;
+        var pins = string.Join(", ", services.GetRequiredService<IOptions<InputsOptions>>().Value.Inputs.Select(i => $"{i.Id}={i.Pin}"));
+        if (gpio.Driver == GpioOptions.SimulatedDriver)
+        {
+            return new SelftestCheck("pins", PinsBit, Pass, $"simulated GPIO ({pins})");
+        }
+
+        var chip = $"/dev/gpiochip{gpio.Chip.ToString(CultureInfo.InvariantCulture)}";
+        try
+        {
+            // Opening the character device claims no line, so a running gateway is not disturbed.
+            using var device = new FileStream(chip, FileMode.Open, FileAccess.ReadWrite);
+            return new SelftestCheck("pins", PinsBit, Pass, $"{chip} accessible ({pins})");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new SelftestCheck("pins", PinsBit, Fail, $"{chip}: {ex.Message} (Gpio:Chip; on a Pi 5 see src/EdgeGateway.Hardware/README.md)");
+        }
+    }
+
+    private static SelftestCheck DataDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".selftest-{Guid.NewGuid():N}");
+            using (var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write("selftest"u8);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Delete(probe);
+            var free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+            var freeText = string.Create(CultureInfo.InvariantCulture, $"{free / (1024.0 * 1024 * 1024):0.0} GiB free");
+            return free >= MinimumFreeBytes
+                ? new SelftestCheck("data-dir", DataBit, Pass, $"{directory} writable (fsync), {freeText}")
+                : new SelftestCheck("data-dir", DataBit, Fail, $"{directory}: only {freeText}; needs {MinimumFreeBytes / (1024 * 1024)} MiB");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new SelftestCheck("data-dir", DataBit, Fail, $"{directory}: {ex.Message} (Gateway:DataDirectory)");
+        }
+    }
+
+    private static async Task<IEnumerable<SelftestCheck>> BrokerAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var probe = new MqttProbe(
+            services.GetRequiredService<IOptions<MqttOptions>>().Value,
+            services.GetRequiredService<GatewayIdentity>(),
+            services.GetRequiredService<TimeProvider>());
+        var tcp = await probe.TcpAsync(cancellationToken);
+        if (!tcp.Passed)
+        {
+            return
+            [
+                new SelftestCheck("broker", BrokerBit, Fail, tcp.Detail),
+                new SelftestCheck("tls+auth", TlsAuthBit, Fail, "skipped: broker not reachable"),
+                new SelftestCheck("round-trip", RoundTripBit, Fail, "skipped: broker not reachable"),
+            ];
+        }
+
+        var (connect, roundTrip) = await probe.ConnectAndRoundTripAsync(cancellationToken);
+        return
+        [
+            new SelftestCheck("broker", BrokerBit, Pass, tcp.Detail),
+            new SelftestCheck("tls+auth", TlsAuthBit, connect.Passed ? Pass : Fail, connect.Detail),
+            new SelftestCheck("round-trip", RoundTripBit, roundTrip.Passed ? Pass : Fail, roundTrip.Detail),
+        ];
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeGateway.Host.Cli;
+
+/// <summary>
+/// <c>edge-gateway status --config FILE [--json]</c>: the running service's connection, outbox depths, last center
+/// ack and loop health, read from its status socket (the LiteDB file stays with the service).
+/// </summary>
+public static class StatusCommand
+{
+    public const int Unavailable = 69;
+
+    public static async Task<int> RunAsync(string configFile, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.GetFullPath(CredentialPath.Resolve(configFile)), optional: false)
+            .AddEnvironmentVariables(GatewayHost.EnvironmentPrefix)
+            .Build();
+        var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var path = StatusSocket.PathFor(gateway.DataDirectory);
+        string line;
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            line = await reader.ReadLineAsync(cancellationToken) ?? "";
+        }
+        catch (SocketException ex)
+        {
+            error.WriteLine($"edge-gateway status: cannot reach {path} ({ex.Message}); is the service running? (systemctl status edge-gateway)");
+            return Unavailable;
+        }
+
+        if (json)
+        {
+            output.WriteLine(line);
+            return 0;
+        }
+
+        var status = JsonSerializer.Deserialize<StatusSnapshot>(line, StatusJson.Options)
+            ?? throw new InvalidDataException("empty status");
+        Print(status, output);
+        return 0;
+    }
+
+    public static void Print(StatusSnapshot s, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine($"gateway      {s.Site}/{s.Gateway}  version {s.Version}  boot {s.Boot}");
+        output.WriteLine($"connection   {(s.Connected ? "connected" : "NOT CONNECTED")} ({s.Reconnects.ToString(c)} reconnects since start)");
+        output.WriteLine($"outbox       {s.OutboxAlarms.ToString(c)} alarms, {s.OutboxEvents.ToString(c)} events, {s.OutboxTelemetry.ToString(c)} telemetry waiting for the broker");
+        output.WriteLine($"center acks  {s.AwaitingCenterAck.ToString(c)} alarms awaiting the center's ack; last: "
+            + (s.LastAckId is null ? "none since start" : string.Create(c, $"{s.LastAckId} by {s.LastAckBy} at {s.LastAckAt:u} ({s.LastAckLatencyMs:0} ms)")));
+        output.WriteLine($"health       input loop ran {Age(s.InputLoopAgeSeconds)}, forwarder ran {Age(s.ForwarderAgeSeconds)} (it sleeps until an event or the watchdog's nudge)");
+    }
+
+    private static string Age(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0} s ago") : "never";
+}
