@@ -25,7 +25,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance);
         var mqttOptions = Options.Create(options);
         Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
-        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, TimeProvider.System, ConnectionLog);
+        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
         Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
         AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
     }

@@ -8,11 +8,16 @@ namespace EdgeGateway.Uplink;
 /// <summary>The retained <c>status</c> message: online on connect, offline from the will or on a clean stop.</summary>
 public static class StatusPayload
 {
-    public static byte[] Online(GatewayIdentity identity, IEnumerable<InputOptions> inputs, DateTimeOffset now) => Write(json =>
+    /// <summary>Online, with the inputs and what the outbox had to drop unsent (never alarms), so the center knows.</summary>
+    public static byte[] Online(GatewayIdentity identity, IEnumerable<InputOptions> inputs, DateTimeOffset now, Outbox.OutboxDrops dropped = default) => Write(json =>
     {
         json.WriteString("state", "online");
         json.WriteString("boot", identity.BootId);
         json.WriteString("version", GatewayIdentity.Version);
+        json.WriteStartObject("dropped");
+        json.WriteNumber("event", dropped.Event);
+        json.WriteNumber("telemetry", dropped.Telemetry);
+        json.WriteEndObject();
         json.WriteString("ts", EventPayload.FormatTimestamp(now));
         json.WriteStartArray("inputs");
         foreach (var input in inputs)

@@ -22,6 +22,7 @@ public sealed class MqttConnection : BackgroundService
     private readonly MqttOptions _options;
     private readonly MqttOptions? _secondary;
     private readonly EventRecorder _recorder;
+    private readonly Func<Outbox.OutboxDrops> _dropped;
     private readonly GatewayIdentity _identity;
     private readonly TopicScheme _topics;
     private readonly IReadOnlyList<InputOptions> _inputs;
@@ -47,9 +48,11 @@ public sealed class MqttConnection : BackgroundService
         GatewayIdentity identity,
         TopicScheme topics,
         EventRecorder recorder,
+        Outbox.IOutboxStore store,
         TimeProvider time,
         ILogger<MqttConnection> logger)
     {
+        _dropped = () => store.Dropped;
         _options = options.Value;
         _secondary = _options.Secondary is null ? null : _options.ForSecondary();
         _recorder = recorder;
@@ -246,7 +249,7 @@ public sealed class MqttConnection : BackgroundService
             await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
         }
 
-        await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow())), cancellationToken);
+        await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow(), _dropped())), cancellationToken);
         Log.Connected(_logger, target.Host, target.Port, result.IsSessionPresent);
         ReportOutage(target);
 

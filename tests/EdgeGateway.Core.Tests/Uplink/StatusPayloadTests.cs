@@ -27,7 +27,7 @@ public class StatusPayloadTests
 
         // Assert
         var root = json.RootElement;
-        Assert.Equal(["state", "boot", "version", "ts", "inputs"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["state", "boot", "version", "dropped", "ts", "inputs"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("online", root.GetProperty("state").GetString());
         Assert.Equal(_identity.BootId, root.GetProperty("boot").GetString());
         Assert.Equal(GatewayIdentity.Version, root.GetProperty("version").GetString());
@@ -46,6 +46,18 @@ public class StatusPayloadTests
 
         // Assert
         Assert.Equal(0, json.RootElement.GetProperty("inputs").GetArrayLength());
+    }
+
+    [Fact]
+    public void Online_OutboxDroppedEntries_ReportsTheCountsPerLane()
+    {
+        // Act
+        using var json = JsonDocument.Parse(StatusPayload.Online(_identity, [], DateTimeOffset.UnixEpoch, new Outbox.OutboxDrops(Event: 3, Telemetry: 120)));
+
+        // Assert
+        var dropped = json.RootElement.GetProperty("dropped");
+        Assert.Equal(3, dropped.GetProperty("event").GetInt64());
+        Assert.Equal(120, dropped.GetProperty("telemetry").GetInt64());
     }
 
     [Theory]
