@@ -55,8 +55,8 @@ internal static class DrainBench
         Console.WriteLine("| --- | --- |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare MQTTnet QoS 1 pipelined loop (window {Window}) | {events / bare.TotalSeconds:0} msg/s |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| gateway drain of {events} (from process start) | {events / drain.TotalSeconds:0} events/s ({events / drain.TotalSeconds / (events / bare.TotalSeconds):0.00}x bare) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency, idle outbox | median {Percentile(idle, 50):0.0} ms, p99 {Percentile(idle, 99):0.0} ms (n={idle.Count}) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency during the drain | median {Percentile(busy, 50):0.0} ms, p99 {Percentile(busy, 99):0.0} ms (n={busy.Count}; {Percentile(busy, 50) / Percentile(idle, 50):0.0}x idle) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency, idle outbox | median {Stats.Percentile(idle, 50):0.0} ms, p99 {Stats.Percentile(idle, 99):0.0} ms (n={idle.Count}) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency during the drain | median {Stats.Percentile(busy, 50):0.0} ms, p99 {Stats.Percentile(busy, 99):0.0} ms (n={busy.Count}; {Stats.Percentile(busy, 50) / Stats.Percentile(idle, 50):0.0}x idle) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bytes written to disk per alarm event (/proc/PID/io write_bytes) | {bytesPerAlarm / 1024:0.0} KiB |"));
         Directory.Delete(directory, recursive: true);
     }
@@ -100,12 +100,6 @@ internal static class DrainBench
         await Task.WhenAll(inFlight);
         await WaitAsync(() => center.Events >= count, TimeSpan.FromMinutes(10));
         return start.Elapsed;
-    }
-
-    private static double Percentile(List<double> samples, double p)
-    {
-        var sorted = samples.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan? timeout = null) =>

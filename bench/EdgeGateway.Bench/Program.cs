@@ -35,17 +35,10 @@ Row("press → subscriber minus debounce", [.. press.Select(x => x - debounceMs)
 Row("edge-gateway start → retained online at subscriber", startup);
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"ratio press/floor (medians): {Percentile(press, 50) / Percentile(floor, 50):0.0}x; without debounce: {(Percentile(press, 50) - debounceMs) / Percentile(floor, 50):0.0}x"));
+    $"ratio press/floor (medians): {Stats.Percentile(press, 50) / Stats.Percentile(floor, 50):0.0}x; without debounce: {(Stats.Percentile(press, 50) - debounceMs) / Stats.Percentile(floor, 50):0.0}x"));
 
 static void Row(string name, IReadOnlyList<double> samples) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| {name} | {Percentile(samples, 50):0.00} | {Percentile(samples, 99):0.00} | {samples.Max():0.00} | {samples.Count} |"));
-
-static double Percentile(IReadOnlyList<double> samples, double p)
-{
-    var sorted = samples.Order().ToArray();
-    var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
-    return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-}
+    $"| {name} | {Stats.Percentile(samples, 50):0.00} | {Stats.Percentile(samples, 99):0.00} | {samples.Max():0.00} | {samples.Count} |"));
 
 // The same-size QoS 1 message published by a bare MQTTnet client to the same broker and subscriber.
 static async Task<List<double>> BareClientFloorAsync(int port, int count)

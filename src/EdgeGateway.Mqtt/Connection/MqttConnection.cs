@@ -183,28 +183,13 @@ public sealed class MqttConnection : BackgroundService
         while (true)
         {
             await Task.Delay(TimeSpan.FromSeconds(_options.PrimaryProbeSeconds), _time, sessionOver);
-            if (await IsReachableAsync(_options.Host, _options.Port, sessionOver))
+            // The same TCP check as selftest's: a broker that accepts connections again is worth switching back to.
+            if ((await new MqttProbe(_options, _identity, _time).TcpAsync(sessionOver)).Passed)
             {
                 _primaryDownSince = null;
                 await DropAsync("the primary broker is back");
                 return;
             }
-        }
-    }
-
-    private async Task<bool> IsReachableAsync(string host, int port, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(_options.KeepAliveSeconds / 2.0, 1)));
-        try
-        {
-            using var probe = new System.Net.Sockets.TcpClient();
-            await probe.ConnectAsync(host, port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 
