@@ -30,6 +30,15 @@ public sealed class TopicScheme(GatewayIdentity identity)
     /// <summary>The center publishes application acknowledgements of alarms here.</summary>
     public string Ack => $"{Base}/ack";
 
+    /// <summary>Periodic health (retained).</summary>
+    public string Health => $"{Base}/health";
+
+    /// <summary>The center's commands to this gateway.</summary>
+    public string Command => $"{Base}/cmd";
+
+    /// <summary>Results of commands, unless the command named an MQTT 5 response topic.</summary>
+    public string CommandResult => $"{Base}/cmd/result";
+
     public string For(string topicLeaf) => $"{Base}/{topicLeaf}";
 
     /// <summary>The topic leaf of an outbox lane.</summary>
