@@ -44,4 +44,28 @@ internal static partial class Log
 
     [LoggerMessage(1302, LogLevel.Warning, "The board has been under-voltage since boot; check the power supply and its cable")]
     public static partial void UnderVoltageSinceBoot(ILogger logger);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Alarm {EventId}: no center ack {Seconds} s after the broker took it; publishing it again")]
+    public static partial void NoAckRepublishing(ILogger logger, string eventId, long seconds);
+
+    [LoggerMessage(1402, LogLevel.Critical, "Alarm {EventId}: still no center ack {Seconds} s after the broker took it; local escalation")]
+    public static partial void NoAckEscalating(ILogger logger, string eventId, long seconds);
+
+    [LoggerMessage(1403, LogLevel.Warning, "Alarm {EventId} acknowledged by the center; its local escalation ends")]
+    public static partial void EscalationEnded(ILogger logger, string eventId);
+
+    [LoggerMessage(1404, LogLevel.Warning, "{Max} alarms tracked for the center's ack; forgetting the oldest, {EventId} ({State})")]
+    public static partial void AckTrackingFull(ILogger logger, int max, string eventId, EdgeGateway.Downlink.AlarmAckState state);
+
+    [LoggerMessage(1405, LogLevel.Critical, "Local escalation ON: sounder and escalation outputs on ({Count} alarms unacknowledged by the center)")]
+    public static partial void LocalEscalationOn(ILogger logger, int count);
+
+    [LoggerMessage(1406, LogLevel.Warning, "Local escalation OFF: sounder and escalation outputs off")]
+    public static partial void LocalEscalationOff(ILogger logger);
+
+    [LoggerMessage(1407, LogLevel.Warning, "Local sounder silenced; the escalation output stays on until the center acknowledges")]
+    public static partial void SounderSilenced(ILogger logger);
+
+    [LoggerMessage(1408, LogLevel.Information, "Status LED: {Indication}")]
+    public static partial void StatusLedIndication(ILogger logger, string indication);
 }

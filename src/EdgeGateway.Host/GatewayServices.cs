@@ -55,6 +55,7 @@ public static class GatewayServices
 
         services.AddMqttUplink(configuration);
         services.AddHostedService<TransportSecurityReport>();
+        services.AddGuardFeedback(configuration);
 
         services.AddSingleton<StatusSocket>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSocket>());

@@ -37,4 +37,13 @@ internal static partial class Log
 
     [LoggerMessage(4011, LogLevel.Warning, "Dropping the MQTT session: {Reason}")]
     public static partial void Dropping(ILogger logger, string reason);
+
+    [LoggerMessage(4201, LogLevel.Warning, "Alarm {EventId} published again (no center ack in time); the broker has it")]
+    public static partial void Republished(ILogger logger, string eventId);
+
+    [LoggerMessage(4202, LogLevel.Error, "Broker refused the republish of alarm {EventId}: {ReasonCode}; trying again")]
+    public static partial void RepublishRefused(ILogger logger, string eventId, string reasonCode);
+
+    [LoggerMessage(4203, LogLevel.Warning, "Republishing an alarm failed: {Reason}; trying again")]
+    public static partial void RepublishFailed(ILogger logger, string reason);
 }

@@ -9,7 +9,7 @@ namespace EdgeGateway;
 
 public static class MqttServiceCollectionExtensions
 {
-    /// <summary>The uplink (outbox → broker) and the ack downlink. Hosted services start in this order.</summary>
+    /// <summary>The uplink (outbox → broker), the ack downlink and the republish of unacknowledged alarms. Hosted services start in this order.</summary>
     public static IServiceCollection AddMqttUplink(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
@@ -20,6 +20,7 @@ public static class MqttServiceCollectionExtensions
         services.AddHostedService<CenterAckListener>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
         services.AddHostedService<OutboxForwarder>();
+        services.AddHostedService<AlarmRepublisher>();
         return services;
     }
 }

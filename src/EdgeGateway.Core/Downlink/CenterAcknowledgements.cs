@@ -1,39 +1,277 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using EdgeGateway.Outbox;
+using EdgeGateway.Outputs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Downlink;
 
-/// <summary>
-/// Tracks alarms from broker PUBACK to the center's application acknowledgement: a PUBACK only says the
-/// broker has the alarm; the ack on <c>.../ack</c> says the center saw it.
-/// </summary>
-public sealed class CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger)
+/// <summary>Where an alarm is on its way to the center's operator.</summary>
+public enum AlarmAckState
 {
-    private readonly ConcurrentDictionary<string, long> _awaitingAck = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _unknownLogged = new(StringComparer.Ordinal);
+    /// <summary>Recorded in the outbox; the broker has not confirmed it yet.</summary>
+    Accepted,
+
+    /// <summary>The broker's PUBACK came; the center has not acknowledged it yet.</summary>
+    Published,
+
+    /// <summary>The center acknowledged it (an operator or the center's system saw it).</summary>
+    Acknowledged,
+}
+
+/// <summary>How many tracked alarms are in which state, for the status LED.</summary>
+public readonly record struct AckSummary(int Waiting, int Acknowledged, int Escalated);
+
+/// <summary>
+/// Tracks each active alarm from the outbox to the center's application acknowledgement: a PUBACK only says the
+/// broker has the alarm; the ack on <c>.../ack</c> says the center saw it. An alarm not acknowledged
+/// <see cref="GuardFeedbackOptions.AckTimeoutSeconds"/> after its PUBACK is due to be published again (same id and
+/// bytes, by the uplink's republisher); one not acknowledged after a second timeout is escalated locally. Restores
+/// and non-alarm events are not tracked: the center acknowledges only active alarms.
+/// </summary>
+/// <remarks>
+/// In memory only, and bounded: an acknowledged alarm is forgotten after
+/// <see cref="GuardFeedbackOptions.AckedIndicationSeconds"/>, and at most <see cref="MaxTracked"/> alarms are kept.
+/// After a restart, alarms the broker already had but the center had not acknowledged are not tracked again.
+/// </remarks>
+public sealed class CenterAcknowledgements : IDisposable
+{
+    /// <summary>Most alarms tracked at once; beyond it the oldest (acknowledged first) is forgotten.</summary>
+    public const int MaxTracked = 1024;
+
+    private readonly TimeProvider _time;
+    private readonly ILogger<CenterAcknowledgements> _logger;
+    private readonly TimeSpan _ackTimeout;
+    private readonly TimeSpan _ackedIndication;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, TrackedAlarm> _alarms = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unknownLogged = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _republishDue = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private long _order;
+
+    public CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger, IOptions<GuardFeedbackOptions>? options = null)
+    {
+        _time = time;
+        _logger = logger;
+        var feedback = options?.Value ?? new GuardFeedbackOptions();
+        _ackTimeout = TimeSpan.FromSeconds(feedback.AckTimeoutSeconds);
+        _ackedIndication = TimeSpan.FromSeconds(feedback.AckedIndicationSeconds);
+    }
 
     /// <summary>Raised when the center acknowledges an alarm this gateway published: (event id, by, latency).</summary>
     public event Action<string, string, TimeSpan>? Acknowledged;
 
-    /// <summary>Alarms published and not yet acknowledged by the center.</summary>
-    public int Outstanding => _awaitingAck.Count;
+    /// <summary>Raised after an alarm was accepted, published, acknowledged, escalated or forgotten.</summary>
+    public event Action? Changed;
+
+    /// <summary>Alarms sent to the broker and not yet acknowledged by the center.</summary>
+    public int Outstanding
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _alarms.Values.Count(a => a.State != AlarmAckState.Acknowledged && a.SentAt is not null);
+            }
+        }
+    }
 
     /// <summary>The last publish-to-ack time, if any alarm has been acknowledged.</summary>
     public TimeSpan? LastLatency { get; private set; }
 
-    /// <summary>An entry is being published; alarms now wait for the center's ack. A re-publish keeps the first time.</summary>
+    /// <summary>Alarms by state: waiting (accepted or published), acknowledged and not yet forgotten, escalated.</summary>
+    public AckSummary Summary
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var acknowledged = _alarms.Values.Count(a => a.State == AlarmAckState.Acknowledged);
+                return new AckSummary(_alarms.Count - acknowledged, acknowledged, _alarms.Values.Count(a => a.Stage == Stage.Escalated));
+            }
+        }
+    }
+
+    /// <summary>The state of alarm <paramref name="eventId"/>, or null if it is not tracked (any more).</summary>
+    public AlarmAckState? StateOf(string eventId)
+    {
+        lock (_lock)
+        {
+            return _alarms.TryGetValue(eventId, out var alarm) ? alarm.State : null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="entry"/> is an alarm the center acknowledges: alarm lane, state active.</summary>
+    public static bool NeedsAck(OutboxEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Lane != Events.Lane.Alarm)
+        {
+            return false;
+        }
+
+        using var payload = JsonDocument.Parse(entry.Payload);
+        return payload.RootElement.TryGetProperty("state", out var state) && state.ValueEquals("active"u8);
+    }
+
+    /// <summary>Events were recorded in the outbox; active alarms among them now wait for the broker and the center.</summary>
+    public void Accepted(IReadOnlyList<OutboxEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var changed = false;
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                changed |= TrackLocked(entry) is { IsNew: true };
+            }
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>An entry is being sent to the broker; the ack latency counts from its first send.</summary>
+    public void Sending(OutboxEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        bool added;
+        lock (_lock)
+        {
+            var tracked = TrackLocked(entry);
+            added = tracked is { IsNew: true };
+            tracked?.Alarm.SentAt ??= _time.GetTimestamp();
+        }
+
+        if (added)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// The broker's PUBACK for an entry: an accepted alarm is now published and its ack timeout starts. A repeated
+    /// PUBACK (the outbox sent it again after a lost session) keeps the first time.
+    /// </summary>
     public void Published(OutboxEntry entry)
     {
-        if (entry.Lane == Events.Lane.Alarm)
+        ArgumentNullException.ThrowIfNull(entry);
+        bool changed;
+        lock (_lock)
         {
-            _awaitingAck.TryAdd(entry.EventId, time.GetTimestamp());
+            var alarm = TrackLocked(entry)?.Alarm;
+            changed = alarm is { State: AlarmAckState.Accepted };
+            if (alarm is not null && changed)
+            {
+                alarm.SentAt ??= _time.GetTimestamp();
+                alarm.State = AlarmAckState.Published;
+                alarm.Timer = _time.CreateTimer(OnTimer, alarm, _ackTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>Alarms due to be published again: not acknowledged within the ack timeout, not yet republished.</summary>
+    public IReadOnlyList<OutboxEntry> DueForRepublish()
+    {
+        lock (_lock)
+        {
+            return [.. _alarms.Values.Where(a => a.RepublishPending).OrderBy(a => a.Order).Select(a => a.Entry)];
+        }
+    }
+
+    /// <summary>Waits until an alarm becomes due to be published again (see <see cref="DueForRepublish"/>).</summary>
+    public async ValueTask WaitForRepublishAsync(CancellationToken cancellationToken) =>
+        await _republishDue.Reader.ReadAsync(cancellationToken);
+
+    /// <summary>The broker's PUBACK for a republished alarm.</summary>
+    public void Republished(OutboxEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_lock)
+        {
+            if (_alarms.TryGetValue(entry.EventId, out var alarm))
+            {
+                alarm.RepublishPending = false;
+            }
         }
     }
 
     /// <summary>Handles an ack message <c>{"id": "...", "by": "...", "ts": "..."}</c>. Never throws on bad input.</summary>
     public void OnAckMessage(ReadOnlySpan<byte> payload)
+    {
+        if (ReadAck(payload) is not var (id, by))
+        {
+            return;
+        }
+
+        TimeSpan latency;
+        bool wasEscalated;
+        lock (_lock)
+        {
+            if (!_alarms.TryGetValue(id, out var alarm))
+            {
+                if (_unknownLogged.Count >= MaxTracked)
+                {
+                    _unknownLogged.Clear();
+                }
+
+                if (_unknownLogged.Add(id))
+                {
+                    Log.UnknownAck(_logger, id);
+                }
+
+                return;
+            }
+
+            if (alarm.State == AlarmAckState.Acknowledged)
+            {
+                return;
+            }
+
+            latency = _time.GetElapsedTime(alarm.SentAt ?? alarm.AcceptedAt);
+            wasEscalated = alarm.Stage == Stage.Escalated;
+            alarm.State = AlarmAckState.Acknowledged;
+            alarm.Stage = Stage.Done;
+            alarm.RepublishPending = false;
+            alarm.Timer?.Dispose();
+            alarm.Timer = _time.CreateTimer(OnTimer, alarm, _ackedIndication, Timeout.InfiniteTimeSpan);
+            LastLatency = latency;
+        }
+
+        Log.CenterAcknowledged(_logger, id, by, (long)latency.TotalMilliseconds);
+        if (wasEscalated)
+        {
+            Log.EscalationEnded(_logger, id);
+        }
+
+        Acknowledged?.Invoke(id, by, latency);
+        Changed?.Invoke();
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var alarm in _alarms.Values)
+            {
+                alarm.Timer?.Dispose();
+            }
+
+            _alarms.Clear();
+        }
+    }
+
+    private (string Id, string By)? ReadAck(ReadOnlySpan<byte> payload)
     {
         string? id;
         string by;
@@ -53,26 +291,124 @@ public sealed class CenterAcknowledgements(TimeProvider time, ILogger<CenterAckn
         {
             // JsonDocument checks structure, not string contents: GetString throws InvalidOperationException
             // on invalid UTF-8 inside "id" or "by".
-            Log.MalformedAck(logger, ex.Message);
-            return;
+            Log.MalformedAck(_logger, ex.Message);
+            return null;
         }
 
         if (string.IsNullOrEmpty(id))
         {
-            Log.MalformedAck(logger, "no string 'id'");
-            return;
+            Log.MalformedAck(_logger, "no string 'id'");
+            return null;
         }
 
-        if (_awaitingAck.TryRemove(id, out var publishedAt))
+        return (id, by);
+    }
+
+    /// <summary>The alarm for an entry that needs an ack, added if new.</summary>
+    private (TrackedAlarm Alarm, bool IsNew)? TrackLocked(OutboxEntry entry)
+    {
+        if (_alarms.TryGetValue(entry.EventId, out var known))
         {
-            var latency = time.GetElapsedTime(publishedAt);
-            LastLatency = latency;
-            Log.CenterAcknowledged(logger, id, by, (long)latency.TotalMilliseconds);
-            Acknowledged?.Invoke(id, by, latency);
+            return (known, false);
         }
-        else if (_unknownLogged.TryAdd(id, 0))
+
+        if (!NeedsAck(entry))
         {
-            Log.UnknownAck(logger, id);
+            return null;
         }
+
+        if (_alarms.Count >= MaxTracked)
+        {
+            ForgetOldestLocked();
+        }
+
+        var alarm = new TrackedAlarm(entry, ++_order, _time.GetTimestamp());
+        _alarms[entry.EventId] = alarm;
+        return (alarm, true);
+    }
+
+    /// <summary>Makes room: the oldest acknowledged alarm goes first, else the oldest of all (logged).</summary>
+    private void ForgetOldestLocked()
+    {
+        var victim = _alarms.Values.Where(a => a.State == AlarmAckState.Acknowledged).MinBy(a => a.Order)
+            ?? _alarms.Values.MinBy(a => a.Order)!;
+        if (victim.State != AlarmAckState.Acknowledged)
+        {
+            Log.AckTrackingFull(_logger, MaxTracked, victim.Entry.EventId, victim.State);
+        }
+
+        victim.Timer?.Dispose();
+        _alarms.Remove(victim.Entry.EventId);
+    }
+
+    private void OnTimer(object? state)
+    {
+        var alarm = (TrackedAlarm)state!;
+        var seconds = (long)_ackTimeout.TotalSeconds;
+        lock (_lock)
+        {
+            if (!_alarms.TryGetValue(alarm.Entry.EventId, out var current) || current != alarm)
+            {
+                return;
+            }
+
+            switch (alarm.Stage)
+            {
+                case Stage.FirstWait:
+                    alarm.Stage = Stage.SecondWait;
+                    alarm.RepublishPending = true;
+                    alarm.Timer?.Change(_ackTimeout, Timeout.InfiniteTimeSpan);
+                    Log.NoAckRepublishing(_logger, alarm.Entry.EventId, seconds);
+                    _republishDue.Writer.TryWrite(true);
+                    return;
+                case Stage.SecondWait:
+                    alarm.Stage = Stage.Escalated;
+                    Log.NoAckEscalating(_logger, alarm.Entry.EventId, seconds * 2);
+                    break;
+                case Stage.Done:
+                    alarm.Timer?.Dispose();
+                    _alarms.Remove(alarm.Entry.EventId);
+                    break;
+                default:
+                    return;
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Where an alarm is on its timeout ladder.</summary>
+    private enum Stage
+    {
+        /// <summary>Waiting for the first timeout (or not yet published).</summary>
+        FirstWait,
+
+        /// <summary>Republished (or due to be); waiting for the second timeout.</summary>
+        SecondWait,
+
+        /// <summary>Still no ack after the second timeout: the local escalation is on.</summary>
+        Escalated,
+
+        /// <summary>Acknowledged; forgotten when the indication time is over.</summary>
+        Done,
+    }
+
+    private sealed class TrackedAlarm(OutboxEntry entry, long order, long acceptedAt)
+    {
+        public OutboxEntry Entry { get; } = entry;
+
+        public long Order { get; } = order;
+
+        public long AcceptedAt { get; } = acceptedAt;
+
+        public long? SentAt { get; set; }
+
+        public AlarmAckState State { get; set; } = AlarmAckState.Accepted;
+
+        public Stage Stage { get; set; } = Stage.FirstWait;
+
+        public bool RepublishPending { get; set; }
+
+        public ITimer? Timer { get; set; }
     }
 }

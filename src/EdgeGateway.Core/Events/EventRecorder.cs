@@ -28,6 +28,9 @@ public sealed class EventRecorder(
 
     public GatewayIdentity Identity => identity;
 
+    /// <summary>Raised (outside the recorder's lock) with the entries of every recorded batch, on disk or in memory.</summary>
+    public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
+
     /// <summary>
     /// Walk-test mode: every input and sensor event is marked <c>"test": true</c>. Set only by
     /// <c>edge-gateway walk-test</c>, never from configuration, so a running service cannot be left in it by a file.
@@ -76,13 +79,16 @@ public sealed class EventRecorder(
     /// </summary>
     public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<EventDraft> drafts)
     {
+        IReadOnlyList<OutboxEntry> recorded;
         lock (_lock)
         {
             var first = _unwrittenDrafts.Count;
             _unwrittenDrafts.AddRange(drafts);
-            var entries = WriteLocked();
-            return [.. entries.Skip(first).Take(drafts.Count)];
+            recorded = [.. WriteLocked().Skip(first).Take(drafts.Count)];
         }
+
+        Accepted?.Invoke(recorded);
+        return recorded;
     }
 
     /// <summary>Tries again to write what the disk refused. Returns true when nothing is left in memory.</summary>

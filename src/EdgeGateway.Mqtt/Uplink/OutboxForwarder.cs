@@ -88,11 +88,12 @@ public sealed class OutboxForwarder : BackgroundService
     }
 
     /// <summary>Success, or accepted with nobody subscribed yet: both mean the broker took it.</summary>
-    private static bool IsAccepted(MqttClientPublishReasonCode code) =>
+    internal static bool IsAccepted(MqttClientPublishReasonCode code) =>
         code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
 
-    private MqttApplicationMessage ToMessage(OutboxEntry entry) => new MqttApplicationMessageBuilder()
-        .WithTopic(_topics.For(entry.TopicLeaf))
+    /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
+    internal static MqttApplicationMessage ToMessage(TopicScheme topics, OutboxEntry entry) => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.For(entry.TopicLeaf))
         .WithPayload(entry.Payload)
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
         .WithContentType("application/json")
@@ -206,9 +207,9 @@ public sealed class OutboxForwarder : BackgroundService
         private void Publish(OutboxEntry entry, CancellationToken sessionOver)
         {
             // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
-            owner._acknowledgements.Published(entry);
+            owner._acknowledgements.Sending(entry);
             _inFlightIds.Add(entry.EventId);
-            _inFlight.Add(session.Client.PublishAsync(owner.ToMessage(entry), sessionOver), entry);
+            _inFlight.Add(session.Client.PublishAsync(ToMessage(owner._topics, entry), sessionOver), entry);
         }
 
         /// <summary>Collects finished publishes. False if one was refused or timed out.</summary>
@@ -221,6 +222,7 @@ public sealed class OutboxForwarder : BackgroundService
                 _inFlightIds.Remove(entry.EventId);
                 if (publish.IsCompletedSuccessfully && IsAccepted(publish.Result.ReasonCode))
                 {
+                    owner._acknowledgements.Published(entry);
                     if (_fromMemory.Contains(entry.EventId))
                     {
                         owner._unwritten.Sent(entry);

@@ -1,0 +1,54 @@
+namespace EdgeGateway.Outputs;
+
+/// <summary>What an output line does for the guard.</summary>
+public enum OutputRole
+{
+    /// <summary>The status LED: heartbeat, waiting for the center, acknowledged, no path.</summary>
+    StatusLed,
+
+    /// <summary>The local sounder (buzzer): on when an alarm stays unacknowledged; the <c>silence</c> command turns it off.</summary>
+    Sounder,
+
+    /// <summary>The escalation relay (strobe, siren, a call to the caretaker): on while an alarm stays unacknowledged.</summary>
+    Escalation,
+}
+
+/// <summary>One output line, as an installer writes it in the <c>Outputs</c> array.</summary>
+public sealed class OutputOptions
+{
+    /// <summary>Stable id, for example <c>status-led</c>. Required; unique.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>BCM GPIO number. Required; 2–27 on the Raspberry Pi header, not shared with an input or a sensor bus.</summary>
+    public int Pin { get; set; } = -1;
+
+    /// <summary>Required.</summary>
+    public OutputRole Role { get; set; }
+
+    /// <summary>The load is on when the line is low (many relay and buzzer modules switch on a low input).</summary>
+    /// <value>Default false (high = on).</value>
+    public bool ActiveLow { get; set; }
+}
+
+/// <summary>The <c>Outputs</c> array.</summary>
+public sealed class OutputsOptions
+{
+    public List<OutputOptions> Outputs { get; set; } = [];
+}
+
+/// <summary>The <c>Feedback</c> section: how long the gateway waits for the center before telling the guard.</summary>
+public sealed class GuardFeedbackOptions
+{
+    public const string Section = "Feedback";
+
+    /// <summary>
+    /// An alarm the center has not acknowledged this long after the broker's PUBACK is published again; after
+    /// another such wait the local escalation (sounder, escalation relay) starts.
+    /// </summary>
+    /// <value>Default 20 s, the EN 50136-1 category M4 maximum transmission time.</value>
+    public int AckTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>How long the status LED stays steadily on after the center acknowledged an alarm.</summary>
+    /// <value>Default 30 s.</value>
+    public int AckedIndicationSeconds { get; set; } = 30;
+}

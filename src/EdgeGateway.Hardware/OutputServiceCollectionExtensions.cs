@@ -1,0 +1,22 @@
+using System.Device.Gpio;
+using EdgeGateway.Outputs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hardware;
+
+public static class OutputServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IOutputLines"/> over the <see cref="GpioDriver"/> that <see cref="ServiceCollectionExtensions.AddGpioInputs"/>
+    /// registered (libgpiod or the simulator), so simulated outputs are read back through the sim socket's <c>get</c>.
+    /// </summary>
+    public static IServiceCollection AddGpioOutputs(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IOutputLines>(sp => new GpioOutputLines(
+            sp.GetRequiredService<GpioDriver>(), sp.GetRequiredService<ILogger<GpioOutputLines>>()));
+        return services;
+    }
+}
