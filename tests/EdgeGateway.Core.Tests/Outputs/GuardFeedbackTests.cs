@@ -1,0 +1,41 @@
+using EdgeGateway.Core.Tests.Rigs;
+using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.Downlink;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Outputs;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Core.Tests.Outputs;
+
+public sealed class GuardFeedbackTests
+{
+    private static readonly OutputOptions[] s_outputs =
+    [
+        new() { Id = "status-led", Pin = 5, Role = OutputRole.StatusLed },
+        new() { Id = "buzzer", Pin = 6, Role = OutputRole.Sounder },
+    ];
+
+    [Fact]
+    public async Task Start_OpensOutputs_AndAnAlarmRecordedIsTrackedAsAccepted_StopClosesThem()
+    {
+        var rig = new RecorderRig();
+        var lines = new RecordingOutputLines(rig.Time);
+        using var acks = new CenterAcknowledgements(rig.Time, new RecordingLogger<CenterAcknowledgements>(), Options.Create(new GuardFeedbackOptions()));
+        using var led = new StatusLed(lines, acks, () => true, rig.Time, new RecordingLogger<StatusLed>());
+        var escalation = new LocalEscalation(lines, acks, new RecordingLogger<LocalEscalation>());
+        var feedback = new GuardFeedback(lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), rig.Recorder, acks, led, escalation);
+
+        await feedback.StartAsync(CancellationToken.None);
+        var alarm = rig.Recorder.Record([new NewEvent("office-panic", InputKind.Panic, InputState.Active, "office")]).Single();
+
+        Assert.Equal(s_outputs, lines.Opened);
+        Assert.Equal(AlarmAckState.Accepted, acks.StateOf(alarm.EventId));
+        Assert.Equal(LedIndication.WaitingForCenter, led.Indication);
+
+        await feedback.StopAsync(CancellationToken.None);
+        Assert.True(lines.Closed);
+        var after = rig.Recorder.Record([new NewEvent("gate-panic", InputKind.Panic, InputState.Active, "gate")]).Single();
+        Assert.Null(acks.StateOf(after.EventId));
+    }
+}
