@@ -64,6 +64,14 @@ public sealed class SimulatedGpioClient : IAsyncDisposable, IDisposable
         };
     }
 
+    /// <summary>How many times the gateway has written output <paramref name="pin"/>: a blinking LED counts up, a steady one does not.</summary>
+    /// <exception cref="SimulatedGpioException">The simulator refused the command.</exception>
+    public async Task<long> GetWriteCountAsync(int pin, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(string.Create(CultureInfo.InvariantCulture, $"writes {pin}"), cancellationToken).ConfigureAwait(false);
+        return long.TryParse(reply, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : throw SimulatedGpioException.FromReply(reply);
+    }
+
     /// <summary>Sends one raw protocol line and returns the reply line (for example <c>err …</c>) without throwing on errors.</summary>
     public async Task<string> SendAsync(string line, CancellationToken cancellationToken = default)
     {

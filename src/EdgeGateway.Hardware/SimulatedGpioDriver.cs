@@ -5,7 +5,8 @@ namespace EdgeGateway.Hardware;
 /// <summary>
 /// An in-memory GPIO driver with BCM pins 0-27, for demos and tests without a Raspberry Pi.
 /// An input line idles at the level its bias gives (pull-up or none: high, pull-down: low) until
-/// <see cref="SetInputLevel"/> drives it; output lines read back what was written. Thread-safe.
+/// <see cref="SetInputLevel"/> drives it; output lines read back what was written, and writes are counted
+/// (<see cref="WriteCount"/>). Thread-safe.
 /// </summary>
 public sealed class SimulatedGpioDriver : GpioDriver
 {
@@ -83,6 +84,19 @@ public sealed class SimulatedGpioDriver : GpioDriver
         }
     }
 
+    /// <summary>
+    /// How many times the gateway has written line <paramref name="pin"/> (an output's history in one number: a
+    /// blinking LED counts up, a steady one does not).
+    /// </summary>
+    public long WriteCount(int pin)
+    {
+        CheckPin(pin);
+        lock (_lock)
+        {
+            return _pins[pin].Writes;
+        }
+    }
+
     public override GpioChipInfo GetChipInfo() => new(0, "gpio-sim", "EdgeGateway simulated GPIO", SimulatedPinCount);
 
     protected override void OpenPin(int pinNumber)
@@ -137,6 +151,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
         {
             // Kept whatever the mode, as hardware latches the output register, so a later switch to output drives it.
             _pins[pinNumber].OutputLevel = value == PinValue.High;
+            _pins[pinNumber].Writes++;
         }
     }
 
@@ -216,6 +231,8 @@ public sealed class SimulatedGpioDriver : GpioDriver
         public bool? DrivenLevel { get; set; }
 
         public bool OutputLevel { get; set; }
+
+        public long Writes { get; set; }
 
         public List<(PinEventTypes Events, PinChangeEventHandler Handler)> Callbacks { get; } = [];
 

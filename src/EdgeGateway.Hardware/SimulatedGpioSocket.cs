@@ -11,7 +11,8 @@ namespace EdgeGateway.Hardware;
 
 /// <summary>
 /// Control socket for the <see cref="SimulatedGpioDriver"/>: a Unix domain socket speaking one ASCII line each way.
-/// <c>set &lt;pin&gt; high|low</c> answers <c>ok</c>; <c>get &lt;pin&gt;</c> answers <c>high</c> or <c>low</c>;
+/// <c>set &lt;pin&gt; high|low</c> answers <c>ok</c>; <c>get &lt;pin&gt;</c> answers <c>high</c> or <c>low</c> (for an output,
+/// the level the gateway drives it to); <c>writes &lt;pin&gt;</c> answers how often the gateway wrote it;
 /// anything wrong answers <c>err &lt;reason&gt;</c>. Any number of clients, any number of commands per connection.
 /// </summary>
 public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDisposable
@@ -143,7 +144,7 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
         {
-            return "err empty command; use 'set <pin> high|low' or 'get <pin>'";
+            return "err empty command; use 'set <pin> high|low', 'get <pin>' or 'writes <pin>'";
         }
 
         switch (parts[0])
@@ -186,8 +187,14 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
                     : getError;
             case "get":
                 return "err usage: get <pin>";
+            case "writes" when parts.Length == 2:
+                return TryParsePin(parts[1], out var writesPin, out var writesError)
+                    ? _driver.WriteCount(writesPin).ToString(CultureInfo.InvariantCulture)
+                    : writesError;
+            case "writes":
+                return "err usage: writes <pin>";
             default:
-                return $"err unknown command '{parts[0]}'; use 'set <pin> high|low' or 'get <pin>'";
+                return $"err unknown command '{parts[0]}'; use 'set <pin> high|low', 'get <pin>' or 'writes <pin>'";
         }
     }
 

@@ -68,7 +68,24 @@ public sealed class SimulatedGpioSocketTests : IAsyncLifetime
         Assert.StartsWith("err ", await client.SendAsync("set 20 high", _timeout.Token), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Writes_CountsTheGatewaysWritesToAnOutput()
+    {
+        using var controller = new GpioController(_driver);
+        controller.OpenPin(20, PinMode.Output, PinValue.Low);
+        await using var client = await SimulatedGpioClient.ConnectAsync(SocketPath, _timeout.Token);
+        var before = await client.GetWriteCountAsync(20, _timeout.Token);
+
+        controller.Write(20, PinValue.High);
+        controller.Write(20, PinValue.Low);
+
+        Assert.Equal(before + 2, await client.GetWriteCountAsync(20, _timeout.Token));
+        Assert.Equal(0, await client.GetWriteCountAsync(21, _timeout.Token));
+    }
+
     [Theory]
+    [InlineData("writes")]
+    [InlineData("writes 99")]
     [InlineData("set 28 high")]
     [InlineData("set -1 low")]
     [InlineData("get x")]
