@@ -5,6 +5,7 @@ using EdgeGateway.Downlink;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Outbox;
+using EdgeGateway.Outputs;
 using EdgeGateway.TestKit;
 using EdgeGateway.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,18 +17,19 @@ namespace EdgeGateway.Mqtt.Tests;
 /// <summary>The gateway's uplink (connection, forwarder, ack listener) against a real in-process broker on 127.0.0.1.</summary>
 internal sealed class UplinkHarness : IAsyncDisposable
 {
-    private UplinkHarness(EmbeddedBroker broker, MqttOptions options)
+    private UplinkHarness(EmbeddedBroker broker, MqttOptions options, GuardFeedbackOptions feedback)
     {
         Broker = broker;
         Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test" }), TimeProvider.System);
         Topics = new TopicScheme(Identity);
         Store = new InMemoryOutboxStore(Identity);
-        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance);
+        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
         var mqttOptions = Options.Create(options);
         Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
         Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
         Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
         AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
+        Republisher = new AlarmRepublisher(Connection, Topics, Acknowledgements, TimeProvider.System, NullLogger<AlarmRepublisher>.Instance);
     }
 
     public EmbeddedBroker Broker { get; private set; }
@@ -54,7 +56,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
 
     public CenterAckListener AckListener { get; }
 
-    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32)
+    public AlarmRepublisher Republisher { get; }
+
+    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20)
     {
         var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
         return new UplinkHarness(broker, new MqttOptions
@@ -66,7 +70,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
             ReconnectDelayMs = 50,
             ReconnectMaxDelaySeconds = 1,
             InFlightWindow = inFlightWindow,
-        });
+        }, new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeoutSeconds });
     }
 
     public IReadOnlyList<OutboxEntry> Append(params InputKind[] kinds) => Store.Append(
@@ -77,10 +81,12 @@ internal sealed class UplinkHarness : IAsyncDisposable
         await AckListener.StartAsync(CancellationToken.None);
         await Connection.StartAsync(CancellationToken.None);
         await Forwarder.StartAsync(CancellationToken.None);
+        await Republisher.StartAsync(CancellationToken.None);
     }
 
     public async Task StopAsync()
     {
+        await Republisher.StopAsync(CancellationToken.None);
         await Forwarder.StopAsync(CancellationToken.None);
         await Connection.StopAsync(CancellationToken.None);
     }
@@ -97,8 +103,10 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        Republisher.Dispose();
         Forwarder.Dispose();
         Connection.Dispose();
+        Acknowledgements.Dispose();
         await Broker.DisposeAsync();
     }
 }
