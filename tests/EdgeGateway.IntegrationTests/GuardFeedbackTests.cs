@@ -1,0 +1,135 @@
+using System.Globalization;
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.IntegrationTests;
+
+/// <summary>
+/// The center loop as the guard sees it, through a real Mosquitto and the gateway process: an alarm nobody
+/// acknowledges is published again and then escalated locally; the center's ack steadies the status LED.
+/// Output levels are read through the sim socket (<c>get</c>, <c>writes</c>).
+/// </summary>
+public sealed class GuardFeedbackTests
+{
+    private const int PanicPin = 17;
+    private const int LedPin = 5;
+    private const int SounderPin = 6;
+    private const int RelayPin = 13;
+
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task NoAck_SameIdAgainAfterTimeout_ThenEscalation_AckSteadiesTheLed()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var center = new MqttRecorder(broker.Port);
+        await center.StartAsync();
+        await using var gateway = Create(broker.Port, ackTimeoutSeconds: 2);
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+
+        // Driven off at start: an output never opened would read high (the simulator's idle input level).
+        Assert.Equal("low", await gateway.SimAsync($"get {SounderPin}"));
+        Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
+
+        Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
+        var first = TimeProvider.System.GetTimestamp();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Count() >= 2, s_wait);
+        var republishedAfter = TimeProvider.System.GetElapsedTime(first);
+
+        var alarms = center.On("/alarm").ToList();
+        Assert.Equal(alarms[0].Payload, alarms[1].Payload);
+        Assert.True(republishedAfter >= TimeSpan.FromSeconds(1.8), $"republished after {republishedAfter}");
+        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
+
+        await WaitForLevelAsync(gateway, RelayPin, "high");
+        Assert.Equal("high", await gateway.SimAsync($"get {SounderPin}"));
+        await gateway.WaitForOutputAsync("local escalation", s_wait);
+
+        var id = alarms[0].Json.GetProperty("id").GetString();
+        await center.PublishAsync("campus/v1/test-school/gw1/ack", $$"""{"id":"{{id}}","by":"operator-7","ts":"2026-11-29T05:00:00.000Z"}""");
+
+        await WaitForSteadyLedAsync(gateway);
+        Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
+        Assert.Equal("low", await gateway.SimAsync($"get {SounderPin}"));
+        Assert.Equal(2, center.On("/alarm").Count());
+    }
+
+    [Fact]
+    public async Task AckRoundTrip_LedWaitsThenShowsAcknowledged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var center = new MqttRecorder(broker.Port);
+        await center.StartAsync();
+        await using var gateway = Create(broker.Port, ackTimeoutSeconds: 20);
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+
+        Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
+        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
+
+        var id = center.On("/alarm").Single().Json.GetProperty("id").GetString();
+        await center.PublishAsync("campus/v1/test-school/gw1/ack", $$"""{"id":"{{id}}","by":"operator-7","ts":"2026-11-29T05:00:00.000Z"}""");
+
+        await WaitForSteadyLedAsync(gateway);
+        await gateway.WaitForOutputAsync("acknowledged by the center (steady)", s_wait);
+        Assert.Single(center.On("/alarm"));
+        Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
+    }
+
+    private static GatewayProcess Create(int brokerPort, int ackTimeoutSeconds)
+    {
+        object[] inputs = [Gateway.Input("office-panic", PanicPin, "panic")];
+        var gateway = Gateway.Create(brokerPort, inputs);
+        var config = GatewayProcess.SimulatedConfig(gateway.Directory, brokerPort, inputs);
+        config["Feedback"] = new Dictionary<string, object> { ["AckTimeoutSeconds"] = ackTimeoutSeconds, ["AckedIndicationSeconds"] = 60 };
+        config["Outputs"] = new object[]
+        {
+            new { Id = "status-led", Pin = LedPin, Role = "StatusLed" },
+            new { Id = "buzzer", Pin = SounderPin, Role = "Sounder" },
+            new { Id = "relay", Pin = RelayPin, Role = "Escalation" },
+        };
+        gateway.WriteConfig(config);
+        return gateway;
+    }
+
+    private static async Task WaitForLevelAsync(GatewayProcess gateway, int pin, string level)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        while (await gateway.SimAsync($"get {pin}") != level)
+        {
+            if (TimeProvider.System.GetElapsedTime(start) > s_wait)
+            {
+                throw new TimeoutException($"GPIO {pin} not {level} within {s_wait}:\n{gateway.Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+    }
+
+    /// <summary>How often the gateway switched the LED within <paramref name="window"/>.</summary>
+    private static async Task<long> LedWritesWithinAsync(GatewayProcess gateway, TimeSpan window)
+    {
+        var before = await WritesAsync(gateway, LedPin);
+        await Task.Delay(window, TimeProvider.System);
+        return await WritesAsync(gateway, LedPin) - before;
+    }
+
+    /// <summary>Waits until the LED is on and stays untouched for a second (the fast blink switches it every 200 ms).</summary>
+    private static async Task WaitForSteadyLedAsync(GatewayProcess gateway)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        while (!(await gateway.SimAsync($"get {LedPin}") == "high" && await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) == 0
+            && await gateway.SimAsync($"get {LedPin}") == "high"))
+        {
+            if (TimeProvider.System.GetElapsedTime(start) > s_wait)
+            {
+                throw new TimeoutException($"the status LED did not go steady on within {s_wait}:\n{gateway.Output}");
+            }
+        }
+    }
+
+    private static async Task<long> WritesAsync(GatewayProcess gateway, int pin) =>
+        long.Parse(await gateway.SimAsync($"writes {pin}"), CultureInfo.InvariantCulture);
+}
