@@ -86,6 +86,8 @@ public sealed class CommandLineTests
         Assert.Contains("[center] ACK", text, StringComparison.Ordinal);
         Assert.Contains("[guard]  center acknowledged the alarm", text, StringComparison.Ordinal);
         Assert.Contains("[center] EVENT  demo-school/gw1 gate-door door active", text, StringComparison.Ordinal);
+        Assert.Contains("[gateway] status LED: waiting for center (fast blink)", text, StringComparison.Ordinal);
+        Assert.Contains("[gateway] status LED: acknowledged by the center (steady)", text, StringComparison.Ordinal);
         Assert.Contains("\"state\":\"offline\",\"reason\":\"shutdown\"", text, StringComparison.Ordinal);
     }
 

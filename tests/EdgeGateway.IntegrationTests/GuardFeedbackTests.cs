@@ -78,6 +78,36 @@ public sealed class GuardFeedbackTests
         Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
     }
 
+    [Fact]
+    public void CheckConfig_BadOutputs_NameTheirKeys()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("edge-gateway-config-").FullName, "config.json");
+        File.WriteAllText(file, """
+            {
+              "Gateway": { "SiteId": "s1", "GatewayId": "gw1", "DataDirectory": "/tmp/x" },
+              "Mqtt": { "Host": "127.0.0.1", "UseTls": false },
+              "Gpio": { "Driver": "simulated" },
+              "Feedback": { "AckTimeoutSeconds": 0 },
+              "Inputs": [ { "Id": "office-panic", "Pin": 17, "Kind": "panic" } ],
+              "Outputs": [
+                { "Id": "status-led", "Pin": 17, "Role": "StatusLed" },
+                { "Id": "buzzer", "Pin": 6, "Role": "Buzzer" },
+                { "Id": "relay", "Pin": 13, "Role": "Escalation", "ActivLow": true }
+              ]
+            }
+            """);
+        var error = new StringWriter();
+
+        var exit = Host.Cli.CheckConfigCommand.Run(file, new StringWriter(), error);
+
+        Assert.Equal(78, exit);
+        var text = error.ToString();
+        Assert.Contains("Outputs:0:Pin: GPIO 17 of output 'status-led' is already used by input 'office-panic' (Inputs:0)", text, StringComparison.Ordinal);
+        Assert.Contains("Outputs:1:Role", text, StringComparison.Ordinal);
+        Assert.Contains("Outputs:2: unknown key 'ActivLow'", text, StringComparison.Ordinal);
+        Assert.Contains("Feedback:AckTimeoutSeconds: 0 is outside 1-600", text, StringComparison.Ordinal);
+    }
+
     private static GatewayProcess Create(int brokerPort, int ackTimeoutSeconds)
     {
         object[] inputs = [Gateway.Input("office-panic", PanicPin, "panic")];

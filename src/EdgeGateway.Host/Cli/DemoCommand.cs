@@ -4,6 +4,7 @@ using EdgeGateway.Center;
 using EdgeGateway.Downlink;
 using EdgeGateway.Hardware;
 using EdgeGateway.Inputs;
+using EdgeGateway.Outputs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public static class DemoCommand
 {
     private const int PanicPin = 17;
     private const int DoorPin = 27;
+    private const int StatusLedPin = 5;
 
     public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
     {
@@ -41,6 +43,8 @@ public static class DemoCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[guard]  center acknowledged the alarm (by {by}) {latency.TotalMilliseconds:0.0} ms after the gateway sent it: help is coming"));
                 acknowledged.Release();
             };
+            gateway.Services.GetRequiredService<StatusLed>().IndicationChanged +=
+                indication => output.WriteLine($"[gateway] status LED: {StatusLed.Describe(indication)}");
             await gateway.StartAsync(cancellationToken);
             try
             {
@@ -124,5 +128,8 @@ public static class DemoCommand
         ["Inputs:1:Pull"] = "up",
         ["Inputs:1:Location"] = "School gate",
         ["Inputs:1:MaxActivations"] = "0",
+        ["Outputs:0:Id"] = "status-led",
+        ["Outputs:0:Pin"] = StatusLedPin.ToString(CultureInfo.InvariantCulture),
+        ["Outputs:0:Role"] = "StatusLed",
     };
 }

@@ -1,0 +1,15 @@
+using EdgeGateway.Outputs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Host;
+
+/// <summary>Checks each raw <c>Outputs</c> element strictly: a misspelt <c>Role</c> must not make the sounder vanish.</summary>
+public sealed class OutputsConfigurationValidator(IConfiguration configuration) : IValidateOptions<OutputsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OutputsOptions options)
+    {
+        var failures = StrictElements.Check<OutputOptions>(configuration, "Outputs");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
