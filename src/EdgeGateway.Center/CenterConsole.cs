@@ -159,42 +159,55 @@ public sealed class CenterConsole : IAsyncDisposable
             return;
         }
 
+        bool duplicate;
         lock (_lock)
         {
-            if (!_seen.Add(message.Id))
+            duplicate = !_seen.Add(message.Id);
+            if (duplicate)
             {
                 Duplicates++;
-                return;
-            }
-
-            var gateway = $"{message.Site}/{message.Gateway}";
-            if (!_seqs.TryGetValue(gateway, out var tracker))
-            {
-                _seqs[gateway] = tracker = new SeqTracker { Highest = message.Seq };
-            }
-            else if (message.Seq > tracker.Highest)
-            {
-                if (message.Seq > tracker.Highest + 1)
-                {
-                    GapDetected?.Invoke(gateway, tracker.Highest + 1, message.Seq);
-                    for (var missing = tracker.Highest + 1; missing < message.Seq; missing++)
-                    {
-                        tracker.Missing.Add(missing);
-                    }
-                }
-
-                tracker.Highest = message.Seq;
             }
             else
             {
-                tracker.Missing.Remove(message.Seq);
+                TrackSeqLocked(message);
             }
         }
 
-        Received?.Invoke(message, _time.GetUtcNow() - message.Timestamp);
+        if (!duplicate)
+        {
+            Received?.Invoke(message, _time.GetUtcNow() - message.Timestamp);
+        }
+
+        // A repeated alarm is acknowledged again: the gateway publishes it again because our first ack did not reach it.
         if (_options.AutoAck && message.IsAlarm && message.State == "active")
         {
             await AcknowledgeAsync(message, CancellationToken.None);
+        }
+    }
+
+    private void TrackSeqLocked(CenterMessage message)
+    {
+        var gateway = $"{message.Site}/{message.Gateway}";
+        if (!_seqs.TryGetValue(gateway, out var tracker))
+        {
+            _seqs[gateway] = tracker = new SeqTracker { Highest = message.Seq };
+        }
+        else if (message.Seq > tracker.Highest)
+        {
+            if (message.Seq > tracker.Highest + 1)
+            {
+                GapDetected?.Invoke(gateway, tracker.Highest + 1, message.Seq);
+                for (var missing = tracker.Highest + 1; missing < message.Seq; missing++)
+                {
+                    tracker.Missing.Add(missing);
+                }
+            }
+
+            tracker.Highest = message.Seq;
+        }
+        else
+        {
+            tracker.Missing.Remove(message.Seq);
         }
     }
 
