@@ -49,6 +49,17 @@ public sealed class PinMapTests
     }
 
     [Fact]
+    public void EveryOutput_IsInTheTable()
+    {
+        var outputs = _config.GetProperty("Outputs").EnumerateArray().ToList();
+        Assert.NotEmpty(outputs);
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            Assert.Contains(new Row(outputs[i].GetProperty("Pin").GetInt32(), 0, $"Outputs:{i}", outputs[i].GetProperty("Id").GetString()!), _table, RowComparer.Instance);
+        }
+    }
+
+    [Fact]
     public void EverySensor_HasItsBusPinsInTheTable()
     {
         var sensors = _config.GetProperty("Sensors").EnumerateArray().ToList();
@@ -68,7 +79,7 @@ public sealed class PinMapTests
             var parts = row.Key.Split(':');
             var element = _config.GetProperty(parts[0])[int.Parse(parts[1], CultureInfo.InvariantCulture)];
             Assert.Equal(row.Id, element.GetProperty("Id").GetString());
-            if (parts[0] == "Inputs")
+            if (parts[0] is "Inputs" or "Outputs")
             {
                 Assert.Equal(row.Bcm, element.GetProperty(parts.Length == 3 ? parts[2] : "Pin").GetInt32());
             }
