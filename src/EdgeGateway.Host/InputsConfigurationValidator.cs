@@ -1,3 +1,4 @@
+using EdgeGateway.Hardware;
 using EdgeGateway.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,5 @@ namespace EdgeGateway.Host;
 /// <summary>Checks each raw <c>Inputs</c> element strictly (see <see cref="StrictElements"/>).</summary>
 public sealed class InputsConfigurationValidator(IConfiguration configuration) : IValidateOptions<InputsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, InputsOptions options)
-    {
-        var failures = StrictElements.Check<InputOptions>(configuration, "Inputs");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, InputsOptions options) => StrictElements.Validate<InputOptions>(configuration, "Inputs");
 }

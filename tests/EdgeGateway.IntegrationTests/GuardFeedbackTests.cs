@@ -24,30 +24,25 @@ public sealed class GuardFeedbackTests
         await using var center = new MqttRecorder(broker.Port);
         await center.StartAsync();
         await using var gateway = Create(broker.Port, ackTimeoutSeconds: 2);
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+        await StartOnlineAsync(gateway, center);
 
         // Driven off at start: an output never opened would read high (the simulator's idle input level).
         Assert.Equal("low", await gateway.SimAsync($"get {SounderPin}"));
         Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
 
-        Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
-        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
-        var first = TimeProvider.System.GetTimestamp();
+        var first = await PressPanicAsync(gateway, center);
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Count() >= 2, s_wait);
         var republishedAfter = TimeProvider.System.GetElapsedTime(first);
 
         var alarms = center.On("/alarm").ToList();
         Assert.Equal(alarms[0].Payload, alarms[1].Payload);
         Assert.True(republishedAfter >= TimeSpan.FromSeconds(1.8), $"republished after {republishedAfter}");
-        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
 
         await WaitForLevelAsync(gateway, RelayPin, "high");
         Assert.Equal("high", await gateway.SimAsync($"get {SounderPin}"));
         await gateway.WaitForOutputAsync("local escalation", s_wait);
 
-        var id = alarms[0].Json.GetProperty("id").GetString();
-        await center.PublishAsync("campus/v1/test-school/gw1/ack", $$"""{"id":"{{id}}","by":"operator-7","ts":"2026-11-29T05:00:00.000Z"}""");
+        await AckAsync(center, alarms[0]);
 
         await WaitForSteadyLedAsync(gateway);
         Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
@@ -62,15 +57,11 @@ public sealed class GuardFeedbackTests
         await using var center = new MqttRecorder(broker.Port);
         await center.StartAsync();
         await using var gateway = Create(broker.Port, ackTimeoutSeconds: 20);
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+        await StartOnlineAsync(gateway, center);
 
-        Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
-        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
-        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
+        await PressPanicAsync(gateway, center);
 
-        var id = center.On("/alarm").Single().Json.GetProperty("id").GetString();
-        await center.PublishAsync("campus/v1/test-school/gw1/ack", $$"""{"id":"{{id}}","by":"operator-7","ts":"2026-11-29T05:00:00.000Z"}""");
+        await AckAsync(center, center.On("/alarm").Single());
 
         await WaitForSteadyLedAsync(gateway);
         await gateway.WaitForOutputAsync("acknowledged by the center (steady)", s_wait);
@@ -128,6 +119,29 @@ public sealed class GuardFeedbackTests
         Assert.Contains("Outputs:2: unknown key 'ActivLow'", text, StringComparison.Ordinal);
         Assert.Contains("Feedback:AckTimeoutSeconds: 0 is outside 1-600", text, StringComparison.Ordinal);
     }
+
+    private static async Task StartOnlineAsync(GatewayProcess gateway, MqttRecorder center)
+    {
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+    }
+
+    /// <summary>
+    /// Presses the panic button, waits for the alarm at the center, and sees the LED blink fast meanwhile. Returns
+    /// when (<see cref="TimeProvider.GetTimestamp"/>) the alarm arrived.
+    /// </summary>
+    private static async Task<long> PressPanicAsync(GatewayProcess gateway, MqttRecorder center)
+    {
+        Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
+        var arrived = TimeProvider.System.GetTimestamp();
+        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
+        return arrived;
+    }
+
+    private static Task AckAsync(MqttRecorder center, ReceivedMessage alarm) => center.PublishAsync(
+        "campus/v1/test-school/gw1/ack",
+        $$"""{"id":"{{alarm.Json.GetProperty("id").GetString()}}","by":"operator-7","ts":"2026-11-29T05:00:00.000Z"}""");
 
     private static GatewayProcess Create(int brokerPort, int ackTimeoutSeconds)
     {

@@ -13,24 +13,7 @@ public sealed class SensorsConfigurationValidator(IConfiguration configuration) 
 {
     public ValidateOptionsResult Validate(string? name, SensorsOptions options)
     {
-        var failures = new List<string>();
-        foreach (var element in configuration.GetSection("Sensors").GetChildren())
-        {
-            try
-            {
-                element.Get<SensorOptions>(binder => binder.ErrorOnUnknownConfiguration = true);
-            }
-            catch (InvalidOperationException ex) when (ex.Message.Contains("were not found", StringComparison.Ordinal))
-            {
-                // The binder lists them after the last colon: "... were not found on the instance of ...: 'HighTempC'".
-                failures.Add($"{element.Path}: unknown key {ex.Message[(ex.Message.LastIndexOf(':') + 2)..]}");
-            }
-            catch (InvalidOperationException ex)
-            {
-                failures.Add($"{element.Path}: {ex.Message}");
-            }
-        }
-
+        var failures = StrictElements.Check<SensorOptions>(configuration, "Sensors");
         var inputIds = configuration.GetSection("Inputs").GetChildren()
             .Select(i => i["Id"])
             .Where(id => !string.IsNullOrEmpty(id))

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Host;
+namespace EdgeGateway.Hardware;
 
 /// <summary>
 /// Binds each element of a configuration array strictly. The binder silently drops a collection element it cannot
 /// convert (an unknown enum name, a pin that is not a number) and ignores misspelt keys, so an installer's typo would
-/// otherwise just make an input or output vanish.
+/// otherwise just make an input, sensor or output vanish, or silently drop a setting.
 /// </summary>
-internal static class StrictElements
+public static class StrictElements
 {
     /// <summary>One failure, naming the element's key, per element of <paramref name="section"/> that does not bind cleanly.</summary>
     public static List<string> Check<TElement>(IConfiguration configuration, string section)
@@ -32,4 +33,8 @@ internal static class StrictElements
 
         return failures;
     }
+
+    /// <summary><see cref="Check{TElement}"/> as an options validation result.</summary>
+    public static ValidateOptionsResult Validate<TElement>(IConfiguration configuration, string section) =>
+        Check<TElement>(configuration, section) is { Count: > 0 } failures ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
 }
