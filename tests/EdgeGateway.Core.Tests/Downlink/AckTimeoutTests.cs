@@ -1,11 +1,9 @@
+using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
 using EdgeGateway.Downlink;
-using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Outbox;
-using EdgeGateway.Outputs;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Downlink;
@@ -20,19 +18,19 @@ public sealed class AckTimeoutTests : IDisposable
 
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(1);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
-    private readonly RecordingLogger<CenterAcknowledgements> _logger = new();
+    private readonly AckRig _rig = new();
+    private readonly FakeTimeProvider _time;
+    private readonly RecordingLogger<CenterAcknowledgements> _logger;
     private readonly CenterAcknowledgements _acks;
-    private readonly GatewayIdentity _identity;
-    private long _seq;
 
     public AckTimeoutTests()
     {
-        _identity = TestIdentity.Create(_time);
-        _acks = new CenterAcknowledgements(_time, _logger, Options.Create(new GuardFeedbackOptions()));
+        _time = _rig.Time;
+        _logger = _rig.Log;
+        _acks = _rig.Acks;
     }
 
-    public void Dispose() => _acks.Dispose();
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public void NoAck_DueForRepublishAt20Seconds_WithTheSameEntry()
@@ -88,9 +86,7 @@ public sealed class AckTimeoutTests : IDisposable
     {
         Publish("alarm-1");
 
-        // Two steps: FakeTimeProvider fires a timer re-armed in its callback relative to the end of one Advance.
-        _time.Advance(TimeSpan.FromSeconds(20));
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _rig.Escalate();
 
         Assert.Equal(1, _acks.Summary.Escalated);
         Assert.Single(_acks.DueForRepublish());
@@ -238,13 +234,13 @@ public sealed class AckTimeoutTests : IDisposable
     [Fact]
     public void ConfiguredTimeout_IsUsed()
     {
-        using var acks = new CenterAcknowledgements(_time, _logger, Options.Create(new GuardFeedbackOptions { AckTimeoutSeconds = 2 }));
-        acks.Published(Entry("alarm-1", InputKind.Panic, InputState.Active));
+        using var rig = new AckRig(ackTimeoutSeconds: 2);
+        rig.Publish("alarm-1");
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Single(acks.DueForRepublish());
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(1, acks.Summary.Escalated);
+        rig.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Single(rig.Acks.DueForRepublish());
+        rig.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, rig.Acks.Summary.Escalated);
     }
 
     [Fact]
@@ -268,14 +264,7 @@ public sealed class AckTimeoutTests : IDisposable
         Assert.Single(_logger.Records, r => r.EventId.Id == TrackingFullEventId && r.Message.Contains("alarm-1", StringComparison.Ordinal));
     }
 
-    private OutboxEntry Publish(string id)
-    {
-        var entry = Entry(id, InputKind.Panic, InputState.Active);
-        _acks.Sending(entry);
-        _acks.Published(entry);
-        return entry;
-    }
+    private OutboxEntry Publish(string id) => _rig.Publish(id);
 
-    private OutboxEntry Entry(string id, InputKind kind, InputState state) => OutboxEntry.Create(
-        new EventDraft(id, "input", kind, state, _time.GetUtcNow(), true, "somewhere"), ++_seq, _identity);
+    private OutboxEntry Entry(string id, InputKind kind, InputState state) => _rig.Entry(id, kind, state);
 }

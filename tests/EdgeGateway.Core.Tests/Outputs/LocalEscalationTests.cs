@@ -1,11 +1,7 @@
+using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
 using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using EdgeGateway.Outputs;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Outputs;
 
@@ -14,18 +10,16 @@ public sealed class LocalEscalationTests : IDisposable
     private const int EscalationOnEventId = 1405;
     private const int EscalationOffEventId = 1406;
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
+    private readonly AckRig _rig = new();
     private readonly RecordingOutputLines _lines;
-    private readonly CenterAcknowledgements _acks;
     private readonly RecordingLogger<LocalEscalation> _logger = new();
     private readonly LocalEscalation _escalation;
-    private readonly GatewayIdentity _identity;
+    private readonly CenterAcknowledgements _acks;
 
     public LocalEscalationTests()
     {
-        _identity = TestIdentity.Create(_time);
-        _lines = new RecordingOutputLines(_time);
-        _acks = new CenterAcknowledgements(_time, new RecordingLogger<CenterAcknowledgements>(), Options.Create(new GuardFeedbackOptions()));
+        _acks = _rig.Acks;
+        _lines = new RecordingOutputLines(_rig.Time);
         _escalation = new LocalEscalation(_lines, _acks, _logger);
         _escalation.Start();
     }
@@ -33,18 +27,18 @@ public sealed class LocalEscalationTests : IDisposable
     public void Dispose()
     {
         _escalation.Stop();
-        _acks.Dispose();
+        _rig.Dispose();
     }
 
     [Fact]
     public void NoAck_SounderAndRelayOnAt40Seconds()
     {
         Publish("alarm-1");
-        _time.Advance(TimeSpan.FromSeconds(20));
-        _time.Advance(TimeSpan.FromSeconds(20) - TimeSpan.FromMilliseconds(1));
+        _rig.Time.Advance(TimeSpan.FromSeconds(20));
+        _rig.Time.Advance(TimeSpan.FromSeconds(20) - TimeSpan.FromMilliseconds(1));
         Assert.Empty(_lines.Writes);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _rig.Time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal([(40_000, true)], _lines.Sequence(OutputRole.Sounder));
         Assert.Equal([(40_000, true)], _lines.Sequence(OutputRole.Escalation));
@@ -59,7 +53,7 @@ public sealed class LocalEscalationTests : IDisposable
         Publish("alarm-1");
         Escalate();
 
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _rig.Time.Advance(TimeSpan.FromSeconds(5));
         _acks.OnAckMessage("""{"id":"alarm-1","by":"op"}"""u8);
 
         Assert.Equal([(40_000, true), (45_000, false)], _lines.Sequence(OutputRole.Sounder));
@@ -72,10 +66,10 @@ public sealed class LocalEscalationTests : IDisposable
     public void AckedInTime_NeverEscalates()
     {
         Publish("alarm-1");
-        _time.Advance(TimeSpan.FromSeconds(19));
+        _rig.Time.Advance(TimeSpan.FromSeconds(19));
         _acks.OnAckMessage("""{"id":"alarm-1"}"""u8);
-        _time.Advance(TimeSpan.FromSeconds(30));
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _rig.Time.Advance(TimeSpan.FromSeconds(30));
+        _rig.Time.Advance(TimeSpan.FromSeconds(30));
 
         Assert.Empty(_lines.Writes);
     }
@@ -119,16 +113,7 @@ public sealed class LocalEscalationTests : IDisposable
         Assert.False(_lines.IsOn(OutputRole.Escalation));
     }
 
-    private void Escalate()
-    {
-        _time.Advance(TimeSpan.FromSeconds(20));
-        _time.Advance(TimeSpan.FromSeconds(20));
-    }
+    private void Escalate() => _rig.Escalate();
 
-    private void Publish(string id)
-    {
-        var entry = OutboxEntry.Create(new EventDraft(id, "office-panic", InputKind.Panic, InputState.Active, _time.GetUtcNow(), true, "office"), 1, _identity);
-        _acks.Sending(entry);
-        _acks.Published(entry);
-    }
+    private void Publish(string id) => _rig.Publish(id);
 }

@@ -1,11 +1,7 @@
+using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
 using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using EdgeGateway.Outputs;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Outputs;
 
@@ -14,27 +10,25 @@ public sealed class StatusLedTests : IDisposable
 {
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
+    private readonly AckRig _rig = new();
     private readonly RecordingOutputLines _lines;
     private readonly CenterAcknowledgements _acks;
     private readonly StatusLed _led;
-    private readonly GatewayIdentity _identity;
     private readonly List<LedIndication> _changes = [];
     private bool _pathUp = true;
 
     public StatusLedTests()
     {
-        _identity = TestIdentity.Create(_time);
-        _lines = new RecordingOutputLines(_time);
-        _acks = new CenterAcknowledgements(_time, new RecordingLogger<CenterAcknowledgements>(), Options.Create(new GuardFeedbackOptions()));
-        _led = new StatusLed(_lines, _acks, () => _pathUp, _time, new RecordingLogger<StatusLed>());
+        _acks = _rig.Acks;
+        _lines = new RecordingOutputLines(_rig.Time);
+        _led = new StatusLed(_lines, _acks, () => _pathUp, _rig.Time, new RecordingLogger<StatusLed>());
         _led.IndicationChanged += _changes.Add;
     }
 
     public void Dispose()
     {
         _led.Dispose();
-        _acks.Dispose();
+        _rig.Dispose();
     }
 
     [Fact]
@@ -92,7 +86,7 @@ public sealed class StatusLedTests : IDisposable
     {
         _pathUp = false;
         _led.Start();
-        _acks.Accepted([Entry("alarm-1")]);
+        _acks.Accepted([_rig.Entry("alarm-1")]);
         Run(TimeSpan.FromSeconds(1.5));
         Assert.Equal(LedIndication.NoPath, _led.Indication);
 
@@ -133,17 +127,9 @@ public sealed class StatusLedTests : IDisposable
     {
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += s_tick)
         {
-            _time.Advance(s_tick);
+            _rig.Time.Advance(s_tick);
         }
     }
 
-    private void Publish(string id)
-    {
-        var entry = Entry(id);
-        _acks.Sending(entry);
-        _acks.Published(entry);
-    }
-
-    private OutboxEntry Entry(string id) => OutboxEntry.Create(
-        new EventDraft(id, "office-panic", InputKind.Panic, InputState.Active, _time.GetUtcNow(), true, "office"), 1, _identity);
+    private void Publish(string id) => _rig.Publish(id);
 }
