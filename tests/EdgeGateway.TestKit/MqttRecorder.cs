@@ -16,7 +16,8 @@ public sealed record ReceivedMessage(string Topic, string Payload, bool Retained
 
 /// <summary>
 /// A plain MQTT 5 subscriber with a persistent session that records everything under <c>campus/v1/#</c> and
-/// reconnects by itself when the broker restarts, like a center that stays connected throughout.
+/// reconnects by itself when the broker restarts, like a center that stays connected throughout. Every message is
+/// checked against the contract's schemas (<see cref="Contract"/>); a violation fails the test when the recorder is disposed.
 /// </summary>
 public sealed class MqttRecorder : IAsyncDisposable
 {
@@ -41,6 +42,7 @@ public sealed class MqttRecorder : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);
+            Contract.Observe(message.Topic, message.Payload, e.ApplicationMessage.CorrelationData is { Length: > 0 });
             Messages.Enqueue(message);
             Received?.Invoke(message);
             return Task.CompletedTask;
@@ -56,6 +58,9 @@ public sealed class MqttRecorder : IAsyncDisposable
     public event Action<ReceivedMessage>? Received;
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    /// <summary>The contract check of everything received; asserted on dispose.</summary>
+    public ContractMonitor Contract { get; } = new();
 
     public IEnumerable<ReceivedMessage> On(string topicSuffix) => Messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal));
 
@@ -85,6 +90,7 @@ public sealed class MqttRecorder : IAsyncDisposable
 
         _client.Dispose();
         _stop.Dispose();
+        Contract.AssertNoViolations();
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
