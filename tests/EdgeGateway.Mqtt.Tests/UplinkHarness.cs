@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using EdgeGateway.Broker;
 using EdgeGateway.Configuration;
 using EdgeGateway.Connection;
@@ -116,7 +118,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         // Only the gateway's own messages: the test's center publishes acks, some malformed on purpose.
         if (clientId == Identity.GatewayId)
         {
-            Contract.Observe(message.Topic, System.Text.Encoding.UTF8.GetString(message.Payload), message.CorrelationData is { Length: > 0 });
+            Contract.Observe(message.Topic, Encoding.UTF8.GetString(message.Payload.ToArray()), message.CorrelationData is { Length: > 0 });
         }
     };
 }
