@@ -21,7 +21,7 @@ public sealed class ContractMonitor
     public void Observe(string topic, string payload, bool isResponse) => _seen.Enqueue((topic, payload, isResponse));
 
     /// <summary>Checks every message recorded so far.</summary>
-    /// <returns>The violations, each with its topic and payload, and how many messages were checked against a schema.</returns>
+    /// <returns>One violation per message that broke the contract (topic, errors, payload), and how many messages were checked against a schema.</returns>
     public (IReadOnlyList<string> Violations, int Checked) Check()
     {
         var violations = new List<string>();
@@ -40,7 +40,10 @@ public sealed class ContractMonitor
                 continue;
             }
 
-            violations.AddRange(ContractSchemas.Instance.Validate(schemaRef, payload).Select(v => $"{topic} ({schemaRef}): {v}; payload {payload}"));
+            if (ContractSchemas.Instance.Validate(schemaRef, payload) is { Count: > 0 } errors)
+            {
+                violations.Add($"{topic} ({schemaRef}): {string.Join("; ", errors)}; payload {payload}");
+            }
         }
 
         return (violations, checkedCount);
@@ -52,7 +55,7 @@ public sealed class ContractMonitor
         var (violations, _) = Check();
         if (violations.Count > 0)
         {
-            Assert.Fail($"{violations.Count} contract violation(s) (docs/schemas):{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
+            Assert.Fail($"{violations.Count} message(s) off the contract (docs/schemas):{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
         }
     }
 
