@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -70,6 +71,10 @@ public sealed class CenterConsole : IAsyncDisposable
     private readonly Dictionary<string, GatewayState> _gateways = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _commandsSent = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    // Received messages wait here for the handling loop, so that MQTTnet acknowledges them at once (see OnMessageAsync).
+    private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _handling;
     private long _duplicates;
     private long _handlerErrors;
 
@@ -111,7 +116,7 @@ public sealed class CenterConsole : IAsyncDisposable
     /// <summary>Alarms, events and readings that arrived again after their first copy.</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
-    /// <summary>Messages whose handling threw (see <see cref="HandlerFailed"/>); they were still acknowledged to the broker.</summary>
+    /// <summary>Messages whose handling threw (see <see cref="HandlerFailed"/>).</summary>
     public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
 
     /// <summary>False when the broker refused the shared subscription and this instance receives everything.</summary>
@@ -154,6 +159,7 @@ public sealed class CenterConsole : IAsyncDisposable
             .WithClientId(_options.ClientId)
             .WithCleanStart(true)
             .Build();
+        _handling ??= Task.Run(HandleLoopAsync, CancellationToken.None);
         await _client.ConnectAsync(options, cancellationToken);
         var share = $"$share/{_options.Group}/";
         var result = await _client.SubscribeAsync(Subscription(s_sharedStreams.Select(s => share + s).Concat(s_ownStreams)), cancellationToken);
@@ -241,6 +247,11 @@ public sealed class CenterConsole : IAsyncDisposable
         }
 
         _client.Dispose();
+        _inbox.Writer.TryComplete();
+        if (_handling is not null)
+        {
+            await _handling;
+        }
     }
 
     private static MqttClientSubscribeOptions Subscription(IEnumerable<string> filters)
@@ -301,25 +312,41 @@ public sealed class CenterConsole : IAsyncDisposable
         return matches.Count == 1 ? matches[0].Message : null;
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    /// <summary>
+    /// Only queues the message: MQTTnet sends the PUBACK when this returns. Handling in the receive callback would hold
+    /// each PUBACK until the message is printed, and a center slower than a gateway's drain then leaves the backlog in
+    /// Mosquitto's per-client queue, which silently drops messages past <c>max_queued_messages</c> (10000 in
+    /// deploy/mosquitto) while the client stays connected.
+    /// </summary>
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
-        // MQTTnet withholds the PUBACK when a handler throws and Mosquitto redelivers only after a reconnect: the
-        // message would stay in flight, invisible, and hold one of the session's receive-maximum slots for good.
-        try
+        // Copied: MQTTnet may reuse the payload's buffer once the callback has returned.
+        var message = args.ApplicationMessage;
+        _inbox.Writer.TryWrite(new Inbound(message.Topic, message.Payload.ToArray(), message.Retain));
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleLoopAsync()
+    {
+        await foreach (var message in _inbox.Reader.ReadAllAsync())
         {
-            await HandleAsync(args.ApplicationMessage);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Interlocked.Increment(ref _handlerErrors);
-            HandlerFailed?.Invoke(ex);
+            try
+            {
+                await HandleAsync(message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One message that cannot be handled (a subscriber threw, an ack could not be sent) must not stop the rest.
+                Interlocked.Increment(ref _handlerErrors);
+                HandlerFailed?.Invoke(ex);
+            }
         }
     }
 
-    private async Task HandleAsync(MqttApplicationMessage message)
+    private async Task HandleAsync(Inbound message)
     {
         var topic = message.Topic;
-        var payload = message.Payload.ToArray();
+        var payload = message.Payload;
         var segments = topic.Split('/');
         if (segments.Length < 5)
         {
@@ -509,6 +536,8 @@ public sealed class CenterConsole : IAsyncDisposable
             .ToList();
         return new GatewayBoardEntry(gateway, state.Online, state.OfflineReason, state.Boot, state.StatusChangedAt, state.Health, state.LastAlarm, awaiting);
     }
+
+    private sealed record Inbound(string Topic, byte[] Payload, bool Retain);
 
     private sealed class SeqTracker
     {
