@@ -53,6 +53,36 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ACenterSlowerThanTheDrain_LosesNothing_ToTheBrokersQueueLimit()
+    {
+        const int count = 1000;
+        // The broker as deployed limits each client's queue; this one to 100 queued past 20 in flight.
+        await using var broker = await MosquittoBroker.StartAsync(["max_inflight_messages 20", "max_queued_messages 100"], allowAnonymous: true);
+        await using var center = new CenterConsole(new CenterOptions { Port = broker.Port }, TimeProvider.System);
+        using var printing = new ManualResetEventSlim();
+        var received = new ConcurrentQueue<CenterMessage>();
+        center.Received += (m, _) =>
+        {
+            // The operator's terminal is stuck until the whole backlog has been published.
+            printing.Wait(s_wait);
+            received.Enqueue(m);
+        };
+        await center.ConnectAsync(CancellationToken.None);
+        await using var gateway = new MqttRecorder(broker.Port, "plain-gateway", filter: "campus/v1/none");
+        await gateway.StartAsync();
+
+        for (var seq = 1; seq <= count; seq++)
+        {
+            await gateway.PublishAsync("campus/v1/test-school/gw1/event", Payload("event", Guid.CreateVersion7().ToString(), seq));
+        }
+
+        printing.Set();
+        await GatewayProcess.WaitUntilAsync(() => received.Count >= count, s_wait);
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), received.Select(m => m.Seq));
+        Assert.DoesNotContain("dropped", broker.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KilledGateway_IsShownOfflineConnectionLost_WithinOneAndAHalfKeepalives()
     {
         await using var broker = await MosquittoBroker.StartAsync();
