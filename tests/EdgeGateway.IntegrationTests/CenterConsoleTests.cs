@@ -133,14 +133,15 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
         // A repeat before the ack: a reminder, not a new alarm, and still awaiting.
         var published = wire.On("/alarm").Single();
         await wire.PublishAsync(published.Topic, published.Payload);
-        await GatewayProcess.WaitUntilAsync(() => center.Duplicates == 1, s_wait);
+        await GatewayProcess.WaitUntilAsync(() => screen.ToString().Contains($"id={alarm.Id} REPEAT, still unacknowledged", StringComparison.Ordinal), s_wait);
+        Assert.Equal(1, center.Duplicates);
         Assert.Single(newAlarms);
-        Assert.Contains($"id={alarm.Id} REPEAT, still unacknowledged", screen.ToString(), StringComparison.Ordinal);
 
         // The operator types the ack (a prefix of the id will do) and asks for the board.
         var quit = await new OperatorConsole(center, view).RunAsync(new StringReader($"ack {alarm.Id[..13]}\nboard\nquit\nboard\n"), CancellationToken.None);
         Assert.True(quit);
         await gateway.WaitForOutputAsync($"Center acknowledged {alarm.Id} (by operator-7)", s_wait);
+        await GatewayProcess.WaitUntilAsync(() => wire.On("/ack").Any(), s_wait);
         var ack = wire.On("/ack").Single().Json;
         Assert.Equal(alarm.Id, ack.GetProperty("id").GetString());
         Assert.Equal("operator-7", ack.GetProperty("by").GetString());
@@ -165,6 +166,7 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
         Assert.Empty(center.MissingSeqs("test-school/gw1"));
 
         // --json: every message in and out, one JSON object a line.
+        await GatewayProcess.WaitUntilAsync(() => jsonLines.ToString().Split('\n').Count(l => l.Contains("\"type\":\"ack-sent\"", StringComparison.Ordinal)) == 2, s_wait);
         var types = jsonLines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, types.Count(l => l.GetProperty("type").GetString() == "alarm"));
         Assert.Equal(2, types.Count(l => l.GetProperty("type").GetString() == "alarm" && l.TryGetProperty("duplicate", out _)));
