@@ -86,7 +86,7 @@ public sealed class CommandLineTests
         Assert.Contains("[center] ACK", text, StringComparison.Ordinal);
         Assert.Contains("[guard]  center acknowledged the alarm", text, StringComparison.Ordinal);
         Assert.Contains("[center] EVENT  demo-school/gw1 gate-door door active", text, StringComparison.Ordinal);
-        Assert.Contains("\"state\":\"offline\",\"reason\":\"shutdown\"", text, StringComparison.Ordinal);
+        Assert.Contains("[center] STATUS demo-school/gw1 OFFLINE (shutdown)", text, StringComparison.Ordinal);
     }
 
     private static string WriteTemp(string json)

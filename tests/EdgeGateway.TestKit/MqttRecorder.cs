@@ -44,7 +44,16 @@ public sealed class MqttRecorder : IAsyncDisposable
             var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);
             Contract.Observe(message.Topic, message.Payload, e.ApplicationMessage.CorrelationData is { Length: > 0 });
             Messages.Enqueue(message);
-            Received?.Invoke(message);
+            try
+            {
+                Received?.Invoke(message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // MQTTnet withholds the PUBACK when the callback throws, and Mosquitto resends only after a reconnect.
+                HandlerErrors.Enqueue(ex);
+            }
+
             return Task.CompletedTask;
         };
     }
@@ -54,13 +63,19 @@ public sealed class MqttRecorder : IAsyncDisposable
     /// <summary>How often the recorder had to reconnect (the broker restarted or dropped it).</summary>
     public int Reconnects => Volatile.Read(ref _reconnects);
 
-    /// <summary>Raised on MQTTnet's receive thread for every message, after it is recorded.</summary>
+    /// <summary>
+    /// Raised on MQTTnet's receive thread for every message, after it is recorded. Keep handlers quick: the PUBACK waits
+    /// for them, and a broker with a per-client queue limit drops what a slow subscriber leaves queued.
+    /// </summary>
     public event Action<ReceivedMessage>? Received;
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
 
     /// <summary>The contract check of everything received; asserted on dispose.</summary>
     public ContractMonitor Contract { get; } = new();
+
+    /// <summary>What <see cref="Received"/> handlers threw (the messages were still recorded and acknowledged).</summary>
+    public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
 
     public IEnumerable<ReceivedMessage> On(string topicSuffix) => Messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal));
 
