@@ -119,6 +119,14 @@ public sealed class MqttConnection : BackgroundService
         }
     }
 
+    /// <summary>Publishes the retained online status: at every connect, and again on request (the <c>status</c> command).</summary>
+    public Task<MqttClientPublishResult> PublishOnlineAsync(CancellationToken cancellationToken) =>
+        PublishRetainedAsync(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow(), _dropped()), cancellationToken);
+
+    /// <summary>Publishes a retained QoS 1 JSON message and returns the broker's PUBACK; throws when not connected.</summary>
+    public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
+        _client.PublishAsync(Retained(topic, payload), cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.UseTls && !_options.IsLoopback)
@@ -234,7 +242,7 @@ public sealed class MqttConnection : BackgroundService
             await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
         }
 
-        await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow(), _dropped())), cancellationToken);
+        await PublishOnlineAsync(cancellationToken);
         Log.Connected(_logger, target.Host, target.Port, result.IsSessionPresent);
         ReportOutage(target);
 
