@@ -127,6 +127,37 @@ public sealed class MqttConnection : BackgroundService
     public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
         _client.PublishAsync(Retained(topic, payload), cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="whileConnected"/> for every session until <paramref name="stoppingToken"/> fires, with a token
+    /// that fires when that session ends or the gateway stops; that cancellation ends the call quietly.
+    /// </summary>
+    public async Task ForEachSessionAsync(Func<MqttSession, CancellationToken, Task> whileConnected, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(whileConnected);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            MqttSession session;
+            try
+            {
+                session = await WaitForSessionAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
+            try
+            {
+                await whileConnected(session, sessionOver.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.UseTls && !_options.IsLoopback)

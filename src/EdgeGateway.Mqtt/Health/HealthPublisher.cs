@@ -33,37 +33,18 @@ public sealed class HealthPublisher(
         EnsureAccepted(await PublishHealthAsync(cancellationToken), topics.Health);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => connection.ForEachSessionAsync(
+        async (_, sessionOver) =>
         {
-            MqttSession session;
-            try
-            {
-                session = await connection.WaitForSessionAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             // A new timer per session: the first message goes out at the connect, the next one an interval later.
-            using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             using var timer = new PeriodicTimer(_interval, time);
-            try
+            do
             {
-                do
-                {
-                    await TryPublishAsync(sessionOver.Token);
-                }
-                while (await timer.WaitForNextTickAsync(sessionOver.Token));
+                await TryPublishAsync(sessionOver);
             }
-            catch (OperationCanceledException)
-            {
-                // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
-            }
-        }
-    }
+            while (await timer.WaitForNextTickAsync(sessionOver));
+        },
+        stoppingToken);
 
     private Task<MqttClientPublishResult> PublishHealthAsync(CancellationToken cancellationToken) =>
         connection.PublishRetainedAsync(topics.Health, HealthPayload.Serialize(snapshots.Build(connection.ConnectedBroker, connection.Reconnects)), cancellationToken);

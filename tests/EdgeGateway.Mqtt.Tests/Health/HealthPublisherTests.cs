@@ -23,47 +23,39 @@ public sealed class HealthPublisherTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
         harness.Append(InputKind.Door);
-        using var health = Publisher(harness, intervalSeconds: 60);
-
         await harness.StartAsync();
-        await health.StartAsync(CancellationToken.None);
-        try
-        {
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
-            var first = center.On("/health").Single().Json;
-            Assert.Equal("campus/v1/s1/gw-test/health", center.On("/health").Single().Topic);
-            Assert.Equal(1, first.GetProperty("v").GetInt32());
-            Assert.Equal(harness.Identity.BootId, first.GetProperty("boot").GetString());
-            Assert.Equal(1, first.GetProperty("lastSeq").GetInt64());
-            Assert.Equal(0, first.GetProperty("uptimeSeconds").GetInt64());
-            Assert.Equal("primary", first.GetProperty("broker").GetString());
-            Assert.Equal(0, first.GetProperty("reconnects").GetInt64());
-            Assert.False(first.GetProperty("synced").GetBoolean());
+        await using var health = await StartPublisherAsync(harness, intervalSeconds: 60);
 
-            // Not before the interval ...
-            _time.Advance(TimeSpan.FromSeconds(59));
-            await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
-            Assert.Single(center.On("/health"));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
+        var first = center.On("/health").Single().Json;
+        Assert.Equal("campus/v1/s1/gw-test/health", center.On("/health").Single().Topic);
+        Assert.Equal(1, first.GetProperty("v").GetInt32());
+        Assert.Equal(harness.Identity.BootId, first.GetProperty("boot").GetString());
+        Assert.Equal(1, first.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(0, first.GetProperty("uptimeSeconds").GetInt64());
+        Assert.Equal("primary", first.GetProperty("broker").GetString());
+        Assert.Equal(0, first.GetProperty("reconnects").GetInt64());
+        Assert.False(first.GetProperty("synced").GetBoolean());
 
-            // ... and at it, with what changed meanwhile.
-            harness.Append(InputKind.Panic);
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() == 2, s_wait);
-            var second = center.On("/health").Last().Json;
-            Assert.Equal(2, second.GetProperty("lastSeq").GetInt64());
-            Assert.Equal(60, second.GetProperty("uptimeSeconds").GetInt64());
+        // Not before the interval ...
+        _time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        Assert.Single(center.On("/health"));
 
-            // Retained: a center that subscribes later gets the latest at once.
-            await using var late = new MqttRecorder(harness.Broker.Port, "late", "campus/v1/+/+/health");
-            await late.StartAsync();
-            await GatewayProcess.WaitUntilAsync(() => late.On("/health").Any(), s_wait);
-            Assert.True(late.On("/health").Single().Retained);
-            Assert.Equal(2, late.On("/health").Single().Json.GetProperty("lastSeq").GetInt64());
-        }
-        finally
-        {
-            await health.StopAsync(CancellationToken.None);
-        }
+        // ... and at it, with what changed meanwhile.
+        harness.Append(InputKind.Panic);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() == 2, s_wait);
+        var second = center.On("/health").Last().Json;
+        Assert.Equal(2, second.GetProperty("lastSeq").GetInt64());
+        Assert.Equal(60, second.GetProperty("uptimeSeconds").GetInt64());
+
+        // Retained: a center that subscribes later gets the latest at once.
+        await using var late = new MqttRecorder(harness.Broker.Port, "late", "campus/v1/+/+/health");
+        await late.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => late.On("/health").Any(), s_wait);
+        Assert.True(late.On("/health").Single().Retained);
+        Assert.Equal(2, late.On("/health").Single().Json.GetProperty("lastSeq").GetInt64());
     }
 
     [Fact]
@@ -72,32 +64,25 @@ public sealed class HealthPublisherTests
         await using var harness = await UplinkHarness.CreateAsync();
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
-        using var health = Publisher(harness, intervalSeconds: 60);
         await harness.StartAsync();
         await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
-        await health.StartAsync(CancellationToken.None);
-        try
-        {
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
+        await using var health = await StartPublisherAsync(harness, intervalSeconds: 60);
 
-            await harness.RestartBrokerAsync(async () =>
-            {
-                // A stopped in-process broker may not close the socket: then the keepalive (5 s) has to notice.
-                await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, TimeSpan.FromSeconds(40));
-                _time.Advance(TimeSpan.FromSeconds(120));
-            });
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
 
-            // No interval has passed since the reconnect: this one is the publish-on-connect.
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(m => m.Json.GetProperty("reconnects").GetInt64() == 1), s_wait);
-            var again = center.On("/health").Last().Json;
-            Assert.Equal("primary", again.GetProperty("broker").GetString());
-            Assert.Equal(120, again.GetProperty("uptimeSeconds").GetInt64());
-            Assert.Empty(_log.Collector.GetSnapshot());
-        }
-        finally
+        await harness.RestartBrokerAsync(async () =>
         {
-            await health.StopAsync(CancellationToken.None);
-        }
+            // A stopped in-process broker may not close the socket: then the keepalive (5 s) has to notice.
+            await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, TimeSpan.FromSeconds(40));
+            _time.Advance(TimeSpan.FromSeconds(120));
+        });
+
+        // No interval has passed since the reconnect: this one is the publish-on-connect.
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(m => m.Json.GetProperty("reconnects").GetInt64() == 1), s_wait);
+        var again = center.On("/health").Last().Json;
+        Assert.Equal("primary", again.GetProperty("broker").GetString());
+        Assert.Equal(120, again.GetProperty("uptimeSeconds").GetInt64());
+        Assert.Empty(_log.Collector.GetSnapshot());
     }
 
     [Fact]
@@ -106,24 +91,17 @@ public sealed class HealthPublisherTests
         await using var harness = await UplinkHarness.CreateAsync();
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
-        using var health = Publisher(harness, intervalSeconds: 3600);
         await harness.StartAsync();
-        await health.StartAsync(CancellationToken.None);
-        try
-        {
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any() && center.On("/status").Any(), s_wait);
-            harness.Append(InputKind.Panic);
+        await using var health = await StartPublisherAsync(harness, intervalSeconds: 3600);
 
-            await health.ReportNowAsync(CancellationToken.None).WaitAsync(s_wait);
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any() && center.On("/status").Any(), s_wait);
+        harness.Append(InputKind.Panic);
 
-            await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() == 2 && center.On("/status").Count() == 2, s_wait);
-            Assert.Equal("online", center.On("/status").Last().Json.GetProperty("state").GetString());
-            Assert.Equal(1, center.On("/health").Last().Json.GetProperty("lastSeq").GetInt64());
-        }
-        finally
-        {
-            await health.StopAsync(CancellationToken.None);
-        }
+        await health.ReportNowAsync(CancellationToken.None).WaitAsync(s_wait);
+
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() == 2 && center.On("/status").Count() == 2, s_wait);
+        Assert.Equal("online", center.On("/status").Last().Json.GetProperty("state").GetString());
+        Assert.Equal(1, center.On("/health").Last().Json.GetProperty("lastSeq").GetInt64());
     }
 
     [Fact]
@@ -133,6 +111,14 @@ public sealed class HealthPublisherTests
         using var health = Publisher(harness, intervalSeconds: 60);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => health.ReportNowAsync(CancellationToken.None));
+    }
+
+    /// <summary>A started publisher; disposing it stops it before the harness's connection goes.</summary>
+    private async Task<RunningPublisher> StartPublisherAsync(UplinkHarness harness, int intervalSeconds)
+    {
+        var publisher = Publisher(harness, intervalSeconds);
+        await publisher.StartAsync(CancellationToken.None);
+        return new RunningPublisher(publisher);
     }
 
     private HealthPublisher Publisher(UplinkHarness harness, int intervalSeconds)
@@ -147,5 +133,16 @@ public sealed class HealthPublisherTests
             Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test", DataDirectory = Path.GetTempPath() }),
             _time);
         return new HealthPublisher(harness.Connection, snapshots, harness.Topics, Options.Create(new HealthOptions { IntervalSeconds = intervalSeconds }), _time, _log);
+    }
+
+    private sealed class RunningPublisher(HealthPublisher publisher) : IAsyncDisposable
+    {
+        public Task ReportNowAsync(CancellationToken cancellationToken) => publisher.ReportNowAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await publisher.StopAsync(CancellationToken.None);
+            publisher.Dispose();
+        }
     }
 }
