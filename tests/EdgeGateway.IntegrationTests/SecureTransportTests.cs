@@ -24,6 +24,9 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
 
         Assert.Equal($"campus/v1/{SecureBroker.Site}/gw1/alarm", center.On("/alarm").Single().Topic);
+        // The ACL lets a gateway write its own retained health (published at every connect).
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
+        Assert.DoesNotContain("refused the health", gateway.Output, StringComparison.Ordinal);
         Assert.Contains("MQTT transport: TLS 1.2+", gateway.Output, StringComparison.Ordinal);
         Assert.Contains($"user {SecureBroker.Site}", gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(SecureBroker.SitePassword, gateway.Output, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Uplink;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -12,6 +13,9 @@ namespace EdgeGateway.TestKit;
 public sealed record ReceivedMessage(string Topic, string Payload, bool Retained)
 {
     public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
+
+    /// <summary>An event from the outbox (alarm, event or telemetry), not status or health.</summary>
+    public bool IsEvent => Topic[(Topic.LastIndexOf('/') + 1)..] is TopicScheme.AlarmLeaf or TopicScheme.EventLeaf or TopicScheme.TelemetryLeaf;
 }
 
 /// <summary>
