@@ -124,7 +124,20 @@ internal static class DrainBench
             _client.ApplicationMessageReceivedAsync += e =>
             {
                 var topic = e.ApplicationMessage.Topic;
-                Interlocked.Increment(ref topic.EndsWith("/alarm", StringComparison.Ordinal) ? ref _alarms : ref topic.EndsWith("/status", StringComparison.Ordinal) ? ref _status : ref _events);
+                // Health messages count as none of them.
+                if (topic.EndsWith("/alarm", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _alarms);
+                }
+                else if (topic.EndsWith("/event", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _events);
+                }
+                else if (topic.EndsWith("/status", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _status);
+                }
+
                 return Task.CompletedTask;
             };
             await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId($"counter-{Guid.NewGuid():N}").Build());

@@ -8,6 +8,13 @@ using MQTTnet.Protocol;
 
 // Usage: dotnet run -c Release --project bench/EdgeGateway.Bench -- [presses=1000] [debounceMs=20] [starts=5]
 //        dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events=100000] [alarms=20]
+//        dotnet run -c Release --project bench/EdgeGateway.Bench -- health [backlog=100000] [samples=1000]
+if (args.Length > 0 && args[0] == "health")
+{
+    HealthBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "drain")
 {
     await DrainBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -32,18 +34,49 @@ public sealed class CenterOptions
     public string Operator { get; set; } = "edge-center";
 }
 
+/// <summary>A message this console received or sent, for the JSON-lines log.</summary>
+/// <param name="Type"><c>alarm</c>, <c>event</c>, <c>telemetry</c>, <c>status</c>, <c>health</c>, <c>cmd-result</c>, <c>ack-sent</c> or <c>cmd-sent</c>.</param>
+/// <param name="Topic">The MQTT topic.</param>
+/// <param name="Payload">The payload as received or sent.</param>
+/// <param name="Retained">The broker delivered a retained message.</param>
+/// <param name="At">When this console received or sent it.</param>
+/// <param name="Duplicate">A received alarm/event/telemetry whose id was seen before.</param>
+public sealed record CenterTraffic(string Type, string Topic, byte[] Payload, bool Retained, bool Duplicate, DateTimeOffset At);
+
 /// <summary>
-/// The center side: receives alarms and events (deduplicated by id, gaps in seq detected per gateway boot),
-/// tracks gateway status, and acknowledges alarms on the gateway's <c>ack</c> topic.
+/// The center side: receives alarms, events and telemetry (deduplicated by id, gaps in seq detected per gateway),
+/// keeps a board of gateways from their retained status and health, acknowledges alarms on the gateway's
+/// <c>ack</c> topic and sends commands on its <c>cmd</c> topic.
 /// </summary>
+/// <remarks>
+/// Command results: every command names the gateway's own <c>…/cmd/result</c> as its MQTT 5 response topic (with the
+/// command id as correlation data), and every console subscribes to that topic unshared. A per-console response topic
+/// would need an ACL letting gateways write outside their own prefix; this way each gateway writes only under
+/// <c>campus/v1/{site}/{gateway}/</c>, and every operator sees every command's result.
+/// </remarks>
 public sealed class CenterConsole : IAsyncDisposable
 {
+    private const string Root = "campus/v1";
+    private static readonly string[] s_sharedStreams = [$"{Root}/+/+/alarm", $"{Root}/+/+/event", $"{Root}/+/+/telemetry"];
+
+    // Retained messages are not delivered to shared subscriptions, and every operator needs every gateway's state.
+    private static readonly string[] s_ownStreams = [$"{Root}/+/+/status", $"{Root}/+/+/health", $"{Root}/+/+/cmd/result"];
+
     private readonly CenterOptions _options;
     private readonly TimeProvider _time;
     private readonly IMqttClient _client;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AlarmRecord> _alarms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SeqTracker> _seqs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GatewayState> _gateways = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _commandsSent = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    // Received messages wait here for the handling loop, so that MQTTnet acknowledges them at once (see OnMessageAsync).
+    private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _handling;
+    private long _duplicates;
+    private long _handlerErrors;
 
     public CenterConsole(CenterOptions options, TimeProvider time)
     {
@@ -53,17 +86,43 @@ public sealed class CenterConsole : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
-    /// <summary>A new (not duplicate) alarm or event arrived: the message and its age on arrival.</summary>
+    /// <summary>A new (not duplicate) alarm, event or telemetry reading arrived: the message and its age on arrival.</summary>
     public event Action<CenterMessage, TimeSpan>? Received;
 
-    /// <summary>The center acknowledged an alarm.</summary>
-    public event Action<CenterMessage>? Acknowledged;
+    /// <summary>An alarm arrived again (the gateway re-publishes until acked): (message, already acknowledged by this center).</summary>
+    public event Action<CenterMessage, bool>? Repeated;
 
-    /// <summary>A gateway's retained status changed: (site/gateway, raw JSON).</summary>
-    public event Action<string, string>? StatusChanged;
+    /// <summary>The center acknowledged an alarm: (message, by).</summary>
+    public event Action<CenterMessage, string>? Acknowledged;
+
+    /// <summary>A gateway's retained status arrived: (site/gateway, its board line).</summary>
+    public event Action<string, GatewayBoardEntry>? StatusChanged;
+
+    /// <summary>A gateway's health arrived: (site/gateway, health).</summary>
+    public event Action<string, GatewayHealth>? HealthReceived;
+
+    /// <summary>A command's result arrived.</summary>
+    public event Action<CommandResult>? CommandResultReceived;
 
     /// <summary>Seq jumped past numbers not seen yet: (gateway, first missing, arrived). They may still come (alarms overtake events).</summary>
     public event Action<string, long, long>? GapDetected;
+
+    /// <summary>Every message received or sent, in order (for <c>--json</c>).</summary>
+    public event Action<CenterTraffic>? Traffic;
+
+    /// <summary>Handling a message failed (a subscriber threw, an ack could not be sent): the exception.</summary>
+    public event Action<Exception>? HandlerFailed;
+
+    /// <summary>Alarms, events and readings that arrived again after their first copy.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>Messages whose handling threw (see <see cref="HandlerFailed"/>).</summary>
+    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+
+    /// <summary>False when the broker refused the shared subscription and this instance receives everything.</summary>
+    public bool SharedSubscription { get; private set; } = true;
+
+    public string Operator => _options.Operator;
 
     /// <summary>Sequence numbers of <paramref name="gateway"/> (<c>site/gateway</c>) below the highest seen that never arrived.</summary>
     public IReadOnlyCollection<long> MissingSeqs(string gateway)
@@ -74,7 +133,23 @@ public sealed class CenterConsole : IAsyncDisposable
         }
     }
 
-    public long Duplicates { get; private set; }
+    /// <summary>The board: one entry per gateway heard of, by <c>site/gateway</c>.</summary>
+    public IReadOnlyList<GatewayBoardEntry> Board()
+    {
+        lock (_lock)
+        {
+            return [.. _gateways.Keys.Order(StringComparer.Ordinal).Select(EntryOf)];
+        }
+    }
+
+    /// <summary>The board line of one gateway, or null if this console has not heard of it.</summary>
+    public GatewayBoardEntry? BoardEntry(string gateway)
+    {
+        lock (_lock)
+        {
+            return _gateways.ContainsKey(gateway) ? EntryOf(gateway) : null;
+        }
+    }
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -84,53 +159,84 @@ public sealed class CenterConsole : IAsyncDisposable
             .WithClientId(_options.ClientId)
             .WithCleanStart(true)
             .Build();
+        _handling ??= Task.Run(HandleLoopAsync, CancellationToken.None);
         await _client.ConnectAsync(options, cancellationToken);
         var share = $"$share/{_options.Group}/";
-        string[] streams = ["campus/v1/+/+/alarm", "campus/v1/+/+/event"];
-        var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var stream in streams)
-        {
-            subscribe.WithTopicFilter(share + stream, MqttQualityOfServiceLevel.AtLeastOnce);
-        }
-
-        // Retained status is not delivered to shared subscriptions, so every instance reads it directly.
-        subscribe.WithTopicFilter("campus/v1/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce);
-        var result = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
-        var refused = result.Items.Where(i => (int)i.ResultCode >= 0x80 && i.TopicFilter.Topic.StartsWith(share, StringComparison.Ordinal)).ToList();
-        if (refused.Count > 0)
+        var result = await _client.SubscribeAsync(Subscription(s_sharedStreams.Select(s => share + s).Concat(s_ownStreams)), cancellationToken);
+        if (result.Items.Any(i => (int)i.ResultCode >= 0x80 && i.TopicFilter.Topic.StartsWith(share, StringComparison.Ordinal)))
         {
             // A broker without shared subscriptions (MQTTnet's embedded one): this instance takes the whole stream.
             SharedSubscription = false;
-            var plain = new MqttClientSubscribeOptionsBuilder();
-            foreach (var stream in streams)
-            {
-                plain.WithTopicFilter(stream, MqttQualityOfServiceLevel.AtLeastOnce);
-            }
-
-            await _client.SubscribeAsync(plain.Build(), cancellationToken);
+            await _client.SubscribeAsync(Subscription(s_sharedStreams), cancellationToken);
         }
     }
 
-    /// <summary>False when the broker refused the shared subscription and this instance receives everything.</summary>
-    public bool SharedSubscription { get; private set; } = true;
+    /// <summary>
+    /// Acknowledges the alarm with id <paramref name="eventIdOrPrefix"/> (or a unique prefix of at least 8 characters)
+    /// to its gateway. Returns the alarm, or null when this console has no such alarm.
+    /// </summary>
+    public async Task<CenterMessage?> AcknowledgeAsync(string eventIdOrPrefix, string? by, CancellationToken cancellationToken)
+    {
+        CenterMessage? alarm;
+        lock (_lock)
+        {
+            alarm = FindAlarm(eventIdOrPrefix);
+        }
+
+        if (alarm is not null)
+        {
+            await AcknowledgeAsync(alarm, by ?? _options.Operator, cancellationToken);
+        }
+
+        return alarm;
+    }
 
     /// <summary>Publishes the center's acknowledgement of <paramref name="message"/> to its gateway.</summary>
-    public async Task AcknowledgeAsync(CenterMessage message, CancellationToken cancellationToken)
+    public Task AcknowledgeAsync(CenterMessage message, CancellationToken cancellationToken) =>
+        AcknowledgeAsync(message, _options.Operator, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="command"/> (<c>reset</c>, <c>silence</c>, <c>test-mode</c>, <c>status</c>) with its
+    /// <paramref name="arguments"/> to <paramref name="gateway"/> (<c>site/gateway</c>); returns the command id.
+    /// The result arrives on <see cref="CommandResultReceived"/>.
+    /// </summary>
+    public async Task<string> SendCommandAsync(string gateway, string command, IReadOnlyDictionary<string, object> arguments, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        var id = Guid.CreateVersion7(_time.GetUtcNow()).ToString();
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            ["id"] = message.Id,
-            ["by"] = _options.Operator,
-            ["ts"] = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-        });
+            json.WriteStartObject();
+            json.WriteString("id", id);
+            json.WriteString("command", command);
+            json.WriteString("ts", Timestamp());
+            foreach (var (name, value) in arguments)
+            {
+                json.WritePropertyName(name);
+                JsonSerializer.Serialize(json, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        var payload = buffer.ToArray();
+        var topic = $"{Root}/{gateway}/cmd";
+        lock (_lock)
+        {
+            _commandsSent[id] = _time.GetTimestamp();
+        }
+
         await _client.PublishAsync(
             new MqttApplicationMessageBuilder()
-                .WithTopic($"campus/v1/{message.Site}/{message.Gateway}/ack")
+                .WithTopic(topic)
                 .WithPayload(payload)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithResponseTopic($"{Root}/{gateway}/cmd/result")
+                .WithCorrelationData(Encoding.UTF8.GetBytes(id))
                 .Build(),
             cancellationToken);
-        Acknowledged?.Invoke(message);
+        Traffic?.Invoke(new CenterTraffic("cmd-sent", topic, payload, false, false, _time.GetUtcNow()));
+        return id;
     }
 
     public async ValueTask DisposeAsync()
@@ -141,56 +247,255 @@ public sealed class CenterConsole : IAsyncDisposable
         }
 
         _client.Dispose();
+        _inbox.Writer.TryComplete();
+        if (_handling is not null)
+        {
+            await _handling;
+        }
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    private static MqttClientSubscribeOptions Subscription(IEnumerable<string> filters)
     {
-        var topic = args.ApplicationMessage.Topic;
-        var payload = args.ApplicationMessage.Payload.ToArray();
-        if (topic.EndsWith("/status", StringComparison.Ordinal))
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in filters)
         {
-            var segments = topic.Split('/');
-            StatusChanged?.Invoke($"{segments[2]}/{segments[3]}", Encoding.UTF8.GetString(payload));
+            subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        return subscribe.Build();
+    }
+
+    private string Timestamp() =>
+        _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private async Task AcknowledgeAsync(CenterMessage message, string by, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["id"] = message.Id,
+            ["by"] = by,
+            ["ts"] = Timestamp(),
+        });
+        var topic = $"{Root}/{message.GatewayKey}/ack";
+        await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            cancellationToken);
+        lock (_lock)
+        {
+            if (_alarms.TryGetValue(message.Id, out var record))
+            {
+                record.AckedBy = by;
+            }
+        }
+
+        Traffic?.Invoke(new CenterTraffic("ack-sent", topic, payload, false, false, _time.GetUtcNow()));
+        Acknowledged?.Invoke(message, by);
+    }
+
+    private CenterMessage? FindAlarm(string idOrPrefix)
+    {
+        if (_alarms.TryGetValue(idOrPrefix, out var exact))
+        {
+            return exact.Message;
+        }
+
+        if (idOrPrefix.Length < 8)
+        {
+            return null;
+        }
+
+        var matches = _alarms.Values.Where(a => a.Message.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return matches.Count == 1 ? matches[0].Message : null;
+    }
+
+    /// <summary>
+    /// Only queues the message: MQTTnet sends the PUBACK when this returns. Handling in the receive callback would hold
+    /// each PUBACK until the message is printed, and a center slower than a gateway's drain then leaves the backlog in
+    /// Mosquitto's per-client queue, which silently drops messages past <c>max_queued_messages</c> (10000 in
+    /// deploy/mosquitto) while the client stays connected.
+    /// </summary>
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        // Copied: MQTTnet may reuse the payload's buffer once the callback has returned.
+        var message = args.ApplicationMessage;
+        _inbox.Writer.TryWrite(new Inbound(message.Topic, message.Payload.ToArray(), message.Retain));
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleLoopAsync()
+    {
+        await foreach (var message in _inbox.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await HandleAsync(message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One message that cannot be handled (a subscriber threw, an ack could not be sent) must not stop the rest.
+                Interlocked.Increment(ref _handlerErrors);
+                HandlerFailed?.Invoke(ex);
+            }
+        }
+    }
+
+    private async Task HandleAsync(Inbound message)
+    {
+        var topic = message.Topic;
+        var payload = message.Payload;
+        var segments = topic.Split('/');
+        if (segments.Length < 5)
+        {
             return;
         }
 
-        if (CenterMessage.TryParse(topic, payload) is not { } message)
+        var gateway = $"{segments[2]}/{segments[3]}";
+        var leaf = string.Join('/', segments[4..]);
+        switch (leaf)
+        {
+            case "status":
+                Traffic?.Invoke(new CenterTraffic("status", topic, payload, message.Retain, false, _time.GetUtcNow()));
+                OnStatus(gateway, payload);
+                return;
+            case "health":
+                Traffic?.Invoke(new CenterTraffic("health", topic, payload, message.Retain, false, _time.GetUtcNow()));
+                OnHealth(gateway, payload);
+                return;
+            case "cmd/result":
+                Traffic?.Invoke(new CenterTraffic("cmd-result", topic, payload, message.Retain, false, _time.GetUtcNow()));
+                OnCommandResult(gateway, payload);
+                return;
+            default:
+                await OnStreamMessageAsync(leaf, topic, payload, message.Retain);
+                return;
+        }
+    }
+
+    private void OnStatus(string gateway, byte[] payload)
+    {
+        if (payload.Length == 0)
+        {
+            // A cleared retained status: the gateway was decommissioned.
+            return;
+        }
+
+        GatewayBoardEntry entry;
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            var status = doc.RootElement;
+            lock (_lock)
+            {
+                var state = StateOf(gateway);
+                state.Online = status.GetProperty("state").GetString() == "online";
+                state.OfflineReason = state.Online == true ? null : status.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
+                state.Boot = status.TryGetProperty("boot", out var boot) ? boot.GetString() : state.Boot;
+                state.StatusChangedAt = _time.GetUtcNow();
+                entry = EntryOf(gateway);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return;
+        }
+
+        StatusChanged?.Invoke(gateway, entry);
+    }
+
+    private void OnHealth(string gateway, byte[] payload)
+    {
+        if (GatewayHealth.TryParse(payload) is not { } health)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            StateOf(gateway).Health = health;
+        }
+
+        HealthReceived?.Invoke(gateway, health);
+    }
+
+    private void OnCommandResult(string gateway, byte[] payload)
+    {
+        var result = CommandResult.TryParse(gateway, payload, id =>
+        {
+            lock (_lock)
+            {
+                return id is not null && _commandsSent.Remove(id, out var sentAt) ? _time.GetElapsedTime(sentAt) : null;
+            }
+        });
+        if (result is not null)
+        {
+            CommandResultReceived?.Invoke(result);
+        }
+    }
+
+    private async Task OnStreamMessageAsync(string leaf, string topic, byte[] payload, bool retained)
+    {
+        if (leaf is not ("alarm" or "event" or "telemetry") || CenterMessage.TryParse(topic, payload) is not { } message)
         {
             return;
         }
 
         bool duplicate;
+        string? ackedBy = null;
         lock (_lock)
         {
             duplicate = !_seen.Add(message.Id);
             if (duplicate)
             {
-                Duplicates++;
+                Interlocked.Increment(ref _duplicates);
+                ackedBy = _alarms.TryGetValue(message.Id, out var record) ? record.AckedBy : null;
             }
             else
             {
-                TrackSeqLocked(message);
+                Track(message);
             }
         }
 
-        if (!duplicate)
+        Traffic?.Invoke(new CenterTraffic(leaf, topic, payload, retained, duplicate, _time.GetUtcNow()));
+        if (duplicate)
         {
-            Received?.Invoke(message, _time.GetUtcNow() - message.Timestamp);
+            if (message.IsAlarm)
+            {
+                Repeated?.Invoke(message, ackedBy is not null);
+                if (ackedBy is not null)
+                {
+                    // The gateway repeats an alarm only while it has no ack: ours was lost, so it goes again.
+                    await AcknowledgeAsync(message, ackedBy, CancellationToken.None);
+                }
+            }
+
+            return;
         }
 
-        // A repeated alarm is acknowledged again: the gateway publishes it again because our first ack did not reach it.
-        if (_options.AutoAck && message.IsAlarm && message.State == "active")
+        Received?.Invoke(message, _time.GetUtcNow() - message.Timestamp);
+        // A restore needs no operator: only the activation waits for a person's ack.
+        if (message.IsAlarm && (_options.AutoAck || message.State != "active"))
         {
-            await AcknowledgeAsync(message, CancellationToken.None);
+            await AcknowledgeAsync(message, _options.Operator, CancellationToken.None);
         }
     }
 
-    private void TrackSeqLocked(CenterMessage message)
+    private void Track(CenterMessage message)
     {
-        var gateway = $"{message.Site}/{message.Gateway}";
+        var gateway = message.GatewayKey;
+        var state = StateOf(gateway);
+        if (message.IsAlarm)
+        {
+            _alarms[message.Id] = new AlarmRecord(message);
+            state.LastAlarm = message;
+        }
+
         if (!_seqs.TryGetValue(gateway, out var tracker))
         {
-            _seqs[gateway] = tracker = new SeqTracker { Highest = message.Seq };
+            _seqs[gateway] = new SeqTracker { Highest = message.Seq };
         }
         else if (message.Seq > tracker.Highest)
         {
@@ -211,10 +516,56 @@ public sealed class CenterConsole : IAsyncDisposable
         }
     }
 
+    private GatewayState StateOf(string gateway)
+    {
+        if (!_gateways.TryGetValue(gateway, out var state))
+        {
+            _gateways[gateway] = state = new GatewayState();
+        }
+
+        return state;
+    }
+
+    private GatewayBoardEntry EntryOf(string gateway)
+    {
+        var state = _gateways[gateway];
+        var awaiting = _alarms.Values
+            .Where(a => a.AckedBy is null && a.Message.GatewayKey == gateway)
+            .Select(a => a.Message)
+            .OrderBy(m => m.Seq)
+            .ToList();
+        return new GatewayBoardEntry(gateway, state.Online, state.OfflineReason, state.Boot, state.StatusChangedAt, state.Health, state.LastAlarm, awaiting);
+    }
+
+    private sealed record Inbound(string Topic, byte[] Payload, bool Retain);
+
     private sealed class SeqTracker
     {
         public long Highest { get; set; }
 
         public SortedSet<long> Missing { get; } = [];
+    }
+
+    private sealed class GatewayState
+    {
+        public bool? Online { get; set; }
+
+        public string? OfflineReason { get; set; }
+
+        public string? Boot { get; set; }
+
+        public DateTimeOffset? StatusChangedAt { get; set; }
+
+        public GatewayHealth? Health { get; set; }
+
+        public CenterMessage? LastAlarm { get; set; }
+    }
+
+    private sealed class AlarmRecord(CenterMessage message)
+    {
+        public CenterMessage Message { get; } = message;
+
+        /// <summary>Who acknowledged it; null while it awaits an ack.</summary>
+        public string? AckedBy { get; set; }
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace EdgeGateway.Center;
 
-/// <summary>An alarm or event as the center reads it off <c>campus/v1/{site}/{gateway}/alarm|event</c>.</summary>
+/// <summary>
+/// An alarm, event or telemetry reading as the center reads it off <c>campus/v1/{site}/{gateway}/alarm|event|telemetry</c>.
+/// For telemetry, <see cref="Input"/> is the sensor id, <see cref="Kind"/> the sensor type and <see cref="State"/> empty.
+/// </summary>
 public sealed record CenterMessage(
     string Topic,
     string Id,
@@ -18,7 +21,12 @@ public sealed record CenterMessage(
     string Location,
     bool IsAlarm)
 {
-    /// <summary>Parses a v1 event payload; null when it is not one.</summary>
+    /// <summary><c>site/gateway</c>: the key of the gateway on the board.</summary>
+    public string GatewayKey => $"{Site}/{Gateway}";
+
+    public bool IsTelemetry => Topic.EndsWith("/telemetry", StringComparison.Ordinal);
+
+    /// <summary>Parses a v1 event or telemetry payload; null when it is not one.</summary>
     public static CenterMessage? TryParse(string topic, ReadOnlySpan<byte> payload)
     {
         try
@@ -31,6 +39,7 @@ public sealed record CenterMessage(
                 return null;
             }
 
+            var telemetry = topic.EndsWith("/telemetry", StringComparison.Ordinal);
             return new CenterMessage(
                 topic,
                 e.GetProperty("id").GetString() ?? "",
@@ -38,9 +47,9 @@ public sealed record CenterMessage(
                 e.GetProperty("boot").GetString() ?? "",
                 e.GetProperty("site").GetString() ?? "",
                 e.GetProperty("gateway").GetString() ?? "",
-                e.GetProperty("input").GetString() ?? "",
-                e.GetProperty("kind").GetString() ?? "",
-                e.GetProperty("state").GetString() ?? "",
+                e.GetProperty(telemetry ? "sensor" : "input").GetString() ?? "",
+                e.GetProperty(telemetry ? "type" : "kind").GetString() ?? "",
+                telemetry ? "" : e.GetProperty("state").GetString() ?? "",
                 e.GetProperty("ts").GetDateTimeOffset(),
                 e.GetProperty("synced").GetBoolean(),
                 e.TryGetProperty("location", out var location) ? location.GetString() ?? "" : "",

@@ -1,46 +1,154 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace EdgeGateway.Center;
 
-/// <summary>Prints what the center sees, one line per happening, and optionally writes JSON lines for other tools.</summary>
+/// <summary>
+/// Prints what the center sees, one line per happening, and the board on demand; optionally writes every message
+/// received or sent as a JSON line for other tools.
+/// </summary>
 public sealed class CenterView
 {
+    private readonly CenterConsole _center;
     private readonly TextWriter _output;
     private readonly TextWriter? _jsonLines;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
 
-    public CenterView(CenterConsole center, TextWriter output, TextWriter? jsonLines = null)
+    public CenterView(CenterConsole center, TextWriter output, TimeProvider time, TextWriter? jsonLines = null)
     {
+        _center = center;
         _output = output;
+        _time = time;
         _jsonLines = jsonLines;
         center.Received += OnReceived;
-        center.Acknowledged += m => Write($"ACK    {m.Site}/{m.Gateway} {m.Input} id={m.Id} sent to the gateway");
-        center.StatusChanged += (gateway, json) => Write($"STATUS {gateway} {json}");
+        center.Repeated += (m, acked) => Write(acked
+            ? $"REPEAT {m.GatewayKey} {m.Input} id={m.Id} already acknowledged: ack sent again"
+            : $"REPEAT {m.GatewayKey} {m.Input} {m.Kind} {m.State} id={m.Id} REPEAT, still unacknowledged");
+        center.Acknowledged += (m, by) => Write($"ACK    {m.GatewayKey} {m.Input} id={m.Id} by {by} sent to the gateway");
+        center.StatusChanged += (gateway, entry) => Write(entry.Online == true
+            ? $"STATUS {gateway} online boot={entry.Boot}"
+            : $"STATUS {gateway} OFFLINE ({entry.OfflineReason ?? "no reason"}) boot={entry.Boot}");
+        center.HealthReceived += (gateway, health) => Write($"HEALTH {gateway} {Describe(health)}");
+        center.CommandResultReceived += OnCommandResult;
         center.GapDetected += (gateway, from, to) => Write($"GAP    {gateway} seq {from}..{to - 1} not (yet) received");
-    }
-
-    private void OnReceived(CenterMessage m, TimeSpan age)
-    {
-        var label = m.IsAlarm ? "ALARM " : "EVENT ";
-        Write(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{label} {m.Site}/{m.Gateway} {m.Input} {m.Kind} {m.State} seq={m.Seq} \"{m.Location}\" ts={m.Timestamp:HH:mm:ss.fff}{(m.Synced ? "" : " (clock not synced)")} latency={age.TotalMilliseconds:0.0} ms"));
-        if (_jsonLines is not null)
+        center.HandlerFailed += ex => Write($"ERROR  handling a message failed: {ex.GetType().Name}: {ex.Message}");
+        if (jsonLines is not null)
         {
-            lock (_lock)
-            {
-                _jsonLines.WriteLine(JsonSerializer.Serialize(m));
-                _jsonLines.Flush();
-            }
+            center.Traffic += WriteJsonLine;
         }
     }
 
-    private void Write(string line)
+    /// <summary>Writes one line, prefixed <c>[center]</c>.</summary>
+    public void Write(string line)
     {
         lock (_lock)
         {
             _output.WriteLine($"[center] {line}");
+            _output.Flush();
+        }
+    }
+
+    /// <summary>Prints the board: one line per gateway, then its alarms awaiting an ack.</summary>
+    public void WriteBoard()
+    {
+        var board = _center.Board();
+        var now = _time.GetUtcNow();
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"[center] BOARD {board.Count} gateway(s) at {now:HH:mm:ss}\n");
+        foreach (var entry in board)
+        {
+            var state = entry.Online switch
+            {
+                true => "ONLINE ",
+                false => $"OFFLINE ({entry.OfflineReason ?? "no reason"})",
+                null => "UNKNOWN",
+            };
+            var since = entry.StatusChangedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $" since {at:HH:mm:ss}") : "";
+            var health = entry.Health is { } h
+                ? string.Create(CultureInfo.InvariantCulture, $"health {(now - h.Timestamp).TotalSeconds:0} s ago: {Describe(h)}")
+                : "no health yet";
+            var lastAlarm = entry.LastAlarm is { } a
+                ? string.Create(CultureInfo.InvariantCulture, $"last alarm {a.Input} {a.Kind} {a.State} {a.Timestamp:HH:mm:ss}")
+                : "no alarm";
+            text.Append(CultureInfo.InvariantCulture, $"[center]   {entry.Gateway,-24} {state}{since} boot={entry.Boot ?? "?"} | {health} | {lastAlarm} | awaiting ack: {entry.AwaitingAck.Count}\n");
+            foreach (var alarm in entry.AwaitingAck)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"[center]     ack {alarm.Id}  ({alarm.Input} {alarm.Kind} {alarm.State} \"{alarm.Location}\" {alarm.Timestamp:HH:mm:ss})\n");
+            }
+        }
+
+        lock (_lock)
+        {
+            _output.Write(text.ToString());
+            _output.Flush();
+        }
+    }
+
+    private static string Describe(GatewayHealth h) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"outbox alarm {h.AlarmDepth}/event {h.EventDepth}/telemetry {h.TelemetryDepth}, broker {h.Broker}, awaiting ack {h.AwaitingAck}, last ack latency {(h.LastAckLatencyMs is { } ms ? $"{ms} ms" : "none")}{(h.TestMode ? ", TEST MODE" : "")}");
+
+    private void OnReceived(CenterMessage m, TimeSpan age)
+    {
+        if (m.IsTelemetry)
+        {
+            Write(string.Create(CultureInfo.InvariantCulture, $"TELEM  {m.GatewayKey} {m.Input} {m.Kind} seq={m.Seq} ts={m.Timestamp:HH:mm:ss.fff}"));
+            return;
+        }
+
+        var label = m.IsAlarm ? "ALARM " : "EVENT ";
+        Write(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{label} {m.GatewayKey} {m.Input} {m.Kind} {m.State} seq={m.Seq} \"{m.Location}\" ts={m.Timestamp:HH:mm:ss.fff}{(m.Synced ? "" : " (clock not synced)")} latency={age.TotalMilliseconds:0.0} ms id={m.Id}"));
+    }
+
+    private void OnCommandResult(CommandResult r)
+    {
+        var latency = r.Latency is { } l ? string.Create(CultureInfo.InvariantCulture, $" after {l.TotalMilliseconds:0} ms") : "";
+        Write(r.Ok
+            ? $"RESULT {r.Gateway} {r.Command} id={r.Id} ok{latency} {r.Detail}"
+            : $"RESULT {r.Gateway} {r.Command} id={r.Id} FAILED {r.ErrorCode}{latency} {r.Detail}");
+    }
+
+    private void WriteJsonLine(CenterTraffic traffic)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", traffic.Type);
+            json.WriteString("topic", traffic.Topic);
+            json.WriteString("at", traffic.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            if (traffic.Retained)
+            {
+                json.WriteBoolean("retained", true);
+            }
+
+            if (traffic.Duplicate)
+            {
+                json.WriteBoolean("duplicate", true);
+            }
+
+            json.WritePropertyName("message");
+            try
+            {
+                using var message = JsonDocument.Parse(traffic.Payload);
+                message.WriteTo(json);
+            }
+            catch (JsonException)
+            {
+                json.WriteStringValue(Encoding.UTF8.GetString(traffic.Payload));
+            }
+
+            json.WriteEndObject();
+        }
+
+        lock (_lock)
+        {
+            _jsonLines!.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+            _jsonLines.Flush();
         }
     }
 }

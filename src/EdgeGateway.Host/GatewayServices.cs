@@ -54,6 +54,7 @@ public static class GatewayServices
         services.AddBoard(configuration);
 
         services.AddMqttUplink(configuration);
+        services.AddHealthReporting(configuration);
         services.AddHostedService<TransportSecurityReport>();
         services.AddGuardFeedback(configuration);
 

@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(4203, LogLevel.Warning, "Republishing an alarm failed: {Reason}; trying again")]
     public static partial void RepublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4301, LogLevel.Warning, "Publishing health failed: {Reason}")]
+    public static partial void HealthPublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4302, LogLevel.Warning, "The broker refused the health message on {Topic}: {ReasonCode} {ReasonString} (check its ACL)")]
+    public static partial void HealthRefused(ILogger logger, string topic, string reasonCode, string reasonString);
 }

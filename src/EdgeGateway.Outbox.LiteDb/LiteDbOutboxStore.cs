@@ -263,6 +263,30 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
+    public DateTimeOffset? OldestTimestamp(Lane lane)
+    {
+        if (!Enum.IsDefined(lane))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lane), lane, "Not an outbox lane.");
+        }
+
+        lock (_lock)
+        {
+            var db = Usable();
+            try
+            {
+                // The lane is keyed by seq, and seqs are given out in acceptance order: the first entry is the oldest.
+                var oldest = LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, 1).FirstOrDefault();
+                return oldest is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(oldest["At"].AsInt64);
+            }
+            catch (Exception ex)
+            {
+                Fail(ex);
+                throw;
+            }
+        }
+    }
+
     public void Remove(IReadOnlyCollection<OutboxEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);

@@ -88,7 +88,7 @@ public sealed class CommandLineTests
         Assert.Contains("[center] EVENT  demo-school/gw1 gate-door door active", text, StringComparison.Ordinal);
         Assert.Contains("[gateway] status LED: waiting for center (fast blink)", text, StringComparison.Ordinal);
         Assert.Contains("[gateway] status LED: acknowledged by the center (steady)", text, StringComparison.Ordinal);
-        Assert.Contains("\"state\":\"offline\",\"reason\":\"shutdown\"", text, StringComparison.Ordinal);
+        Assert.Contains("[center] STATUS demo-school/gw1 OFFLINE (shutdown)", text, StringComparison.Ordinal);
     }
 
     private static string WriteTemp(string json)

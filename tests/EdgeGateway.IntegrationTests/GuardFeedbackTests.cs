@@ -70,27 +70,6 @@ public sealed class GuardFeedbackTests
     }
 
     [Fact]
-    public async Task Center_AcksARepublishedAlarmAgain()
-    {
-        await using var broker = await MosquittoBroker.StartAsync();
-        await using var gateway = new MqttRecorder(broker.Port, clientId: "test-gateway");
-        await gateway.StartAsync();
-        await using var center = new Center.CenterConsole(new Center.CenterOptions { Port = broker.Port, AutoAck = true, Operator = "op" }, TimeProvider.System);
-        await center.ConnectAsync(CancellationToken.None);
-        const string alarm = """
-            {"v":1,"id":"alarm-1","seq":1,"boot":"b","site":"s1","gateway":"gw1","input":"office-panic","kind":"panic","state":"active","ts":"2026-11-29T05:00:00.000Z","synced":true}
-            """;
-
-        await gateway.PublishAsync("campus/v1/s1/gw1/alarm", alarm);
-        await GatewayProcess.WaitUntilAsync(() => gateway.On("/ack").Any(), s_wait);
-        await gateway.PublishAsync("campus/v1/s1/gw1/alarm", alarm);
-
-        await GatewayProcess.WaitUntilAsync(() => gateway.On("/ack").Count() == 2, s_wait);
-        Assert.All(gateway.On("/ack"), m => Assert.Equal("alarm-1", m.Json.GetProperty("id").GetString()));
-        Assert.Equal(1, center.Duplicates);
-    }
-
-    [Fact]
     public void CheckConfig_BadOutputs_NameTheirKeys()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("edge-gateway-config-").FullName, "config.json");

@@ -24,6 +24,9 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
 
         Assert.Equal($"campus/v1/{SecureBroker.Site}/gw1/alarm", center.On("/alarm").Single().Topic);
+        // The ACL lets a gateway write its own retained health (published at every connect).
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
+        Assert.DoesNotContain("refused the health", gateway.Output, StringComparison.Ordinal);
         Assert.Contains("MQTT transport: TLS 1.2+", gateway.Output, StringComparison.Ordinal);
         Assert.Contains($"user {SecureBroker.Site}", gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(SecureBroker.SitePassword, gateway.Output, StringComparison.Ordinal);
@@ -92,6 +95,8 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
     {
         await using var broker = await SecureBroker.StartAsync();
         await using var center = await StartCenterAsync(broker);
+        // The test's own stand-in publishes on gw2's alarm topic: a marker, not a gateway's event.
+        center.Contract.NotFromGateway($"campus/v1/{SecureBroker.Site}/gw2/alarm");
         // gw2 of the same school (same account, its own client id) and gw1 of another school try to raise gw1's alarm.
         var forged = await TryPublishAsync(broker, "gw2", SecureBroker.Site, $"campus/v1/{SecureBroker.Site}/gw1/alarm", "forged-by-gw2");
         var forgedAcrossSites = await TryPublishAsync(broker, "gw1", "other-school", $"campus/v1/{SecureBroker.Site}/gw1/alarm", "forged-by-other-school");

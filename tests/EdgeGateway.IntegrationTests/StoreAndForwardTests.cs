@@ -88,7 +88,7 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
 
         var accepted = gateway.AcceptedEvents();
         await AllArriveAsync(center, accepted, broker, gateway);
-        var received = center.Messages.Count(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal));
+        var received = center.Messages.Count(m => m.IsEvent);
         output.WriteLine($"{cycles} SIGKILL cycles: {accepted.Count} events accepted, {received} messages received ({received - ReceivedIds(center).Count} duplicates), 0 lost");
         Assert.True(accepted.Count > 5 * cycles, $"only {accepted.Count} events accepted");
         var seqs = Events(center).Select(e => e.Seq).Distinct().Order().ToList();
@@ -337,9 +337,9 @@ public sealed class StoreAndForwardTests(ITestOutputHelper output)
     }
 
     private static HashSet<string> ReceivedIds(MqttRecorder center) =>
-        center.Messages.Where(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal)).Select(m => m.Json.GetProperty("id").GetString()!).ToHashSet();
+        center.Messages.Where(m => m.IsEvent).Select(m => m.Json.GetProperty("id").GetString()!).ToHashSet();
 
     private static List<(string Topic, string Id, long Seq)> Events(MqttRecorder center) => [.. center.Messages
-        .Where(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal))
+        .Where(m => m.IsEvent)
         .Select(m => (m.Topic, m.Json.GetProperty("id").GetString()!, m.Json.GetProperty("seq").GetInt64()))];
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using EdgeGateway.Broker;
 using EdgeGateway.Configuration;
 using EdgeGateway.Connection;
@@ -14,12 +16,16 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Mqtt.Tests;
 
-/// <summary>The gateway's uplink (connection, forwarder, ack listener) against a real in-process broker on 127.0.0.1.</summary>
+/// <summary>
+/// The gateway's uplink (connection, forwarder, ack listener) against a real in-process broker on 127.0.0.1. Everything
+/// the gateway publishes is checked against the contract's schemas; a violation fails the test on dispose.
+/// </summary>
 internal sealed class UplinkHarness : IAsyncDisposable
 {
     private UplinkHarness(EmbeddedBroker broker, MqttOptions options, GuardFeedbackOptions feedback)
     {
         Broker = broker;
+        WatchContract(broker);
         Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test" }), TimeProvider.System);
         Topics = new TopicScheme(Identity);
         Store = new InMemoryOutboxStore(Identity);
@@ -57,6 +63,9 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public CenterAckListener AckListener { get; }
 
     public AlarmRepublisher Republisher { get; }
+
+    /// <summary>What the gateway published, for the contract check.</summary>
+    public ContractMonitor Contract { get; } = new();
 
     public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20)
     {
@@ -98,6 +107,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         await Broker.DisposeAsync();
         await whileDown();
         Broker = await EmbeddedBroker.StartAsync(NullLogger.Instance, port);
+        WatchContract(Broker);
     }
 
     public async ValueTask DisposeAsync()
@@ -108,7 +118,17 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Connection.Dispose();
         Acknowledgements.Dispose();
         await Broker.DisposeAsync();
+        Contract.AssertNoViolations();
     }
+
+    private void WatchContract(EmbeddedBroker broker) => broker.Publishing += (clientId, message) =>
+    {
+        // Only the gateway's own messages: the test's center publishes acks, some malformed on purpose.
+        if (clientId == Identity.GatewayId)
+        {
+            Contract.Observe(message.Topic, Encoding.UTF8.GetString(message.Payload.ToArray()), message.CorrelationData is { Length: > 0 });
+        }
+    };
 }
 
 internal sealed class UnsyncedClock : IClockSync

@@ -45,6 +45,20 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void OldestTimestamp_Reopened_IsTheAcceptanceTimeFromBeforeTheRestart()
+    {
+        var first = OpenStore();
+        var acceptedAt = _time.GetUtcNow();
+        first.Append(Drafts(InputKind.Door));
+        first.Dispose();
+        _time.Advance(TimeSpan.FromHours(3));
+
+        var second = OpenStore();
+
+        Assert.Equal(acceptedAt, second.OldestTimestamp(Lane.Event));
+    }
+
+    [Fact]
     public void Open_ReopenedAfterEverythingRemoved_SeqIsNotReused()
     {
         var first = OpenStore();

@@ -141,6 +141,58 @@ public abstract class OutboxStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void OldestTimestamp_EmptyLanes_IsNull()
+    {
+        var store = OpenStore();
+        store.Append(Drafts(InputKind.Door));
+
+        Assert.Null(store.OldestTimestamp(Lane.Alarm));
+        Assert.Null(store.OldestTimestamp(Lane.Telemetry));
+    }
+
+    [Fact]
+    public void OldestTimestamp_PerLane_IsTheOldestWaitingEntrysTimestamp_AndMovesOnWhenItIsRemoved()
+    {
+        var store = OpenStore();
+        var first = Time.GetUtcNow();
+        var doors = store.Append(Drafts(InputKind.Door));
+        Time.Advance(TimeSpan.FromSeconds(12.5));
+        store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var second = Time.GetUtcNow();
+        Time.Advance(TimeSpan.FromMinutes(1));
+        store.Append(Telemetry(1));
+
+        Assert.Equal(second, store.OldestTimestamp(Lane.Alarm));
+        Assert.Equal(first, store.OldestTimestamp(Lane.Event));
+        Assert.Equal(second.AddMinutes(1), store.OldestTimestamp(Lane.Telemetry));
+
+        store.Remove(doors);
+
+        Assert.Equal(second, store.OldestTimestamp(Lane.Event));
+    }
+
+    [Fact]
+    public void OldestTimestamp_AfterOldestTelemetryDropped_IsTheOldestKept()
+    {
+        var store = OpenStore(new OutboxOptions { TelemetryTtlHours = 1 });
+        store.Append(Telemetry(2));
+        Time.Advance(TimeSpan.FromHours(2));
+        var kept = Time.GetUtcNow();
+
+        store.Append(Telemetry(1));
+
+        Assert.Equal(kept, store.OldestTimestamp(Lane.Telemetry));
+    }
+
+    [Fact]
+    public void OldestTimestamp_NotALane_Throws()
+    {
+        var store = OpenStore();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.OldestTimestamp((Lane)7));
+    }
+
+    [Fact]
     public void ReadPending_AfterAppend_PayloadBytesRoundTripExactly()
     {
         var store = OpenStore();

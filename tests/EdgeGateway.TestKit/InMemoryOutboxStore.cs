@@ -123,6 +123,20 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
+    public DateTimeOffset? OldestTimestamp(Lane lane)
+    {
+        if (!Enum.IsDefined(lane))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lane), lane, "Not an outbox lane.");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _lanes[(int)lane].Count == 0 ? null : _acceptedAt[_lanes[(int)lane].Keys.First()];
+        }
+    }
+
     public void Remove(IReadOnlyCollection<OutboxEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);

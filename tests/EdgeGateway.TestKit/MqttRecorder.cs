@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Uplink;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -12,11 +13,15 @@ namespace EdgeGateway.TestKit;
 public sealed record ReceivedMessage(string Topic, string Payload, bool Retained)
 {
     public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
+
+    /// <summary>An event from the outbox (alarm, event or telemetry), not status or health.</summary>
+    public bool IsEvent => Topic[(Topic.LastIndexOf('/') + 1)..] is TopicScheme.AlarmLeaf or TopicScheme.EventLeaf or TopicScheme.TelemetryLeaf;
 }
 
 /// <summary>
 /// A plain MQTT 5 subscriber with a persistent session that records everything under <c>campus/v1/#</c> and
-/// reconnects by itself when the broker restarts, like a center that stays connected throughout.
+/// reconnects by itself when the broker restarts, like a center that stays connected throughout. Every message is
+/// checked against the contract's schemas (<see cref="Contract"/>); a violation fails the test when the recorder is disposed.
 /// </summary>
 public sealed class MqttRecorder : IAsyncDisposable
 {
@@ -41,8 +46,18 @@ public sealed class MqttRecorder : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);
+            Contract.Observe(message.Topic, message.Payload, e.ApplicationMessage.CorrelationData is { Length: > 0 });
             Messages.Enqueue(message);
-            Received?.Invoke(message);
+            try
+            {
+                Received?.Invoke(message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // MQTTnet withholds the PUBACK when the callback throws, and Mosquitto resends only after a reconnect.
+                HandlerErrors.Enqueue(ex);
+            }
+
             return Task.CompletedTask;
         };
     }
@@ -52,10 +67,19 @@ public sealed class MqttRecorder : IAsyncDisposable
     /// <summary>How often the recorder had to reconnect (the broker restarted or dropped it).</summary>
     public int Reconnects => Volatile.Read(ref _reconnects);
 
-    /// <summary>Raised on MQTTnet's receive thread for every message, after it is recorded.</summary>
+    /// <summary>
+    /// Raised on MQTTnet's receive thread for every message, after it is recorded. Keep handlers quick: the PUBACK waits
+    /// for them, and a broker with a per-client queue limit drops what a slow subscriber leaves queued.
+    /// </summary>
     public event Action<ReceivedMessage>? Received;
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
+
+    /// <summary>The contract check of everything received; asserted on dispose.</summary>
+    public ContractMonitor Contract { get; } = new();
+
+    /// <summary>What <see cref="Received"/> handlers threw (the messages were still recorded and acknowledged).</summary>
+    public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
 
     public IEnumerable<ReceivedMessage> On(string topicSuffix) => Messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal));
 
@@ -85,6 +109,7 @@ public sealed class MqttRecorder : IAsyncDisposable
 
         _client.Dispose();
         _stop.Dispose();
+        Contract.AssertNoViolations();
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)

@@ -47,6 +47,7 @@ public sealed class CenterAcknowledgements : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TrackedAlarm> _alarms = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unknownLogged = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _restores = new(StringComparer.Ordinal);
     private readonly Channel<bool> _republishDue = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -220,12 +221,7 @@ public sealed class CenterAcknowledgements : IDisposable
         {
             if (!_alarms.TryGetValue(id, out var alarm))
             {
-                if (_unknownLogged.Count >= MaxTracked)
-                {
-                    _unknownLogged.Clear();
-                }
-
-                if (_unknownLogged.Add(id))
+                if (!_restores.Remove(id) && RememberBounded(_unknownLogged, id))
                 {
                     Log.UnknownAck(_logger, id);
                 }
@@ -314,6 +310,12 @@ public sealed class CenterAcknowledgements : IDisposable
 
         if (!NeedsAck(entry))
         {
+            // The center may ack a restore too (edge-center does, without an operator): known, but nothing to wait for.
+            if (entry.Lane == Events.Lane.Alarm)
+            {
+                RememberBounded(_restores, entry.EventId);
+            }
+
             return null;
         }
 
@@ -325,6 +327,17 @@ public sealed class CenterAcknowledgements : IDisposable
         var alarm = new TrackedAlarm(entry, ++_order, _time.GetTimestamp());
         _alarms[entry.EventId] = alarm;
         return (alarm, true);
+    }
+
+    /// <summary>Adds to a set of ids that starts over when it reaches <see cref="MaxTracked"/>. True if it was new.</summary>
+    private static bool RememberBounded(HashSet<string> ids, string id)
+    {
+        if (ids.Count >= MaxTracked)
+        {
+            ids.Clear();
+        }
+
+        return ids.Add(id);
     }
 
     /// <summary>Makes room: the oldest acknowledged alarm goes first, else the oldest of all (logged).</summary>

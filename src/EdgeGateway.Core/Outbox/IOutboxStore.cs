@@ -36,6 +36,12 @@ public interface IOutboxStore : IDisposable
     /// <summary>Entries waiting per lane.</summary>
     OutboxDepth Depth { get; }
 
+    /// <summary>
+    /// The timestamp of the oldest entry waiting in <paramref name="lane"/> (when its event was accepted), or null when
+    /// the lane is empty. For health reports: reads one entry, never scans the lane.
+    /// </summary>
+    DateTimeOffset? OldestTimestamp(Lane lane);
+
     /// <summary>The last sequence number given out (0 before the first event).</summary>
     long LastSeq { get; }
 }

@@ -40,7 +40,8 @@ public static class StatusPayload
         json.WriteString("boot", identity.BootId);
     });
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    /// <summary>One JSON object written by <paramref name="body"/>; shared by the gateway's uplink messages.</summary>
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))

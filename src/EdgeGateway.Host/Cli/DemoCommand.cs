@@ -32,7 +32,7 @@ public static class DemoCommand
             output.WriteLine($"[demo] in-process MQTT broker on 127.0.0.1:{broker.Port}; gateway data in {dataDirectory}");
 
             await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, AutoAck = true, Operator = "demo-operator" }, time);
-            _ = new CenterView(center, output);
+            _ = new CenterView(center, output, time);
             await center.ConnectAsync(cancellationToken);
 
             using var gateway = GatewayHost.Build(null, DemoConfiguration(dataDirectory, broker.Port), LogLevel.Information);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
 using MQTTnet.Server;
 
 namespace EdgeGateway.Broker;
@@ -14,9 +15,17 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     {
         _server = server;
         Port = port;
+        _server.InterceptingPublishAsync += e =>
+        {
+            Publishing?.Invoke(e.ClientId, e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
     }
 
     public int Port { get; }
+
+    /// <summary>Raised for every message a client publishes, before the broker routes it: (client id, message). Tests check the gateway's messages against the contract.</summary>
+    public event Action<string, MqttApplicationMessage>? Publishing;
 
     public static async Task<EmbeddedBroker> StartAsync(ILogger logger, int port = 0)
     {

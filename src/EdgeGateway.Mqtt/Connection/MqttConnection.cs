@@ -119,6 +119,45 @@ public sealed class MqttConnection : BackgroundService
         }
     }
 
+    /// <summary>Publishes the retained online status: at every connect, and again on request (the <c>status</c> command).</summary>
+    public Task<MqttClientPublishResult> PublishOnlineAsync(CancellationToken cancellationToken) =>
+        PublishRetainedAsync(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow(), _dropped()), cancellationToken);
+
+    /// <summary>Publishes a retained QoS 1 JSON message and returns the broker's PUBACK; throws when not connected.</summary>
+    public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
+        _client.PublishAsync(Retained(topic, payload), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="whileConnected"/> for every session until <paramref name="stoppingToken"/> fires, with a token
+    /// that fires when that session ends or the gateway stops; that cancellation ends the call quietly.
+    /// </summary>
+    public async Task ForEachSessionAsync(Func<MqttSession, CancellationToken, Task> whileConnected, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(whileConnected);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            MqttSession session;
+            try
+            {
+                session = await WaitForSessionAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
+            try
+            {
+                await whileConnected(session, sessionOver.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.UseTls && !_options.IsLoopback)
@@ -234,7 +273,7 @@ public sealed class MqttConnection : BackgroundService
             await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
         }
 
-        await _client.PublishAsync(Retained(_topics.Status, StatusPayload.Online(_identity, _inputs, _time.GetUtcNow(), _dropped())), cancellationToken);
+        await PublishOnlineAsync(cancellationToken);
         Log.Connected(_logger, target.Host, target.Port, result.IsSessionPresent);
         ReportOutage(target);
 

@@ -56,36 +56,20 @@ public sealed class OutboxForwarder : BackgroundService
         _window = options.Value.InFlightWindow;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _connection.ForEachSessionAsync(
+        async (session, sessionOver) =>
         {
-            MqttSession session;
-            try
-            {
-                session = await _connection.WaitForSessionAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             var window = new Window(this, session);
             try
             {
-                await window.DrainAsync(sessionOver.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // The session ended (wait for the next one) or the gateway is stopping (the loop ends).
+                await window.DrainAsync(sessionOver);
             }
             finally
             {
                 window.RemoveAcknowledged();
             }
-        }
-    }
+        },
+        stoppingToken);
 
     /// <summary>Success, or accepted with nobody subscribed yet: both mean the broker took it.</summary>
     internal static bool IsAccepted(MqttClientPublishReasonCode code) =>

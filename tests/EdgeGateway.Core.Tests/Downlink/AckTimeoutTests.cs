@@ -15,6 +15,7 @@ public sealed class AckTimeoutTests : IDisposable
     private const int EscalatingEventId = 1402;
     private const int EscalationEndedEventId = 1403;
     private const int TrackingFullEventId = 1404;
+    private const int UnknownAckEventId = 1005;
 
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(1);
 
@@ -229,6 +230,21 @@ public sealed class AckTimeoutTests : IDisposable
         Assert.Null(_acks.StateOf("e-1"));
         Assert.Empty(_acks.DueForRepublish());
         Assert.Equal(default, _acks.Summary);
+    }
+
+    [Fact]
+    public void AckForAPublishedRestore_IsNotLoggedAsUnknown()
+    {
+        var restore = Entry("restore-1", InputKind.Panic, InputState.Restored);
+        _acks.Sending(restore);
+        _acks.Published(restore);
+
+        _acks.OnAckMessage("""{"id":"restore-1","by":"edge-center"}"""u8);
+        _acks.OnAckMessage("""{"id":"stranger","by":"edge-center"}"""u8);
+
+        Assert.Single(_logger.Records, r => r.EventId.Id == UnknownAckEventId);
+        Assert.Contains("stranger", _logger.Records.Single(r => r.EventId.Id == UnknownAckEventId).Message, StringComparison.Ordinal);
+        Assert.Null(_acks.LastLatency);
     }
 
     [Fact]

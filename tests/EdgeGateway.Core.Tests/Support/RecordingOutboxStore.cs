@@ -122,6 +122,15 @@ internal sealed class RecordingOutboxStore(GatewayIdentity identity) : IOutboxSt
         }
     }
 
+    public DateTimeOffset? OldestTimestamp(Lane lane)
+    {
+        lock (_gate)
+        {
+            var oldest = _pending.Where(e => e.Lane == lane).MinBy(e => e.Seq);
+            return oldest is null ? null : _accepted.Single(d => d.Id == oldest.EventId).Timestamp;
+        }
+    }
+
     public void Remove(IReadOnlyCollection<OutboxEntry> entries)
     {
         lock (_gate)

@@ -16,9 +16,9 @@ public sealed class OutboxForwarderTests
         harness.Append(InputKind.Door, InputKind.Generic, InputKind.Door, InputKind.Panic, InputKind.Door, InputKind.Smoke);
 
         await harness.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.Messages.Count(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal)) == 6, s_wait);
+        await GatewayProcess.WaitUntilAsync(() => center.Messages.Count(m => m.IsEvent) == 6, s_wait);
 
-        var events = center.Messages.Where(m => !m.Topic.EndsWith("/status", StringComparison.Ordinal)).ToList();
+        var events = center.Messages.Where(m => m.IsEvent).ToList();
         Assert.Equal(["alarm", "alarm"], events.Take(2).Select(m => m.Topic.Split('/')[^1]));
         Assert.Equal([4L, 6L], events.Take(2).Select(m => m.Json.GetProperty("seq").GetInt64()));
         Assert.Equal([1L, 2L, 3L, 5L], events.Skip(2).Select(m => m.Json.GetProperty("seq").GetInt64()));

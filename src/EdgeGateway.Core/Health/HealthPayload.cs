@@ -1,0 +1,83 @@
+using System.Text.Json;
+using EdgeGateway.Events;
+using EdgeGateway.Uplink;
+
+namespace EdgeGateway.Health;
+
+/// <summary>The retained <c>health</c> message (docs/mqtt-contract.md, "Health").</summary>
+public static class HealthPayload
+{
+    public const int Version = 1;
+
+    public static byte[] Serialize(HealthSnapshot health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        return StatusPayload.Write(json =>
+        {
+            json.WriteNumber("v", Version);
+            json.WriteString("boot", health.BootId);
+            json.WriteString("ts", EventPayload.FormatTimestamp(health.Timestamp));
+            json.WriteBoolean("synced", health.ClockSynced);
+            json.WriteNumber("uptimeSeconds", (long)health.Uptime.TotalSeconds);
+            json.WriteNumber("lastSeq", health.LastSeq);
+            json.WriteStartObject("outbox");
+            WriteLane(json, TopicScheme.AlarmLeaf, health.Alarm);
+            WriteLane(json, TopicScheme.EventLeaf, health.Event);
+            WriteLane(json, TopicScheme.TelemetryLeaf, health.Telemetry);
+            json.WriteEndObject();
+            json.WriteStartObject("dropped");
+            json.WriteNumber("event", health.Dropped.Event);
+            json.WriteNumber("telemetry", health.Dropped.Telemetry);
+            json.WriteEndObject();
+            json.WriteString("broker", health.Broker);
+            json.WriteNumber("reconnects", health.Reconnects);
+            json.WriteNumber("awaitingAck", health.AwaitingAck);
+            WriteNumberOrNull(json, "lastAckLatencyMs", health.LastAckLatency is { } latency ? (long)latency.TotalMilliseconds : null);
+            WriteNumberOrNull(json, "diskFreeBytes", health.DiskFreeBytes);
+            WriteNumberOrNull(json, "cpuTemperatureC", health.CpuTemperatureC is { } temperature ? Math.Round(temperature, 1) : null);
+            if (health.UnderVoltage is { } underVoltage)
+            {
+                json.WriteBoolean("underVoltage", underVoltage);
+            }
+            else
+            {
+                json.WriteNull("underVoltage");
+            }
+
+            json.WriteBoolean("testMode", health.TestMode);
+        });
+    }
+
+    private static void WriteLane(Utf8JsonWriter json, string name, LaneHealth lane)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("depth", lane.Depth);
+        // Tenths of a second: finer says nothing about a queue.
+        WriteNumberOrNull(json, "oldestAgeSeconds", lane.OldestAge is { } age ? Math.Round(age.TotalSeconds, 1) : null);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

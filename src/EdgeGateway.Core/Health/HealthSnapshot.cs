@@ -1,0 +1,45 @@
+using EdgeGateway.Outbox;
+
+namespace EdgeGateway.Health;
+
+/// <summary>One outbox lane in a health report.</summary>
+/// <param name="Depth">Entries waiting.</param>
+/// <param name="OldestAge">How long the oldest waiting entry has waited; null when the lane is empty (or unreadable now).</param>
+public readonly record struct LaneHealth(long Depth, TimeSpan? OldestAge);
+
+/// <summary>The gateway's condition at one moment: what the <c>health</c> message carries (docs/mqtt-contract.md).</summary>
+/// <param name="BootId">This process start.</param>
+/// <param name="Timestamp">When the snapshot was taken (wall clock).</param>
+/// <param name="ClockSynced">The system clock is NTP-synchronised.</param>
+/// <param name="Uptime">Since the gateway started.</param>
+/// <param name="LastSeq">The last sequence number given out.</param>
+/// <param name="Alarm">The alarm lane.</param>
+/// <param name="Event">The event lane.</param>
+/// <param name="Telemetry">The telemetry lane.</param>
+/// <param name="Dropped">Entries dropped unsent, per lane.</param>
+/// <param name="Broker"><c>primary</c>, <c>secondary</c> or <c>none</c>.</param>
+/// <param name="Reconnects">Reconnections since start.</param>
+/// <param name="AwaitingAck">Alarms published and not yet acknowledged by the center.</param>
+/// <param name="LastAckLatency">Publish-to-ack time of the last acknowledged alarm; null before the first.</param>
+/// <param name="DiskFreeBytes">Free space for the gateway on the data directory's filesystem; null if it cannot be read.</param>
+/// <param name="CpuTemperatureC">SoC temperature; null where the board does not expose it.</param>
+/// <param name="UnderVoltage">Supply under-voltage now; null where the board does not expose it.</param>
+/// <param name="TestMode">Events are marked as tests.</param>
+public sealed record HealthSnapshot(
+    string BootId,
+    DateTimeOffset Timestamp,
+    bool ClockSynced,
+    TimeSpan Uptime,
+    long LastSeq,
+    LaneHealth Alarm,
+    LaneHealth Event,
+    LaneHealth Telemetry,
+    OutboxDrops Dropped,
+    string Broker,
+    long Reconnects,
+    int AwaitingAck,
+    TimeSpan? LastAckLatency,
+    long? DiskFreeBytes,
+    double? CpuTemperatureC,
+    bool? UnderVoltage,
+    bool TestMode);

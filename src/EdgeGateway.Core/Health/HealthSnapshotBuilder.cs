@@ -1,0 +1,85 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Downlink;
+using EdgeGateway.Events;
+using EdgeGateway.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Health;
+
+/// <summary>
+/// Takes <see cref="HealthSnapshot"/>s from the parts of the gateway. Cheap enough to run every minute: counters from
+/// memory, one read per non-empty outbox lane and one statvfs. Uptime counts from this builder's creation at start.
+/// </summary>
+public sealed class HealthSnapshotBuilder(
+    IOutboxStore store,
+    GatewayIdentity identity,
+    IClockSync clock,
+    BoardHealth board,
+    EventRecorder recorder,
+    CenterAcknowledgements acknowledgements,
+    IOptions<GatewayOptions> gateway,
+    TimeProvider time)
+{
+    private readonly long _startedAt = time.GetTimestamp();
+    private readonly string _dataDirectory = gateway.Value.DataDirectory;
+
+    /// <summary>A snapshot now; the uplink's state comes from the MQTT connection, which Core does not know.</summary>
+    /// <param name="broker"><c>primary</c>, <c>secondary</c> or <c>none</c>.</param>
+    /// <param name="reconnects">Reconnections since start.</param>
+    public HealthSnapshot Build(string broker, long reconnects)
+    {
+        var now = time.GetUtcNow();
+        var depth = store.Depth;
+        var reading = board.Latest;
+        return new HealthSnapshot(
+            identity.BootId,
+            now,
+            clock.IsSynchronized,
+            time.GetElapsedTime(_startedAt),
+            store.LastSeq,
+            Lane(Events.Lane.Alarm, depth.Alarm, now),
+            Lane(Events.Lane.Event, depth.Event, now),
+            Lane(Events.Lane.Telemetry, depth.Telemetry, now),
+            store.Dropped,
+            broker,
+            reconnects,
+            acknowledgements.Outstanding,
+            acknowledgements.LastLatency,
+            DiskFreeBytes(_dataDirectory),
+            reading.CpuTemperatureC,
+            reading.UnderVoltage,
+            recorder.TestMode);
+    }
+
+    /// <summary>Space the gateway may use on the filesystem holding <paramref name="directory"/> (statvfs f_bavail); null if unreadable.</summary>
+    public static long? DiskFreeBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private LaneHealth Lane(Lane lane, long depth, DateTimeOffset now)
+    {
+        if (depth == 0)
+        {
+            return new LaneHealth(0, null);
+        }
+
+        try
+        {
+            // Timestamps are wall clock: after a clock step backwards an entry could look younger than new; never negative.
+            return new LaneHealth(depth, store.OldestTimestamp(lane) is { } oldest ? TimeSpan.FromTicks(Math.Max(0, (now - oldest).Ticks)) : null);
+        }
+        catch (IOException)
+        {
+            // A failing disk must not stop the health report that would tell the center about it.
+            return new LaneHealth(depth, null);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using EdgeGateway.Connection;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+
+namespace EdgeGateway.Health;
+
+/// <summary>
+/// Publishes the retained <c>health</c> message right after every (re)connect, so the center sees fresh health at once,
+/// and then every <see cref="HealthOptions.IntervalSeconds"/> while connected; nothing while the path is down. Also the
+/// <see cref="IStatusReporter"/> behind the <c>status</c> command.
+/// </summary>
+public sealed class HealthPublisher(
+    MqttConnection connection,
+    HealthSnapshotBuilder snapshots,
+    TopicScheme topics,
+    IOptions<HealthOptions> options,
+    TimeProvider time,
+    ILogger<HealthPublisher> logger) : BackgroundService, IStatusReporter
+{
+    private readonly TimeSpan _interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
+
+    public async Task ReportNowAsync(CancellationToken cancellationToken)
+    {
+        if (!connection.IsConnected)
+        {
+            throw new InvalidOperationException("Not connected to the broker.");
+        }
+
+        EnsureAccepted(await connection.PublishOnlineAsync(cancellationToken), topics.Status);
+        EnsureAccepted(await PublishHealthAsync(cancellationToken), topics.Health);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => connection.ForEachSessionAsync(
+        async (_, sessionOver) =>
+        {
+            // A new timer per session: the first message goes out at the connect, the next one an interval later.
+            using var timer = new PeriodicTimer(_interval, time);
+            do
+            {
+                await TryPublishAsync(sessionOver);
+            }
+            while (await timer.WaitForNextTickAsync(sessionOver));
+        },
+        stoppingToken);
+
+    private Task<MqttClientPublishResult> PublishHealthAsync(CancellationToken cancellationToken) =>
+        connection.PublishRetainedAsync(topics.Health, HealthPayload.Serialize(snapshots.Build(connection.ConnectedBroker, connection.Reconnects)), cancellationToken);
+
+    private async Task TryPublishAsync(CancellationToken sessionOver)
+    {
+        if (!connection.IsConnected)
+        {
+            // The session is ending; the next connect publishes at once.
+            return;
+        }
+
+        try
+        {
+            var result = await PublishHealthAsync(sessionOver);
+            if (!IsAccepted(result))
+            {
+                Log.HealthRefused(logger, topics.Health, result.ReasonCode.ToString(), result.ReasonString ?? "");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.HealthPublishFailed(logger, ex.Message);
+        }
+    }
+
+    private static void EnsureAccepted(MqttClientPublishResult result, string topic)
+    {
+        if (!IsAccepted(result))
+        {
+            throw new InvalidOperationException($"The broker refused {topic}: {result.ReasonCode} {result.ReasonString}");
+        }
+    }
+
+    /// <summary>Success, or accepted with nobody subscribed: a retained message is kept either way.</summary>
+    private static bool IsAccepted(MqttClientPublishResult result) =>
+        result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
+}

@@ -1,0 +1,57 @@
+using EdgeGateway.Configuration;
+using EdgeGateway.Events;
+using EdgeGateway.Health;
+using EdgeGateway.Outbox;
+using EdgeGateway.TestKit;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Mqtt.Tests.Health;
+
+public sealed class HealthServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddHealthReporting_StatusReporterIsTheHostedHealthPublisher()
+    {
+        using var provider = Services(new Dictionary<string, string?>()).BuildServiceProvider();
+
+        var reporter = provider.GetRequiredService<IStatusReporter>();
+
+        Assert.IsType<HealthPublisher>(reporter);
+        Assert.Contains(provider.GetServices<IHostedService>(), service => ReferenceEquals(service, reporter));
+        Assert.Equal(60, provider.GetRequiredService<IOptions<HealthOptions>>().Value.IntervalSeconds);
+    }
+
+    [Fact]
+    public void AddHealthReporting_IntervalOutOfRange_FailsNamingTheKey()
+    {
+        using var provider = Services(new Dictionary<string, string?> { ["Health:IntervalSeconds"] = "1" }).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<HealthOptions>>().Value);
+
+        Assert.Contains("Health:IntervalSeconds: 1 is outside 5-3600", error.Failures);
+    }
+
+    private static ServiceCollection Services(Dictionary<string, string?> settings)
+    {
+        settings["Mqtt:Host"] = "127.0.0.1";
+        settings["Mqtt:UseTls"] = "false";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test", DataDirectory = Path.GetTempPath() }));
+        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton<IClockSync, UnsyncedClock>();
+        services.AddSingleton<IOutboxStore>(sp => new InMemoryOutboxStore(sp.GetRequiredService<GatewayIdentity>()));
+        services.AddSingleton<UnwrittenEntries>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EventRecorder>();
+        services.AddMqttUplink(configuration);
+        services.AddHealthReporting(configuration);
+        return services;
+    }
+}
