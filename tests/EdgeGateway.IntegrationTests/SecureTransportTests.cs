@@ -132,6 +132,27 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Acl_AGatewayAnswersCommands_OnlyOnItsOwnResultTopics()
+    {
+        await using var broker = await SecureBroker.StartAsync();
+        await using var center = await StartCenterAsync(broker);
+        await using var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
+
+        var ts = Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
+        await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""");
+        await GatewayProcess.WaitUntilAsync(() => center.On("/cmd/result").Any(), s_wait);
+        var ownResponseTopic = await TryPublishAsync(broker, "gw2", SecureBroker.Site, $"campus/v1/{SecureBroker.Site}/gw2/cmd/result/console-1", "{}");
+        var anothers = await TryPublishAsync(broker, "gw2", SecureBroker.Site, $"campus/v1/{SecureBroker.Site}/gw1/cmd/result", "forged-by-gw2");
+
+        Assert.Equal($"campus/v1/{SecureBroker.Site}/gw1/cmd/result", center.On("/cmd/result").Single().Topic);
+        Assert.True(center.On("/cmd/result").Single().Json.GetProperty("ok").GetBoolean());
+        Assert.Equal("accepted", ownResponseTopic);
+        Assert.NotEqual("accepted", anothers);
+    }
+
     private static async Task<MqttRecorder> StartCenterAsync(SecureBroker broker)
     {
         var center = new MqttRecorder(broker.Port, configure: broker.Client(broker.Pki.Client("center", "center"), "center", SecureBroker.CenterPassword));
