@@ -69,8 +69,16 @@ public sealed class CenterCommandTests
     private static async Task<GatewayProcess> StartGatewayAsync(MosquittoBroker broker, MqttRecorder center, object input)
     {
         var gateway = Gateway.Create(broker.Port, [input]);
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
-        return gateway;
+        try
+        {
+            await gateway.StartAsync();
+            await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
     }
 }

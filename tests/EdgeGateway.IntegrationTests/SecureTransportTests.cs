@@ -16,10 +16,8 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
     {
         await using var broker = await SecureBroker.StartAsync();
         await using var center = await StartCenterAsync(broker);
-        await using var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+        await using var gateway = await StartOnlineGatewayAsync(broker, center);
 
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
         Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
 
@@ -137,9 +135,7 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
     {
         await using var broker = await SecureBroker.StartAsync();
         await using var center = await StartCenterAsync(broker);
-        await using var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
+        await using var gateway = await StartOnlineGatewayAsync(broker, center);
 
         var ts = Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
         await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""");
@@ -151,6 +147,23 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         Assert.True(center.On("/cmd/result").Single().Json.GetProperty("ok").GetBoolean());
         Assert.Equal("accepted", ownResponseTopic);
         Assert.NotEqual("accepted", anothers);
+    }
+
+    /// <summary>gw1 with its own certificate and the site's password, started and seen online by the center.</summary>
+    private static async Task<GatewayProcess> StartOnlineGatewayAsync(SecureBroker broker, MqttRecorder center)
+    {
+        var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+        try
+        {
+            await gateway.StartAsync();
+            await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<MqttRecorder> StartCenterAsync(SecureBroker broker)

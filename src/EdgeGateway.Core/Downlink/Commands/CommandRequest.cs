@@ -70,60 +70,64 @@ public sealed class CommandRequest
     /// <summary>The string argument <paramref name="name"/>: absent or null is null; another type is a problem.</summary>
     public bool TryGetString(string name, out string? value, out string problem)
     {
-        value = null;
-        problem = "";
-        if (!_arguments.TryGetValue(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            problem = $"'{name}' must be a string, not {element.ValueKind}";
-            return false;
-        }
-
-        value = element.GetString();
-        return true;
+        var found = TryGetArgument(name, JsonValueKind.String, "a string", out var element, out problem);
+        value = element?.GetString();
+        return found;
     }
 
     /// <summary>The boolean argument <paramref name="name"/>: absent or null is null; another type is a problem.</summary>
     public bool TryGetBoolean(string name, out bool? value, out string problem)
     {
-        value = null;
-        problem = "";
-        if (!_arguments.TryGetValue(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            problem = $"'{name}' must be true or false, not {element.ValueKind}";
-            return false;
-        }
-
-        value = element.GetBoolean();
-        return true;
+        var found = TryGetArgument(name, JsonValueKind.True, "true or false", out var element, out problem);
+        value = element?.GetBoolean();
+        return found;
     }
 
     /// <summary>The integer argument <paramref name="name"/> within <paramref name="min"/>-<paramref name="max"/>: absent or null is null.</summary>
     public bool TryGetInteger(string name, int min, int max, out int? value, out string problem)
     {
         value = null;
+        var expected = $"a whole number {min}-{max}";
+        if (!TryGetArgument(name, JsonValueKind.Number, expected, out var element, out problem))
+        {
+            return false;
+        }
+
+        if (element is { } number)
+        {
+            if (!number.TryGetInt32(out var whole) || whole < min || whole > max)
+            {
+                problem = $"'{name}' must be {expected}";
+                return false;
+            }
+
+            value = whole;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The argument <paramref name="name"/> if it has the <paramref name="kind"/> (<see cref="JsonValueKind.True"/>
+    /// stands for either boolean); null when absent or JSON null. False, with the problem, for another kind.
+    /// </summary>
+    private bool TryGetArgument(string name, JsonValueKind kind, string expected, out JsonElement? element, out string problem)
+    {
+        element = null;
         problem = "";
-        if (!_arguments.TryGetValue(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!_arguments.TryGetValue(name, out var found) || found.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
 
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out var number) || number < min || number > max)
+        var fits = kind == JsonValueKind.True ? found.ValueKind is JsonValueKind.True or JsonValueKind.False : found.ValueKind == kind;
+        if (!fits)
         {
-            problem = $"'{name}' must be a whole number {min}-{max}";
+            problem = $"'{name}' must be {expected}, not {found.ValueKind}";
             return false;
         }
 
-        value = number;
+        element = found;
         return true;
     }
 
