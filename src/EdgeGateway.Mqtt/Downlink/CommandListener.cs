@@ -80,11 +80,16 @@ public sealed class CommandListener : BackgroundService
 
     private void OnCommand(MqttApplicationMessage message)
     {
+        if (!_rateLimit.TryTake())
+        {
+            Dropped();
+            return;
+        }
+
         // Past the limit only the first bytes are kept: enough for the processor to answer too-large, bounded memory.
         var payload = message.Payload;
         var kept = payload.Length > _maxPayloadBytes ? payload.Slice(0, _maxPayloadBytes + 1).ToArray() : payload.ToArray();
-        var command = new ReceivedCommand(kept, message.ResponseTopic, message.CorrelationData?.ToArray());
-        if (!_rateLimit.TryTake() || !_queue.Writer.TryWrite(command))
+        if (!_queue.Writer.TryWrite(new ReceivedCommand(kept, message.ResponseTopic, message.CorrelationData?.ToArray())))
         {
             Dropped();
         }
