@@ -53,6 +53,7 @@ public static class GatewayServices
         services.AddSensors(configuration);
         services.AddBoard(configuration);
 
+        services.AddCenterCommands(configuration);
         services.AddMqttUplink(configuration);
         services.AddHealthReporting(configuration);
         services.AddHostedService<TransportSecurityReport>();
