@@ -32,6 +32,13 @@ public sealed class CenterOptions
     /// <summary>Who the acks say acknowledged the alarm.</summary>
     /// <value>Default <c>edge-center</c>.</value>
     public string Operator { get; set; } = "edge-center";
+
+    /// <summary>
+    /// MQTT 5 message expiry of commands: the broker drops a command still queued for an offline gateway after this,
+    /// by its own clock (a gateway without NTP cannot judge a command's age). Match the gateways' <c>Commands:MaxAgeSeconds</c>.
+    /// </summary>
+    /// <value>Default 120 s.</value>
+    public uint CommandExpirySeconds { get; set; } = 120;
 }
 
 /// <summary>A message this console received or sent, for the JSON-lines log.</summary>
@@ -233,6 +240,7 @@ public sealed class CenterConsole : IAsyncDisposable
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithResponseTopic($"{Root}/{gateway}/cmd/result")
                 .WithCorrelationData(Encoding.UTF8.GetBytes(id))
+                .WithMessageExpiryInterval(_options.CommandExpirySeconds)
                 .Build(),
             cancellationToken);
         Traffic?.Invoke(new CenterTraffic("cmd-sent", topic, payload, false, false, _time.GetUtcNow()));
