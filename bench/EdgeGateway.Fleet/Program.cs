@@ -17,7 +17,7 @@ var centersBack = new Option<int>("--centers-back-after-ms") { Description = "Re
 var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "Gateways' Mqtt:ReconnectDelayMs", DefaultValueFactory = _ => 200 };
 var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Gateways' Mqtt:ReconnectMaxDelaySeconds", DefaultValueFactory = _ => 5 };
 var docs = new Option<FileInfo?>("--docs") { Description = "Write the figures into this file, between the edge-fleet markers (docs/scaling.md)" };
-var smoke = new Option<bool>("--smoke") { Description = "CI smoke: 50 gateways, 15 s steady, all scenarios, about a minute" };
+var smoke = new Option<bool>("--smoke") { Description = "CI smoke: 50 gateways, 15 s steady, all scenarios, under a minute" };
 var centerSession = new Option<uint>("--center-session-expiry") { Description = "Centers' MQTT session expiry in seconds; 0 = clean session", DefaultValueFactory = _ => 600 };
 var centerAck = new Option<bool>("--center-ack") { Description = "Centers acknowledge every alarm on arrival", DefaultValueFactory = _ => true };
 var timeout = new Option<int>("--timeout-minutes") { Description = "Stop the run (cleanly, reporting what it has) after this long", DefaultValueFactory = _ => 14 };
