@@ -25,6 +25,13 @@ public sealed class CenterOptions
     /// <value>Default <c>edge-center-{random}</c>.</value>
     public string ClientId { get; set; } = $"edge-center-{Guid.NewGuid():N}"[..24];
 
+    /// <summary>
+    /// Above 0, a persistent session (clean start off) kept this long while the center is away: the broker then keeps
+    /// the alarms it has already acknowledged to the gateways but not yet delivered here, across a broker restart too.
+    /// </summary>
+    /// <value>Default 0 (clean session: what was queued for this center is lost when it or the broker goes away).</value>
+    public uint SessionExpirySeconds { get; set; }
+
     /// <summary>Acknowledge every alarm as soon as it arrives.</summary>
     /// <value>Default false.</value>
     public bool AutoAck { get; set; }
@@ -164,7 +171,8 @@ public sealed class CenterConsole : IAsyncDisposable
             .WithTcpServer(_options.Host, _options.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
-            .WithCleanStart(true)
+            .WithCleanStart(_options.SessionExpirySeconds == 0)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
             .Build();
         _handling ??= Task.Run(HandleLoopAsync, CancellationToken.None);
         await _client.ConnectAsync(options, cancellationToken);
