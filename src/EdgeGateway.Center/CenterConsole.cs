@@ -25,6 +25,13 @@ public sealed class CenterOptions
     /// <value>Default <c>edge-center-{random}</c>.</value>
     public string ClientId { get; set; } = $"edge-center-{Guid.NewGuid():N}"[..24];
 
+    /// <summary>
+    /// Above 0, a persistent session (clean start off) kept this long while the center is away: the broker then keeps
+    /// the alarms it has already acknowledged to the gateways but not yet delivered here, across a broker restart too.
+    /// </summary>
+    /// <value>Default 0 (clean session: what was queued for this center is lost when it or the broker goes away).</value>
+    public uint SessionExpirySeconds { get; set; }
+
     /// <summary>Acknowledge every alarm as soon as it arrives.</summary>
     /// <value>Default false.</value>
     public bool AutoAck { get; set; }
@@ -32,6 +39,13 @@ public sealed class CenterOptions
     /// <summary>Who the acks say acknowledged the alarm.</summary>
     /// <value>Default <c>edge-center</c>.</value>
     public string Operator { get; set; } = "edge-center";
+
+    /// <summary>
+    /// MQTT 5 message expiry of commands: the broker drops a command still queued for an offline gateway after this,
+    /// by its own clock (a gateway without NTP cannot judge a command's age). Match the gateways' <c>Commands:MaxAgeSeconds</c>.
+    /// </summary>
+    /// <value>Default 120 s.</value>
+    public uint CommandExpirySeconds { get; set; } = 120;
 }
 
 /// <summary>A message this console received or sent, for the JSON-lines log.</summary>
@@ -157,7 +171,8 @@ public sealed class CenterConsole : IAsyncDisposable
             .WithTcpServer(_options.Host, _options.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(_options.ClientId)
-            .WithCleanStart(true)
+            .WithCleanStart(_options.SessionExpirySeconds == 0)
+            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
             .Build();
         _handling ??= Task.Run(HandleLoopAsync, CancellationToken.None);
         await _client.ConnectAsync(options, cancellationToken);
@@ -233,6 +248,7 @@ public sealed class CenterConsole : IAsyncDisposable
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithResponseTopic($"{Root}/{gateway}/cmd/result")
                 .WithCorrelationData(Encoding.UTF8.GetBytes(id))
+                .WithMessageExpiryInterval(_options.CommandExpirySeconds)
                 .Build(),
             cancellationToken);
         Traffic?.Invoke(new CenterTraffic("cmd-sent", topic, payload, false, false, _time.GetUtcNow()));

@@ -68,4 +68,22 @@ internal static partial class Log
 
     [LoggerMessage(1408, LogLevel.Information, "Status LED: {Indication}")]
     public static partial void StatusLedIndication(ILogger logger, string indication);
+
+    [LoggerMessage(1601, LogLevel.Information, "Command {CommandId} {Command} done: {Detail}")]
+    public static partial void CommandDone(ILogger logger, string commandId, string command, string detail);
+
+    [LoggerMessage(1602, LogLevel.Warning, "Command {CommandId} {Command} refused ({Code}): {Reason}")]
+    public static partial void CommandRefused(ILogger logger, string commandId, string command, string code, string reason);
+
+    [LoggerMessage(1603, LogLevel.Information, "Command {CommandId} {Command} seen before (redelivered); its first result is sent again")]
+    public static partial void CommandRepeated(ILogger logger, string commandId, string command);
+
+    [LoggerMessage(1604, LogLevel.Information, "Command {CommandId} {Command}: the clock is not NTP-synchronised, so its age is not checked")]
+    public static partial void CommandAgeUnchecked(ILogger logger, string commandId, string command);
+
+    [LoggerMessage(1605, LogLevel.Warning, "Test mode on until {Until}: events are marked \"test\": true")]
+    public static partial void TestModeOn(ILogger logger, string until);
+
+    [LoggerMessage(1606, LogLevel.Warning, "Test mode off: {Reason}")]
+    public static partial void TestModeOff(ILogger logger, string reason);
 }

@@ -1,13 +1,10 @@
-using EdgeGateway.Configuration;
 using EdgeGateway.Connection;
 using EdgeGateway.Health;
-using EdgeGateway.Events;
 using EdgeGateway.Inputs;
 using EdgeGateway.Hardware;
 using EdgeGateway.Hardware.Board;
 using EdgeGateway.Hardware.Sensors;
 using EdgeGateway.Outbox;
-using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -24,27 +21,13 @@ public static class GatewayServices
     /// </summary>
     public static IServiceCollection AddEdgeGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptionsWithValidateOnStart<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
-        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddGatewayEvents(configuration);
         services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
         services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
         services.AddSingleton<IValidateOptions<InputsOptions>>(new InputsConfigurationValidator(configuration));
         services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
 
         services.AddSingleton<LivenessRegistry>();
-        services.AddSingleton<GatewayIdentity>();
-        services.AddSingleton<IClockSync, KernelClockSync>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<UnwrittenEntries>();
-        services.AddSingleton<EventRecorder>();
-
-        services.AddOptionsWithValidateOnStart<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
-        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
-        services.AddLiteDbOutbox();
-        services.AddOptions<LiteDbOutboxOptions>()
-            .Configure<IOptions<GatewayOptions>>((outbox, gateway) => outbox.FilePath = Path.Combine(gateway.Value.DataDirectory, "outbox.db"));
-        services.AddHostedService<OutboxStarter>();
         services.AddGpioInputs(configuration);
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
@@ -53,6 +36,7 @@ public static class GatewayServices
         services.AddSensors(configuration);
         services.AddBoard(configuration);
 
+        services.AddCenterCommands(configuration);
         services.AddMqttUplink(configuration);
         services.AddHealthReporting(configuration);
         services.AddHostedService<TransportSecurityReport>();

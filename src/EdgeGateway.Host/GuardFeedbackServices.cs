@@ -13,8 +13,8 @@ public static class GuardFeedbackServices
 {
     /// <summary>
     /// What the guard sees and hears of the center loop: the <c>Feedback</c> timeouts and the <c>Outputs</c> array
-    /// (validated on start), the GPIO output lines, the status LED and the local escalation (also the
-    /// <see cref="ILocalSounder"/> the <c>silence</c> command uses). Needs the GPIO driver and the MQTT uplink.
+    /// (validated on start), the GPIO output lines, the status LED and the local escalation (also, when a
+    /// <c>Sounder</c> output is configured, the <see cref="ILocalSounder"/> the <c>silence</c> command uses). Needs the GPIO driver and the MQTT uplink.
     /// </summary>
     public static IServiceCollection AddGuardFeedback(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,7 +31,11 @@ public static class GuardFeedbackServices
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StatusLed>>()));
         services.AddSingleton<LocalEscalation>();
-        services.AddSingleton<ILocalSounder>(sp => sp.GetRequiredService<LocalEscalation>());
+        // Without a sounder output there is nothing to silence: the silence command answers that it has no hardware for it.
+        if (configuration.Get<OutputsOptions>()?.Outputs.Any(o => o.Role == OutputRole.Sounder) == true)
+        {
+            services.AddSingleton<ILocalSounder>(sp => sp.GetRequiredService<LocalEscalation>());
+        }
         services.AddHostedService<GuardFeedback>();
         return services;
     }

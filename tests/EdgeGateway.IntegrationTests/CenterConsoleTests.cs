@@ -234,6 +234,7 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", testMode.GetProperty("ts").GetString());
         Assert.Equal("campus/v1/test-school/gw1/cmd/result", commands.First().ResponseTopic);
         Assert.Equal(testMode.GetProperty("id").GetString(), Encoding.UTF8.GetString(commands.First().CorrelationData));
+        Assert.InRange(commands.First().MessageExpiryInterval, 1u, 120u); // the broker counts down the time it held it
         var reset = JsonDocument.Parse(commands.Last().Payload.ToArray()).RootElement;
         Assert.Equal("office-panic", reset.GetProperty("input").GetString());
         Assert.All(results, r => Assert.True(r.Ok && r.Latency is not null));

@@ -16,10 +16,8 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
     {
         await using var broker = await SecureBroker.StartAsync();
         await using var center = await StartCenterAsync(broker);
-        await using var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+        await using var gateway = await StartOnlineGatewayAsync(broker, center);
 
-        await gateway.StartAsync();
-        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
         Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
 
@@ -132,6 +130,44 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         lock (received)
         {
             Assert.Equal([$"campus/v1/{SecureBroker.Site}/gw2/cmd"], received);
+        }
+    }
+
+    [Fact]
+    public async Task Acl_AGatewayAnswersCommands_OnlyOnItsOwnResultTopics()
+    {
+        await using var broker = await SecureBroker.StartAsync();
+        await using var center = await StartCenterAsync(broker);
+        await using var gateway = await StartOnlineGatewayAsync(broker, center);
+
+        var ts = Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
+        await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""");
+        await GatewayProcess.WaitUntilAsync(() => center.On("/cmd/result").Any(), s_wait);
+        // The test's own publishes as gw2, not results of the gateway: kept out of the contract check.
+        center.Contract.NotFromGateway($"campus/v1/{SecureBroker.Site}/gw2/cmd/result/console-1");
+        var ownResponseTopic = await TryPublishAsync(broker, "gw2", SecureBroker.Site, $"campus/v1/{SecureBroker.Site}/gw2/cmd/result/console-1", "{}");
+        var anothers = await TryPublishAsync(broker, "gw2", SecureBroker.Site, $"campus/v1/{SecureBroker.Site}/gw1/cmd/result", "forged-by-gw2");
+
+        Assert.Equal($"campus/v1/{SecureBroker.Site}/gw1/cmd/result", center.On("/cmd/result").Single().Topic);
+        Assert.True(center.On("/cmd/result").Single().Json.GetProperty("ok").GetBoolean());
+        Assert.Equal("accepted", ownResponseTopic);
+        Assert.NotEqual("accepted", anothers);
+    }
+
+    /// <summary>gw1 with its own certificate and the site's password, started and seen online by the center.</summary>
+    private static async Task<GatewayProcess> StartOnlineGatewayAsync(SecureBroker broker, MqttRecorder center)
+    {
+        var gateway = SecureGateway(broker, broker.Pki.Client("gw1", "gw1"), broker.WriteCredentials("gw1-credentials", SecureBroker.Site, SecureBroker.SitePassword));
+        try
+        {
+            await gateway.StartAsync();
+            await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Payload.Contains("online", StringComparison.Ordinal)), s_wait);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
         }
     }
 

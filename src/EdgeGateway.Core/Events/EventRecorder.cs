@@ -28,14 +28,21 @@ public sealed class EventRecorder(
 
     public GatewayIdentity Identity => identity;
 
+    private volatile bool _testMode;
+
     /// <summary>Raised (outside the recorder's lock) with the entries of every recorded batch, on disk or in memory.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 
     /// <summary>
-    /// Walk-test mode: every input and sensor event is marked <c>"test": true</c>. Set only by
-    /// <c>edge-gateway walk-test</c>, never from configuration, so a running service cannot be left in it by a file.
+    /// Test mode: every input and sensor event is marked <c>"test": true</c>. Set by <c>edge-gateway walk-test</c>
+    /// and by the center's <c>test-mode</c> command (which always ends by itself after a timeout), never from
+    /// configuration, so a running service cannot be left in it by a file.
     /// </summary>
-    public bool TestMode { get; set; }
+    public bool TestMode
+    {
+        get => _testMode;
+        set => _testMode = value;
+    }
 
     /// <summary>True while events are waiting in memory for the disk.</summary>
     public bool IsStorageFaulted

@@ -193,8 +193,13 @@ public sealed class OutboxForwarder : BackgroundService
             // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
             owner._acknowledgements.Sending(entry);
             _inFlightIds.Add(entry.EventId);
-            _inFlight.Add(session.Client.PublishAsync(ToMessage(owner._topics, entry), sessionOver), entry);
+            _inFlight.Add(PublishAsync(session.Client, ToMessage(owner._topics, entry), sessionOver), entry);
         }
+
+        // MQTTnet throws synchronously when the connection dropped before the session was marked lost; as a failed
+        // publish it is handled like any other (pause until the session ends) instead of killing the forwarder.
+        private static async Task<MqttClientPublishResult> PublishAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken sessionOver) =>
+            await client.PublishAsync(message, sessionOver);
 
         /// <summary>Collects finished publishes. False if one was refused or timed out.</summary>
         private bool Harvest()

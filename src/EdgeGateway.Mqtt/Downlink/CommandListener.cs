@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Threading.Channels;
+using EdgeGateway.Connection;
+using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Downlink;
+
+/// <summary>
+/// Takes the center's commands off <c>…/cmd</c> and answers on <c>…/cmd/result</c>, or on the command's MQTT 5
+/// response topic with its correlation data. The receive callback only copies and queues (rate-limited, bounded);
+/// one loop runs the commands, so a slow or hostile command stream cannot stall the client or the alarm path.
+/// </summary>
+public sealed class CommandListener : BackgroundService
+{
+    /// <summary>The longest a result waits for a connection and the broker's PUBACK before it is given up.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Dropped commands are counted and warned about at most this often (a flood must not flood the log).</summary>
+    public static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
+
+    private readonly MqttConnection _connection;
+    private readonly TopicScheme _topics;
+    private readonly CommandProcessor _processor;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CommandListener> _logger;
+    private readonly int _maxPayloadBytes;
+    private readonly Channel<ReceivedCommand> _queue;
+    private readonly CommandRateLimit _rateLimit;
+    private readonly Lock _dropLock = new();
+    private long _droppedSinceWarning;
+    private long? _lastDropWarning;
+
+    public CommandListener(
+        MqttConnection connection,
+        TopicScheme topics,
+        CommandProcessor processor,
+        IOptions<CommandOptions> options,
+        TimeProvider time,
+        ILogger<CommandListener> logger)
+    {
+        _connection = connection;
+        _topics = topics;
+        _processor = processor;
+        _time = time;
+        _logger = logger;
+        _maxPayloadBytes = options.Value.MaxPayloadBytes;
+        _queue = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, SingleWriter = true });
+        _rateLimit = new CommandRateLimit(options.Value.QueueCapacity, options.Value.MaxPerMinute, time);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _connection.Subscribe(_topics.Command, OnCommand);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var command in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                var result = await _processor.HandleAsync(command.Payload, stoppingToken);
+                await PublishAsync(result, command, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Whatever one command does, the loop goes on with the next.
+                Log.CommandFailed(_logger, ex);
+            }
+        }
+    }
+
+    private void OnCommand(MqttApplicationMessage message)
+    {
+        if (!_rateLimit.TryTake())
+        {
+            Dropped();
+            return;
+        }
+
+        // Past the limit only the first bytes are kept: enough for the processor to answer too-large, bounded memory.
+        var payload = message.Payload;
+        var kept = payload.Length > _maxPayloadBytes ? payload.Slice(0, _maxPayloadBytes + 1).ToArray() : payload.ToArray();
+        if (!_queue.Writer.TryWrite(new ReceivedCommand(kept, message.ResponseTopic, message.CorrelationData?.ToArray())))
+        {
+            Dropped();
+        }
+    }
+
+    private void Dropped()
+    {
+        lock (_dropLock)
+        {
+            _droppedSinceWarning++;
+            if (_lastDropWarning is { } last && _time.GetElapsedTime(last) < DropWarningInterval)
+            {
+                return;
+            }
+
+            Log.CommandsDropped(_logger, _droppedSinceWarning);
+            _droppedSinceWarning = 0;
+            _lastDropWarning = _time.GetTimestamp();
+        }
+    }
+
+    private async Task PublishAsync(CommandResult result, ReceivedCommand command, CancellationToken stoppingToken)
+    {
+        var topic = string.IsNullOrEmpty(command.ResponseTopic) ? _topics.CommandResult : command.ResponseTopic;
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(result.Payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithContentType("application/json");
+        if (command.CorrelationData is { } correlation)
+        {
+            message.WithCorrelationData(correlation);
+        }
+
+        using var timeout = new CancellationTokenSource(PublishTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
+        try
+        {
+            var session = await _connection.WaitForSessionAsync(linked.Token);
+            var published = await session.Client.PublishAsync(message.Build(), linked.Token);
+            if (!published.IsSuccess)
+            {
+                Log.CommandResultRefused(_logger, result.Id ?? "(unreadable)", topic, published.ReasonCode.ToString());
+            }
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            Log.CommandResultNotSent(_logger, result.Id ?? "(unreadable)", topic, ex.Message);
+        }
+    }
+
+    private sealed record ReceivedCommand(byte[] Payload, string? ResponseTopic, byte[]? CorrelationData);
+}

@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Outbox;
+using EdgeGateway.Outputs;
+using EdgeGateway.TestKit;
+using EdgeGateway.Uplink;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Core.Tests.Downlink.Commands;
+
+/// <summary>A <see cref="CommandProcessor"/> over a real input monitor and recorder on a fake clock, with a fake sounder and status reporter.</summary>
+internal sealed class CommandRig : IAsyncDisposable
+{
+    public const int PanicPin = 17;
+
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(10));
+    private bool _monitorStarted;
+
+    public CommandRig(bool withSounder = true, bool withReporter = true, CommandOptions? options = null)
+    {
+        var identity = TestIdentity.Create(Time);
+        Store = new RecordingOutboxStore(identity);
+        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<EventRecorder>.Instance);
+        var inputs = new InputsOptions
+        {
+            Inputs =
+            [
+                new() { Id = "office-panic", Pin = PanicPin, Kind = InputKind.Panic, Location = "Main office, desk 2" },
+                new() { Id = "gym-door", Pin = 27, Kind = InputKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
+            ],
+        };
+        Monitor = new InputMonitor(Lines, Recorder, Options.Create(inputs), Options.Create(new InputMonitorOptions()), Time, NullLogger<InputMonitor>.Instance);
+        TestMode = new TestModeSwitch(Recorder, Time, NullLogger<TestModeSwitch>.Instance);
+        Processor = new CommandProcessor(
+            Monitor, TestMode, Clock, Options.Create(options ?? new CommandOptions()), Time, NullLogger<CommandProcessor>.Instance,
+            withSounder ? Sounder : null, withReporter ? Reporter : null);
+    }
+
+    public TimerAwareTimeProvider Time { get; } = new();
+
+    public SettableClockSync Clock { get; } = new() { IsSynchronized = true };
+
+    public FakeInputLines Lines { get; } = new();
+
+    public RecordingOutboxStore Store { get; }
+
+    public EventRecorder Recorder { get; }
+
+    public InputMonitor Monitor { get; }
+
+    public TestModeSwitch TestMode { get; }
+
+    public FakeSounder Sounder { get; } = new();
+
+    public FakeStatusReporter Reporter { get; } = new();
+
+    public CommandProcessor Processor { get; }
+
+    public CancellationToken Timeout => _timeout.Token;
+
+    /// <summary>A command issued now by the center's clock, with <paramref name="arguments"/> (a JSON fragment) added.</summary>
+    public string Command(string id, string command, string arguments = "") =>
+        $$"""{"id":"{{id}}","command":"{{command}}","ts":"{{EventPayload.FormatTimestamp(Time.GetUtcNow())}}"{{(arguments.Length > 0 ? "," + arguments : "")}}}""";
+
+    public Task<CommandResult> SendAsync(string json) => SendAsync(Encoding.UTF8.GetBytes(json));
+
+    public Task<CommandResult> SendAsync(byte[] payload) => Processor.HandleAsync(payload, _timeout.Token);
+
+    public async Task StartMonitorAsync()
+    {
+        await Monitor.StartAsync(_timeout.Token);
+        _monitorStarted = true;
+    }
+
+    /// <summary>The result as the center reads it.</summary>
+    public static JsonElement Json(CommandResult result)
+    {
+        using var document = JsonDocument.Parse(result.Payload);
+        return document.RootElement.Clone();
+    }
+
+    public static string? ErrorCode(CommandResult result) =>
+        Json(result).TryGetProperty("error", out var error) ? error.GetProperty("code").GetString() : null;
+
+    public static string Detail(CommandResult result, string name) => Json(result).GetProperty("detail").GetProperty(name).ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_monitorStarted)
+        {
+            await Monitor.StopAsync(CancellationToken.None);
+        }
+
+        Monitor.Dispose();
+        TestMode.Dispose();
+        _timeout.Dispose();
+    }
+}
+
+internal sealed class SettableClockSync : IClockSync
+{
+    public bool IsSynchronized { get; set; }
+}
+
+internal sealed class FakeSounder : ILocalSounder
+{
+    public bool Sounding { get; set; }
+
+    public int SilenceCalls { get; private set; }
+
+    public Exception? Fault { get; set; }
+
+    public bool Silence()
+    {
+        SilenceCalls++;
+        if (Fault is not null)
+        {
+            throw Fault;
+        }
+
+        var was = Sounding;
+        Sounding = false;
+        return was;
+    }
+}
+
+internal sealed class FakeStatusReporter : IStatusReporter
+{
+    public int Reports { get; private set; }
+
+    /// <summary>When set, reports wait for it (a broker that does not answer).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public bool Connected { get; set; } = true;
+
+    public async Task ReportNowAsync(CancellationToken cancellationToken)
+    {
+        if (!Connected)
+        {
+            throw new InvalidOperationException("not connected to a broker");
+        }
+
+        if (Hold is not null)
+        {
+            await Hold.Task.WaitAsync(cancellationToken);
+        }
+
+        Reports++;
+    }
+}

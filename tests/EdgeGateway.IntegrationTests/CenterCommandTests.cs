@@ -1,0 +1,84 @@
+using EdgeGateway.Events;
+using EdgeGateway.TestKit;
+
+namespace EdgeGateway.IntegrationTests;
+
+/// <summary>The center's commands through a real Mosquitto to the gateway process, and what they change.</summary>
+public sealed class CenterCommandTests
+{
+    private const string CommandTopic = "campus/v1/test-school/gw1/cmd";
+    private const string ResultTopic = "campus/v1/test-school/gw1/cmd/result";
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Reset_LatchedPanic_RestoreArrives()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var center = new MqttRecorder(broker.Port);
+        await center.StartAsync();
+        await using var gateway = await StartGatewayAsync(broker, center, Gateway.Input("office-panic", 17, "panic"));
+
+        // The panic is pressed and let go: it stays latched (no restore).
+        Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center).Any(), s_wait);
+        Assert.Equal("ok", await gateway.SimAsync("set 17 high"));
+
+        await center.PublishAsync(CommandTopic, Command("reset-1", "reset", "\"input\":\"office-panic\""));
+
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center).Any(a => a.GetProperty("state").GetString() == "restored"), s_wait);
+        var result = center.Messages.Single(m => m.Topic == ResultTopic).Json;
+        Assert.Equal("reset-1", result.GetProperty("id").GetString());
+        Assert.True(result.GetProperty("ok").GetBoolean());
+        Assert.Equal("office-panic", result.GetProperty("detail").GetProperty("active").GetString());
+        Assert.Equal(["active", "restored"], Alarms(center).Select(a => a.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task TestMode_MarksPresses_UntilItsTimeout()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var center = new MqttRecorder(broker.Port);
+        await center.StartAsync();
+        await using var gateway = await StartGatewayAsync(broker, center, Gateway.Input("hall-motion", 17, "intrusion"));
+
+        await center.PublishAsync(CommandTopic, Command("test-1", "test-mode", "\"on\":true,\"timeoutSeconds\":2"));
+        await GatewayProcess.WaitUntilAsync(() => center.Messages.Any(m => m.Topic == ResultTopic), s_wait);
+        Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center).Any(), s_wait);
+        Assert.Equal("ok", await gateway.SimAsync("set 17 high"));
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center).Count() == 2, s_wait);
+
+        await gateway.WaitForOutputAsync("Test mode off: its timeout passed", s_wait);
+        Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center).Count() == 3, s_wait);
+
+        var result = center.Messages.Single(m => m.Topic == ResultTopic).Json;
+        Assert.True(result.GetProperty("ok").GetBoolean());
+        Assert.True(result.GetProperty("detail").GetProperty("testMode").GetBoolean());
+        var test = Alarms(center).Select(a => a.TryGetProperty("test", out var flag) && flag.GetBoolean()).ToList();
+        Assert.Equal([true, true, false], test);
+    }
+
+    /// <summary>Alarms of the input on pin 17 (not the gateway's own faults).</summary>
+    private static IEnumerable<System.Text.Json.JsonElement> Alarms(MqttRecorder center) =>
+        center.On("/alarm").Select(m => m.Json).Where(a => a.GetProperty("input").GetString() is "office-panic" or "hall-motion");
+
+    private static string Command(string id, string command, string arguments) =>
+        $$"""{"id":"{{id}}","command":"{{command}}","ts":"{{EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow())}}",{{arguments}}}""";
+
+    private static async Task<GatewayProcess> StartGatewayAsync(MosquittoBroker broker, MqttRecorder center, object input)
+    {
+        var gateway = Gateway.Create(broker.Port, [input]);
+        try
+        {
+            await gateway.StartAsync();
+            await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+}

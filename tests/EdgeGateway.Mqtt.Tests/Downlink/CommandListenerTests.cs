@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Downlink;
+using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Events;
+using EdgeGateway.Inputs;
+using EdgeGateway.Outputs;
+using EdgeGateway.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Xunit.Abstractions;
+
+namespace EdgeGateway.Mqtt.Tests.Downlink;
+
+public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDisposable
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
+
+    private readonly FakeSounder _sounder = new();
+    private readonly FakeLogger<CommandListener> _listenerLog = new();
+    private UplinkHarness? _harness;
+    private InputMonitor? _monitor;
+    private TestModeSwitch? _testMode;
+    private CommandListener? _listener;
+
+    [Fact]
+    public async Task Command_ResultOnCmdResult()
+    {
+        var harness = await StartAsync();
+        await using var center = new CenterClient(harness.Broker.Port);
+        await center.StartAsync(harness.Topics.CommandResult);
+
+        await center.PublishAsync(harness.Topics.Command, Command("c-1", "silence"));
+
+        var result = await center.WaitForAsync(m => m.Topic == harness.Topics.CommandResult);
+        Assert.Equal("c-1", result.Json.GetProperty("id").GetString());
+        Assert.Equal("silence", result.Json.GetProperty("command").GetString());
+        Assert.True(result.Json.GetProperty("ok").GetBoolean());
+        Assert.False(result.Retained);
+        Assert.Equal(1, _sounder.SilenceCalls);
+    }
+
+    [Fact]
+    public async Task Command_WithResponseTopic_AnsweredThere_WithCorrelationDataEchoed()
+    {
+        var harness = await StartAsync();
+        await using var center = new CenterClient(harness.Broker.Port);
+        var responseTopic = harness.Topics.CommandResult + "/console-3";
+        await center.StartAsync(harness.Topics.CommandResult + "/#");
+        byte[] correlation = [0x01, 0x02, 0xFE, 0xFF];
+
+        await center.PublishAsync(harness.Topics.Command, Command("c-2", "frobnicate"), responseTopic, correlation);
+
+        var result = await center.WaitForAsync(m => m.Topic == responseTopic);
+        Assert.Equal(correlation, result.CorrelationData);
+        Assert.Equal("unknown-command", result.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain(center.Messages, m => m.Topic == harness.Topics.CommandResult);
+    }
+
+    [Fact]
+    public async Task FloodOfGarbage_DoesNotStopAnAlarm_AndCommandsWorkAfterwards()
+    {
+        var harness = await StartAsync();
+        await using var center = new CenterClient(harness.Broker.Port);
+        await center.StartAsync("campus/v1/#");
+
+        // A first alarm without a flood, for comparison.
+        var quietLatency = await ForwardAlarmAsync(harness, center);
+
+        // Act: 1000 bad commands of every kind as fast as the center can publish them, then a panic.
+        var garbage = new[] { "{not json", "[]", "", Command("g", "frobnicate"), new string('{', 3000), new string('x', 5000), Command("g", "test-mode", "\"on\":\"yes\"") };
+        for (var i = 0; i < 1000; i++)
+        {
+            await center.PublishAsync(harness.Topics.Command, garbage[i % garbage.Length].Replace("\"g\"", $"\"g-{i}\"", StringComparison.Ordinal));
+        }
+
+        var floodLatency = await ForwardAlarmAsync(harness, center);
+
+        // A good command is answered again once the rate allows: the center repeats it under the same id, which
+        // the gateway carries out once.
+        var answered = await RepeatUntilAnsweredAsync(center, harness, Command("after-flood", "silence"), "after-flood");
+
+        Assert.True(harness.Connection.IsConnected);
+        Assert.True(answered.Json.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, _sounder.SilenceCalls);
+        var results = center.Messages.Count(m => m.Topic == harness.Topics.CommandResult);
+        output.WriteLine($"alarm forwarded in {quietLatency.TotalMilliseconds:F0} ms before the flood, {floodLatency.TotalMilliseconds:F0} ms right after it; {results} of 1001 commands answered");
+        Assert.InRange(results, 1, 100);
+        Assert.Contains(_listenerLog.Collector.GetSnapshot(), r => r.Id.Id == 4401);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_listener is not null)
+        {
+            await _listener.StopAsync(CancellationToken.None);
+            _listener.Dispose();
+        }
+
+        if (_harness is not null)
+        {
+            await _harness.DisposeAsync();
+        }
+
+        _monitor?.Dispose();
+        _testMode?.Dispose();
+    }
+
+    private static string Command(string id, string command, string arguments = "") =>
+        $$"""{"id":"{{id}}","command":"{{command}}","ts":"{{EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow())}}"{{(arguments.Length > 0 ? "," + arguments : "")}}}""";
+
+    private static async Task<CenterMessage> RepeatUntilAnsweredAsync(CenterClient center, UplinkHarness harness, string command, string id)
+    {
+        using var timeout = new CancellationTokenSource(s_wait);
+        while (true)
+        {
+            await center.PublishAsync(harness.Topics.Command, command);
+            if (center.Messages.FirstOrDefault(m => m.Topic == harness.Topics.CommandResult && m.Json.GetProperty("id").GetString() == id) is { } answer)
+            {
+                return answer;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, timeout.Token);
+        }
+    }
+
+    /// <summary>Appends a panic and returns how long it took to reach the center.</summary>
+    private static async Task<TimeSpan> ForwardAlarmAsync(UplinkHarness harness, CenterClient center)
+    {
+        var alarm = harness.Append(InputKind.Panic).Single();
+        var appendedAt = TimeProvider.System.GetTimestamp();
+        harness.Signal.Notify();
+        await center.WaitForAsync(m => m.Topic == harness.Topics.Alarm && m.Json.GetProperty("id").GetString() == alarm.EventId);
+        return TimeProvider.System.GetElapsedTime(appendedAt);
+    }
+
+    private async Task<UplinkHarness> StartAsync()
+    {
+        _harness = await UplinkHarness.CreateAsync();
+        var inputs = Options.Create(new InputsOptions { Inputs = [new() { Id = "office-panic", Pin = 17, Kind = InputKind.Panic, Location = "Main office" }] });
+        _monitor = new InputMonitor(new FakeInputLines(), _harness.Recorder, inputs, Options.Create(new InputMonitorOptions()), TimeProvider.System, NullLogger<InputMonitor>.Instance);
+        _testMode = new TestModeSwitch(_harness.Recorder, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
+        var options = Options.Create(new CommandOptions());
+        var processor = new CommandProcessor(_monitor, _testMode, new UnsyncedClock(), options, TimeProvider.System, NullLogger<CommandProcessor>.Instance, _sounder);
+        _listener = new CommandListener(_harness.Connection, _harness.Topics, processor, options, TimeProvider.System, _listenerLog);
+        await _listener.StartAsync(CancellationToken.None);
+        await _harness.StartAsync();
+        await _harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
+        return _harness;
+    }
+
+    private sealed class FakeSounder : ILocalSounder
+    {
+        private int _silenceCalls;
+
+        public int SilenceCalls => Volatile.Read(ref _silenceCalls);
+
+        public bool Silence()
+        {
+            Interlocked.Increment(ref _silenceCalls);
+            return false;
+        }
+    }
+
+    private sealed record CenterMessage(string Topic, byte[] Payload, bool Retained, byte[]? CorrelationData)
+    {
+        public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
+    }
+
+    /// <summary>The center's side: publishes commands (with an MQTT 5 response topic if asked) and keeps what comes back.</summary>
+    private sealed class CenterClient(int port) : IAsyncDisposable
+    {
+        private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+        private readonly SemaphoreSlim _arrived = new(0);
+
+        public ConcurrentQueue<CenterMessage> Messages { get; } = new();
+
+        public async Task StartAsync(string filter)
+        {
+            _client.ApplicationMessageReceivedAsync += e =>
+            {
+                var message = e.ApplicationMessage;
+                Messages.Enqueue(new CenterMessage(message.Topic, message.Payload.ToArray(), message.Retain, message.CorrelationData));
+                _arrived.Release();
+                return Task.CompletedTask;
+            };
+            await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("test-center").Build());
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        public async Task PublishAsync(string topic, string payload, string? responseTopic = null, byte[]? correlationData = null)
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            if (responseTopic is not null)
+            {
+                message.WithResponseTopic(responseTopic).WithCorrelationData(correlationData);
+            }
+
+            await _client.PublishAsync(message.Build());
+        }
+
+        public async Task<CenterMessage> WaitForAsync(Func<CenterMessage, bool> match)
+        {
+            using var timeout = new CancellationTokenSource(s_wait);
+            while (true)
+            {
+                if (Messages.FirstOrDefault(match) is { } found)
+                {
+                    return found;
+                }
+
+                await _arrived.WaitAsync(timeout.Token);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync();
+            }
+
+            _client.Dispose();
+            _arrived.Dispose();
+        }
+    }
+}
