@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "Dropping the MQTT session: {Reason}")]
     public static partial void Dropping(ILogger logger, string reason);
 
+    [LoggerMessage(4012, LogLevel.Warning, "No center is subscribed to alarm seq {Seq} ({EventId}); it stays in the outbox and is sent again")]
+    public static partial void AlarmWithoutSubscriber(ILogger logger, long seq, string eventId);
+
     [LoggerMessage(4201, LogLevel.Warning, "Alarm {EventId} published again (no center ack in time); the broker has it")]
     public static partial void Republished(ILogger logger, string eventId);
 

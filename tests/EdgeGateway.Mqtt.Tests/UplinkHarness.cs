@@ -33,7 +33,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var mqttOptions = Options.Create(options);
         Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
         Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
-        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, NullLogger<OutboxForwarder>.Instance);
+        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, ForwarderLog);
         AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
         Republisher = new AlarmRepublisher(Connection, Topics, Acknowledgements, TimeProvider.System, NullLogger<AlarmRepublisher>.Instance);
     }
@@ -55,6 +55,8 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public CenterAcknowledgements Acknowledgements { get; }
 
     public FakeLogger<MqttConnection> ConnectionLog { get; } = new();
+
+    public FakeLogger<OutboxForwarder> ForwarderLog { get; } = new();
 
     public MqttConnection Connection { get; }
 

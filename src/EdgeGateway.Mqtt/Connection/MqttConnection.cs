@@ -213,15 +213,25 @@ public sealed class MqttConnection : BackgroundService
     /// <summary>On the secondary, checks now and then whether the primary is back, and switches to it.</summary>
     private async Task WhileConnectedAsync(CancellationToken sessionOver)
     {
-        if (_broker != "secondary")
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, _time, sessionOver);
-            return;
-        }
-
+        var onSecondary = _broker == "secondary";
+        var nextProbe = _time.GetTimestamp();
         while (true)
         {
-            await Task.Delay(TimeSpan.FromSeconds(_options.PrimaryProbeSeconds), _time, sessionOver);
+            // MQTTnet reports a drop that races the end of ConnectAsync to nobody; a look at the client every
+            // keepalive bounds such a silent session (seen with 500 gateways reconnecting at once).
+            await Task.Delay(TimeSpan.FromSeconds(_options.KeepAliveSeconds), _time, sessionOver);
+            if (!_client.IsConnected)
+            {
+                EndSession("the client is no longer connected", "");
+                return;
+            }
+
+            if (!onSecondary || _time.GetElapsedTime(nextProbe) < TimeSpan.FromSeconds(_options.PrimaryProbeSeconds))
+            {
+                continue;
+            }
+
+            nextProbe = _time.GetTimestamp();
             // The same TCP check as selftest's: a broker that accepts connections again is worth switching back to.
             if ((await new MqttProbe(_options, _identity, _time).TcpAsync(sessionOver)).Passed)
             {
@@ -289,10 +299,27 @@ public sealed class MqttConnection : BackgroundService
             _nextSession.TrySetResult(session);
         }
 
+        if (!_client.IsConnected)
+        {
+            // Dropped after ConnectAsync and before the session was registered: OnDisconnectedAsync found none to end.
+            EndSession("lost while connecting", "");
+        }
+
         return session;
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    {
+        if (args.ClientWasConnected)
+        {
+            EndSession(args.Reason.ToString(), args.Exception?.Message ?? "");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Marks the current session lost (once): its loops stop and the connect loop starts over.</summary>
+    private void EndSession(string reason, string detail)
     {
         CancellationTokenSource? lost;
         lock (_sessionLock)
@@ -305,20 +332,20 @@ public sealed class MqttConnection : BackgroundService
             }
         }
 
-        if (lost is not null && args.ClientWasConnected)
+        if (lost is null)
         {
-            _pathLostAt = _time.GetTimestamp();
-            _pathLostAtWall = _time.GetUtcNow();
-            if (_broker == "primary")
-            {
-                _primaryDownSince ??= _pathLostAt;
-            }
-
-            Log.ConnectionLost(_logger, args.Reason.ToString(), args.Exception?.Message ?? "");
-            lost.Cancel();
+            return;
         }
 
-        return Task.CompletedTask;
+        _pathLostAt = _time.GetTimestamp();
+        _pathLostAtWall = _time.GetUtcNow();
+        if (_broker == "primary")
+        {
+            _primaryDownSince ??= _pathLostAt;
+        }
+
+        Log.ConnectionLost(_logger, reason, detail);
+        lost.Cancel();
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)

@@ -51,7 +51,7 @@ public sealed class AlarmRepublisher(
             foreach (var entry in acknowledgements.DueForRepublish())
             {
                 var result = await session.Client.PublishAsync(OutboxForwarder.ToMessage(topics, entry), sessionOver.Token);
-                if (!OutboxForwarder.IsAccepted(result.ReasonCode))
+                if (!BrokerAnswer.Accepted(result.ReasonCode))
                 {
                     Log.RepublishRefused(logger, entry.EventId, result.ReasonCode.ToString());
                     return false;

@@ -60,7 +60,7 @@ public sealed class HealthPublisher(
         try
         {
             var result = await PublishHealthAsync(sessionOver);
-            if (!IsAccepted(result))
+            if (!BrokerAnswer.Accepted(result.ReasonCode))
             {
                 Log.HealthRefused(logger, topics.Health, result.ReasonCode.ToString(), result.ReasonString ?? "");
             }
@@ -73,13 +73,9 @@ public sealed class HealthPublisher(
 
     private static void EnsureAccepted(MqttClientPublishResult result, string topic)
     {
-        if (!IsAccepted(result))
+        if (!BrokerAnswer.Accepted(result.ReasonCode))
         {
             throw new InvalidOperationException($"The broker refused {topic}: {result.ReasonCode} {result.ReasonString}");
         }
     }
-
-    /// <summary>Success, or accepted with nobody subscribed: a retained message is kept either way.</summary>
-    private static bool IsAccepted(MqttClientPublishResult result) =>
-        result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
 }

@@ -71,10 +71,6 @@ public sealed class OutboxForwarder : BackgroundService
         },
         stoppingToken);
 
-    /// <summary>Success, or accepted with nobody subscribed yet: both mean the broker took it.</summary>
-    internal static bool IsAccepted(MqttClientPublishReasonCode code) =>
-        code is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
-
     /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
     internal static MqttApplicationMessage ToMessage(TopicScheme topics, OutboxEntry entry) => new MqttApplicationMessageBuilder()
         .WithTopic(topics.For(entry.TopicLeaf))
@@ -209,7 +205,7 @@ public sealed class OutboxForwarder : BackgroundService
             {
                 _inFlight.Remove(publish);
                 _inFlightIds.Remove(entry.EventId);
-                if (publish.IsCompletedSuccessfully && IsAccepted(publish.Result.ReasonCode))
+                if (publish.IsCompletedSuccessfully && BrokerAnswer.Delivered(entry, publish.Result.ReasonCode))
                 {
                     owner._acknowledgements.Published(entry);
                     if (_fromMemory.Contains(entry.EventId))
@@ -220,6 +216,11 @@ public sealed class OutboxForwarder : BackgroundService
                     {
                         _acknowledged.Add(entry);
                     }
+                }
+                else if (publish.IsCompletedSuccessfully && publish.Result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                {
+                    healthy = false;
+                    Log.AlarmWithoutSubscriber(owner._logger, entry.Seq, entry.EventId);
                 }
                 else if (publish.IsCompletedSuccessfully)
                 {

@@ -59,6 +59,8 @@ public sealed class AlarmRepublisherTests
     public async Task RepublishDueWhileThePathIsDown_GoesOutOnReconnect()
     {
         await using var harness = await UplinkHarness.CreateAsync(ackTimeoutSeconds: AckTimeoutSeconds);
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
         await harness.StartAsync();
         var alarm = harness.Append(InputKind.Panic).Single();
         harness.Signal.Notify();

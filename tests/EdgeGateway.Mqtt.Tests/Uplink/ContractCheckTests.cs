@@ -14,6 +14,8 @@ public sealed class ContractCheckTests
     public async Task GatewaysMessages_AreCheckedAgainstTheSchemas()
     {
         await using var harness = await UplinkHarness.CreateAsync();
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
         harness.Append(InputKind.Panic, InputKind.Door, InputKind.Tamper);
 
         await harness.StartAsync();
@@ -29,6 +31,10 @@ public sealed class ContractCheckTests
     public async Task OffContractEvent_FailsTheTestWhenTheHarnessIsDisposed()
     {
         var harness = await UplinkHarness.CreateAsync();
+        // The recorder only subscribes (an alarm needs a subscriber to leave the outbox); the harness checks the contract.
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        center.Contract.NotFromGateway(harness.Topics.Alarm);
+        await center.StartAsync();
         harness.Store.Append([new EventDraft("not-a-uuid", "office-panic", InputKind.Panic, InputState.Active, TimeProvider.System.GetUtcNow(), true, "here")]);
         await harness.StartAsync();
         await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);

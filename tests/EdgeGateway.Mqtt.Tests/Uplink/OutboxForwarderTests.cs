@@ -66,4 +66,23 @@ public sealed class OutboxForwarderTests
         Assert.True(harness.Connection.Reconnects >= 1, string.Join("\n", harness.ConnectionLog.Collector.GetSnapshot().Select(r => $"{r.Id.Id} {r.Message}")));
         Assert.Contains(harness.ConnectionLog.Collector.GetSnapshot(), r => r.Id.Id == 4003);
     }
+
+    [Fact]
+    public async Task AlarmWithNoSubscriber_StaysInTheOutbox_UntilACenterSubscribes_WhileEventsGo()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await harness.StartAsync();
+        harness.Append(InputKind.Panic, InputKind.Door);
+        harness.Signal.Notify();
+
+        // The broker answers "no matching subscribers": it dropped the alarm, so the gateway keeps it.
+        await GatewayProcess.WaitUntilAsync(() => harness.ForwarderLog.Collector.GetSnapshot().Any(r => r.Id.Id == 4012), s_wait);
+        Assert.Equal(1, harness.Store.Depth.Alarm);
+        Assert.Equal(0, harness.Store.Depth.Event);
+
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any() && harness.Store.Depth.Total == 0, s_wait);
+        Assert.Empty(center.On("/event"));
+    }
 }
