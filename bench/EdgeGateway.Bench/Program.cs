@@ -8,6 +8,14 @@ using MQTTnet.Protocol;
 
 // Usage: dotnet run -c Release --project bench/EdgeGateway.Bench -- [presses=1000] [debounceMs=20] [starts=5]
 //        dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events=100000] [alarms=20]
+if (args.Length > 0 && args[0] == "io")
+{
+    var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"per alarm: {io.BytesPerAlarm / 1024:0.00} KiB, {io.FsyncsPerAlarm:0.00} fsyncs; per telemetry event (batches of {io.Batch}): {io.BytesPerTelemetry / 1024:0.00} KiB, {io.FsyncsPerTelemetry:0.000} fsyncs"));
+    return;
+}
+
 if (args.Length > 0 && args[0] == "drain")
 {
     await DrainBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
