@@ -38,8 +38,7 @@ internal static class DrainBench
             await using var center = await Counter.StartAsync(port);
 
             // Idle alarms on an empty outbox, with the gateway's disk traffic per alarm.
-            await gateway.StartAsync();
-            await gateway.WaitForOutputAsync("Connected to", TimeSpan.FromSeconds(30));
+            await LatencyBench.StartConnectedAsync(gateway);
             var writtenBefore = gateway.WrittenBytes();
             var strace = await Strace.AttachAsync(gateway.ProcessId);
             var idle = await PressAsync(gateway, center, alarms);
@@ -52,8 +51,7 @@ internal static class DrainBench
             // Resident memory with the backlog queued and no broker to send it to.
             GatewayProcess.Section(config, "Mqtt")["Port"] = FreePort.Next();
             gateway.WriteConfig(config);
-            await gateway.StartAsync();
-            await gateway.WaitForOutputAsync("Connecting to", TimeSpan.FromSeconds(30));
+            await LatencyBench.StartConnectedAsync(gateway, "Connecting to");
             await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
             var queuedRssMb = Resident.Megabytes(gateway.ProcessId);
             await gateway.StopAsync();

@@ -39,18 +39,18 @@ internal static class LatencyBench
         return new LatencyRun(toCenter, toAck);
     }
 
-    /// <summary>Presses a panic input (latch off) through the sim socket: <paramref name="count"/> activations and as many restores.</summary>
+    /// <summary>Presses an intrusion input (alarm lane, latch off) through the sim socket: <paramref name="count"/> activations and as many restores.</summary>
     public static async Task<LatencyRun> PressAsync(int port, int count, int debounceMs, string entry)
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-bench-").FullName;
         try
         {
-            // MaxActivations 0: the bench presses far faster than swinger shutdown allows.
-            var input = new { Id = "office-panic", Pin = 17, Kind = "panic", Latch = false, Contact = "NO", Pull = "up", DebounceMs = debounceMs, MaxActivations = 0, Location = "bench" };
+            // MaxActivations 0: the bench presses far faster than swinger shutdown allows. Intrusion, not panic:
+            // a panic input must latch, and a latched alarm would need a reset per press.
+            var input = new { Id = "store-pir", Pin = 17, Kind = "intrusion", Latch = false, Contact = "NO", Pull = "up", DebounceMs = debounceMs, MaxActivations = 0, Location = "bench" };
             await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [input]), entry);
             await using var loop = await AckLoop.StartAsync(port, "campus/v1/+/+/alarm", "campus/v1/+/+/ack");
-            await gateway.StartAsync();
-            await gateway.WaitForOutputAsync("Connected to", TimeSpan.FromSeconds(30));
+            await StartConnectedAsync(gateway);
             var toCenter = new List<double>(count);
             var toAck = new List<double>(count);
             for (var i = 0; i < count; i++)
@@ -68,6 +68,20 @@ internal static class LatencyBench
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Starts the gateway and waits until it is connected; a start that fails shows the gateway's output.</summary>
+    public static async Task StartConnectedAsync(GatewayProcess gateway, string connected = "Connected to")
+    {
+        try
+        {
+            await gateway.StartAsync();
+            await gateway.WaitForOutputAsync(connected, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"edge-gateway did not get to '{connected}':\n{gateway.Output}", ex);
         }
     }
 
