@@ -4,6 +4,7 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- suite            full run, writes docs/performance.md
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- suite --smoke    about a minute, prints only
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- io [alarms]      outbox store bytes and fsyncs only
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- storedrain [n]   the store's share of a drain, by remove batch size
 if (args.Length > 0 && args[0] == "io")
 {
     var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
@@ -12,10 +13,16 @@ if (args.Length > 0 && args[0] == "io")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "storedrain")
+{
+    StoreDrainBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "suite")
 {
     return await Suite.RunAsync(args[1..]);
 }
 
-Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | io [alarms]");
+Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | io [alarms] | storedrain [events]");
 return 2;

@@ -184,15 +184,19 @@ internal static class Suite
 
     public static string RepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        // The working directory first: the suite may run from a build copied elsewhere.
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
-            if (File.Exists(Path.Combine(directory.FullName, "EdgeGateway.sln")))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                return directory.FullName;
+                if (File.Exists(Path.Combine(directory.FullName, "EdgeGateway.sln")))
+                {
+                    return directory.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException("EdgeGateway.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("EdgeGateway.sln not found above the working directory or " + AppContext.BaseDirectory);
     }
 
     private static string CpuModel() =>

@@ -45,6 +45,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     // Drops recorded in the journal's frames (not yet in LiteDB's meta), per lane.
     private readonly long[] _journalDrops = new long[3];
 
+    // LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.
+    private readonly HashSet<long>[] _deleting = [[], [], []];
+
     private LiteDatabase? _db;
     private DiskFlushingStream? _dataStream;
     private DiskFlushingStream? _logStream;
@@ -90,6 +93,12 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     /// <summary>Journal size that triggers a move into LiteDB at the next append (removes grow it too).</summary>
     internal long MoveAfterBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// LiteDB entries removed through the journal that trigger a move at the next append or remove. Kept small:
+    /// reads skip them one by one until the move deletes them.
+    /// </summary>
+    internal int MoveAfterDeletes { get; init; } = 256;
 
     public OutboxDrops Dropped
     {
@@ -304,7 +313,11 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                         break;
                     }
 
-                    foreach (var doc in LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, remaining))
+                    var deleting = _deleting[(int)lane];
+                    var stored = deleting.Count == 0
+                        ? LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, remaining)
+                        : LaneCollection(db, lane).Find(Query.All(Query.Ascending)).Where(d => !deleting.Contains(d["_id"].AsInt64)).Take(remaining);
+                    foreach (var doc in stored)
                     {
                         result.Add(FromDocument(doc, lane));
                     }
@@ -335,41 +348,35 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var db = Usable();
             try
             {
-                var fromJournal = new List<long>();
-                var fromDatabase = new List<OutboxEntry>();
+                MoveToDatabaseIfDue(db);
+                var removed = new List<JournalKey>();
+                var seen = new HashSet<long>();
                 foreach (var entry in entries)
                 {
-                    if (!Enum.IsDefined(entry.Lane))
+                    if (Enum.IsDefined(entry.Lane) && seen.Add(entry.Seq) && IsStored(db, entry))
                     {
-                        continue;
+                        removed.Add(new JournalKey(entry.Seq, entry.Lane));
                     }
+                }
 
-                    // Seq alone could match a different event if a failed append's seq was given out again.
-                    if (_journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled))
-                    {
-                        if (journalled.Entry.EventId == entry.EventId)
-                        {
-                            fromJournal.Add(entry.Seq);
-                        }
-                    }
-                    else
-                    {
-                        fromDatabase.Add(entry);
-                    }
+                if (removed.Count == 0)
+                {
+                    return;
                 }
 
                 // Not flushed: the next append's fsync carries it to the device, and a removal lost to a power cut
-                // only means the entry is sent again. This keeps a drain from paying an fsync per batch.
-                if (fromJournal.Count > 0)
+                // only means the entry is sent again. Entries already in LiteDB are deleted by the next move, in one
+                // transaction with the others, so a drain does not pay a LiteDB commit per batch.
+                _journal!.Write(new JournalFrame([], [], removed), durable: false);
+                foreach (var key in removed)
                 {
-                    _journal!.Write(new JournalFrame([], [], fromJournal), durable: false);
-                    foreach (var seq in fromJournal)
+                    if (TakeJournalled(key.Seq) is null)
                     {
-                        _depth[(int)TakeJournalled(seq)!.Value.Entry.Lane]--;
+                        _deleting[(int)key.Lane].Add(key.Seq);
                     }
-                }
 
-                RemoveFromDatabase(db, fromDatabase);
+                    _depth[(int)key.Lane]--;
+                }
             }
             catch (Exception ex)
             {
@@ -423,14 +430,14 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     /// <summary>Moves the journal into LiteDB when it holds enough entries or bytes.</summary>
     private void MoveToDatabaseIfDue(LiteDatabase db)
     {
-        if (_journalled.Sum(lane => lane.Count) >= MoveAfterEntries || _journal!.Length >= MoveAfterBytes)
+        if (_journalled.Sum(lane => lane.Count) >= MoveAfterEntries || _deleting.Sum(lane => lane.Count) >= MoveAfterDeletes || _journal!.Length >= MoveAfterBytes)
         {
             MoveToDatabase(db);
         }
     }
 
     /// <summary>
-    /// One LiteDB transaction inserts every journalled entry and moves <c>LastSeq</c> and the drop counts into
+    /// One LiteDB transaction deletes the entries removed through the journal, inserts every journalled entry and moves <c>LastSeq</c> and the drop counts into
     /// meta; a checkpoint puts it on the device; then the journal is emptied. A crash between the two leaves a
     /// journal whose seqs are all at or below meta's <c>LastSeq</c>, which the replay skips.
     /// </summary>
@@ -444,10 +451,16 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         BeginTransaction(db);
         foreach (var lane in s_lanes)
         {
+            var collection = LaneCollection(db, lane);
+            foreach (var seq in _deleting[(int)lane])
+            {
+                collection.Delete(seq);
+            }
+
             var journalled = _journalled[(int)lane];
             if (journalled.Count > 0)
             {
-                LaneCollection(db, lane).InsertBulk(journalled.Values.Select(ToDocument));
+                collection.InsertBulk(journalled.Values.Select(ToDocument));
             }
         }
 
@@ -455,9 +468,10 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         db.Commit();
         MakeDurable(db);
         _movedSeq = _lastSeq;
-        foreach (var lane in _journalled)
+        foreach (var lane in s_lanes)
         {
-            lane.Clear();
+            _journalled[(int)lane].Clear();
+            _deleting[(int)lane].Clear();
         }
 
         Array.Clear(_journalDrops);
@@ -478,37 +492,20 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         return null;
     }
 
-    private void RemoveFromDatabase(LiteDatabase db, List<OutboxEntry> entries)
+    /// <summary>
+    /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already). Seq alone could
+    /// match a different event if a failed append's seq was given out again, so the event id must match too.
+    /// </summary>
+    private bool IsStored(LiteDatabase db, OutboxEntry entry)
     {
-        if (entries.Count == 0)
+        if (_journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled))
         {
-            return;
+            return journalled.Entry.EventId == entry.EventId;
         }
 
-        BeginTransaction(db);
-        var removed = new long[3];
-        foreach (var entry in entries)
-        {
-            var collection = LaneCollection(db, entry.Lane);
-            var doc = collection.FindById(entry.Seq);
-            if (doc is not null && doc["EventId"].AsString == entry.EventId && collection.Delete(entry.Seq))
-            {
-                removed[(int)entry.Lane]++;
-            }
-        }
-
-        if (removed.Sum() == 0)
-        {
-            db.Rollback();
-            return;
-        }
-
-        // Not flushed here: the next move's checkpoint carries it to the device (see Remove).
-        db.Commit();
-        for (var i = 0; i < removed.Length; i++)
-        {
-            _depth[i] -= removed[i];
-        }
+        return !_deleting[(int)entry.Lane].Contains(entry.Seq)
+            && LaneCollection(db, entry.Lane).FindById(entry.Seq) is { } doc
+            && doc["EventId"].AsString == entry.EventId;
     }
 
     /// <summary>
@@ -554,7 +551,10 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     {
         foreach (var doc in LaneCollection(db, lane).Find(Query.All(Query.Ascending)))
         {
-            yield return new DropCandidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
+            if (!_deleting[(int)lane].Contains(doc["_id"].AsInt64))
+            {
+                yield return new DropCandidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
+            }
         }
 
         foreach (var journalled in _journalled[(int)lane].Values.Concat(accepted.Where(a => a.Entry.Lane == lane)))
@@ -575,19 +575,20 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
 
         BeginTransaction(db);
-        var inDatabase = new long[3];
         foreach (var lane in s_lanes)
         {
             if (plan.FromDatabaseUpTo[(int)lane] is long upTo)
             {
-                inDatabase[(int)lane] = LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
+                // Removed entries in that range go too; they are no longer the next move's to delete.
+                LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
+                _deleting[(int)lane].RemoveWhere(seq => seq <= upTo);
             }
         }
 
         var dropped = new long[3];
         for (var i = 0; i < dropped.Length; i++)
         {
-            dropped[i] = _dropped[i] - _journalDrops[i] + inDatabase[i];
+            dropped[i] = _dropped[i] - _journalDrops[i] + plan.FromDatabaseCount[i];
         }
 
         WriteMeta(db, _movedSeq, dropped);
@@ -704,9 +705,10 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private void OpenJournal(long? rollBackAbove)
     {
         _journal = new OutboxJournal(OpenFile(_journalPath));
-        foreach (var lane in _journalled)
+        foreach (var lane in s_lanes)
         {
-            lane.Clear();
+            _journalled[(int)lane].Clear();
+            _deleting[(int)lane].Clear();
         }
 
         Array.Clear(_journalDrops);
@@ -762,11 +764,19 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             }
         }
 
-        foreach (var seq in frame.Removed)
+        foreach (var (seq, lane) in frame.Removed)
         {
-            if (seq > _movedSeq && TakeJournalled(seq) is { } removed)
+            if (!Enum.IsDefined(lane))
             {
-                _depth[(int)removed.Entry.Lane]--;
+                continue;
+            }
+
+            // A LiteDB entry counts only if it is still there: after a crash between a move and the journal cut,
+            // the move already deleted it.
+            if (TakeJournalled(seq) is not null
+                || (!_deleting[(int)lane].Contains(seq) && LaneCollection(_db!, lane).FindById(seq) is not null && _deleting[(int)lane].Add(seq)))
+            {
+                _depth[(int)lane]--;
             }
         }
     }
@@ -922,6 +932,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     {
         public long?[] FromDatabaseUpTo { get; } = new long?[3];
 
+        public long[] FromDatabaseCount { get; } = new long[3];
+
         public List<long> FromJournal { get; } = [];
 
         public long[] Count { get; } = new long[3];
@@ -931,6 +943,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             if (candidate.InDatabase)
             {
                 FromDatabaseUpTo[(int)lane] = candidate.Seq;
+                FromDatabaseCount[(int)lane]++;
             }
             else
             {

@@ -8,11 +8,15 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// <summary>An outbox entry as the journal keeps it: the entry and when it was accepted (for the telemetry time-to-live).</summary>
 internal readonly record struct JournalEntry(OutboxEntry Entry, long AcceptedAtMs);
 
+/// <summary>An entry named by seq and lane.</summary>
+internal readonly record struct JournalKey(long Seq, Lane Lane);
+
 /// <summary>
-/// One journal write: the entries an append accepted and the pending entries it dropped to stay within the
-/// limits, or the entries a remove took out. Written as one CRC-framed record, so it is replayed whole or not at all.
+/// One journal write: the entries an append accepted and the journalled entries it dropped to stay within the
+/// limits, or the entries a remove took out (journalled ones, or ones in LiteDB that the next move deletes).
+/// Written as one CRC-framed record, so it is replayed whole or not at all.
 /// </summary>
-internal sealed record JournalFrame(IReadOnlyList<JournalEntry> Appended, IReadOnlyList<long> Dropped, IReadOnlyList<long> Removed);
+internal sealed record JournalFrame(IReadOnlyList<JournalEntry> Appended, IReadOnlyList<long> Dropped, IReadOnlyList<JournalKey> Removed);
 
 /// <summary>A frame read back at open and where it starts in the file.</summary>
 internal readonly record struct JournalRecord(long Offset, JournalFrame Frame);
@@ -127,7 +131,12 @@ internal sealed class OutboxJournal(FileStream file) : IDisposable
             }
 
             WriteSeqs(writer, frame.Dropped);
-            WriteSeqs(writer, frame.Removed);
+            writer.Write(frame.Removed.Count);
+            foreach (var (seq, lane) in frame.Removed)
+            {
+                writer.Write(seq);
+                writer.Write((byte)lane);
+            }
         }
 
         var bytes = body.ToArray();
@@ -169,7 +178,14 @@ internal sealed class OutboxJournal(FileStream file) : IDisposable
                 appended[i] = new JournalEntry(new OutboxEntry(seq, eventId, lane, leaf, payload), acceptedAt);
             }
 
-            frame = new JournalFrame(appended, ReadSeqs(reader), ReadSeqs(reader));
+            var dropped = ReadSeqs(reader);
+            var removed = new JournalKey[reader.ReadInt32()];
+            for (var i = 0; i < removed.Length; i++)
+            {
+                removed[i] = new JournalKey(reader.ReadInt64(), (Lane)reader.ReadByte());
+            }
+
+            frame = new JournalFrame(appended, dropped, removed);
             return reader.BaseStream.Position == body.Length;
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException or OverflowException or ArgumentException)

@@ -161,6 +161,76 @@ public sealed partial class LiteDbOutboxStoreTests
         EntryAssert.Equal([.. alarms, .. telemetry.Skip(2)], third.ReadPending(10));
     }
 
+    [Fact]
+    public void Remove_OfLiteDbEntries_IsOneJournalWriteAndTheNextMoveDeletesThem()
+    {
+        var files = new ProbeFiles();
+        var first = OpenStore(files);
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke));
+        first.Dispose();
+        var second = OpenStore(files);
+        files.Clear();
+
+        second.Remove([appended[0], appended[2]]);
+        var afterRemove = files.Events;
+        var pending = second.ReadPending(10);
+        var depth = second.Depth;
+        second.Dispose();
+
+        Assert.Equal([new FileEvent("outbox.db.journal", FileOp.Write, afterRemove[0].Bytes)], afterRemove);
+        EntryAssert.Equal([appended[1]], pending);
+        Assert.Equal(new OutboxDepth(0, 1, 0), depth);
+        using var db = new LiteDB.LiteDatabase($"Filename={DataPath};Connection=direct");
+        Assert.Equal(0, db.GetCollection("alarm").Count());
+        Assert.Equal([appended[1].Seq], db.GetCollection("event").FindAll().Select(d => d["_id"].AsInt64));
+    }
+
+    [Fact]
+    public void Open_AfterCrash_LiteDbEntriesRemovedThroughTheJournalStayRemoved_AlsoWhenTheMoveAlreadyDeletedThem()
+    {
+        var files = new ProbeFiles();
+        var first = OpenStore(files);
+        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke));
+        first.Dispose();
+        var second = OpenStore(files);
+        second.Remove([appended[0], appended[1]]);
+        Crash(second, files);
+        var journal = File.ReadAllBytes(_directory.File("outbox.db.journal"));
+
+        var third = OpenStore();
+        var afterCrash = (third.Depth, third.ReadPending(10));
+        third.Dispose();
+        File.WriteAllBytes(_directory.File("outbox.db.journal"), journal);
+        var fourth = OpenStore();
+
+        Assert.Equal(new OutboxDepth(1, 0, 0), afterCrash.Depth);
+        EntryAssert.Equal([appended[2]], afterCrash.Item2);
+        Assert.Equal(new OutboxDepth(1, 0, 0), fourth.Depth);
+        EntryAssert.Equal([appended[2]], fourth.ReadPending(10));
+    }
+
+    [Fact]
+    public void Remove_ManyLiteDbEntries_MovesEveryMoveAfterDeletesAndReadsSkipTheRemoved()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts([.. Enumerable.Repeat(InputKind.Door, 40)]));
+        first.Dispose();
+        var store = OpenStore(moveAfterDeletes: 8);
+        var seen = new List<OutboxEntry>();
+
+        // As the forwarder drains: read a window, remove it in small batches.
+        for (var pending = store.ReadPending(5); pending.Count > 0; pending = store.ReadPending(5))
+        {
+            seen.AddRange(pending);
+            store.Remove([pending[0], pending[1]]);
+            store.Remove([.. pending.Skip(2)]);
+        }
+
+        EntryAssert.Equal(appended, seen);
+        Assert.Equal(default, store.Depth);
+        Assert.True(new FileInfo(store.JournalPath).Length < 1000, "moves keep the journal short");
+    }
+
     /// <summary>
     /// Leaves the files as a crash would: the disk is made to refuse writes, so the close's move into LiteDB fails
     /// and the store closes its files with the journal still holding everything since the last move.
