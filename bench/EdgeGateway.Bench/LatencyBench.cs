@@ -39,6 +39,34 @@ internal static class LatencyBench
         return new LatencyRun(toCenter, toAck);
     }
 
+    /// <summary>
+    /// The disk's share of the floor: a 420-byte append and fsync to a file on the disk the outbox uses, as the
+    /// outbox's journal does for each accepted event before it may be published.
+    /// </summary>
+    public static List<double> Fsync(int count)
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-fsync-").FullName;
+        try
+        {
+            using var file = new FileStream(Path.Combine(directory, "journal"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            var record = new byte[PayloadBytes];
+            var samples = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                file.Write(record);
+                file.Flush(flushToDisk: true);
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return samples;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Presses an intrusion input (alarm lane, latch off) through the sim socket: <paramref name="count"/> activations and as many restores.</summary>
     public static async Task<LatencyRun> PressAsync(int port, int count, int debounceMs, string entry)
     {

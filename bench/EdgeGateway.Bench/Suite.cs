@@ -38,12 +38,14 @@ internal static class Suite
         Progress($"Mosquitto on 127.0.0.1:{broker.Port}; {(settings.Smoke ? "smoke" : "full")} run");
 
         var floors = new List<LatencyRun>();
+        var fsyncs = new List<List<double>>();
         var paths = new List<LatencyRun>();
         var debounced = new List<LatencyRun>();
         for (var run = 1; run <= settings.Runs; run++)
         {
-            Progress($"latency run {run}/{settings.Runs}: bare floor, press with DebounceMs=0, press with DebounceMs=20 ({settings.Presses} each)");
+            Progress($"latency run {run}/{settings.Runs}: bare floor, write + fsync floor, press with DebounceMs=0, press with DebounceMs=20 ({settings.Presses} each)");
             floors.Add(await LatencyBench.FloorAsync(broker.Port, settings.Presses));
+            fsyncs.Add(LatencyBench.Fsync(settings.Presses));
             paths.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 0, entry));
             debounced.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 20, entry));
         }
@@ -76,7 +78,7 @@ internal static class Suite
             micro = await MicroBenchmarks.RunAsync();
         }
 
-        var figures = Figures(settings, floors, paths, debounced, drains, starts, io);
+        var figures = Figures(settings, floors, fsyncs, paths, debounced, drains, starts, io);
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Report(settings, command, figures, micro, clock.Elapsed, loadBefore, loadAfter);
         Console.WriteLine();
@@ -94,6 +96,7 @@ internal static class Suite
     private static List<Figure> Figures(
         SuiteSettings settings,
         List<LatencyRun> floors,
+        List<List<double>> fsyncs,
         List<LatencyRun> paths,
         List<LatencyRun> debounced,
         List<DrainRun> drains,
@@ -102,6 +105,7 @@ internal static class Suite
     {
         var floor = Summary.Of(floors.Select(r => r.ToCenter));
         var floorAck = Summary.Of(floors.Select(r => r.ToAck));
+        var fsync = Summary.Of(fsyncs);
         var path = Summary.Of(paths.Select(r => r.ToCenter));
         var pathAck = Summary.Of(paths.Select(r => r.ToAck));
         var withDebounce = Summary.Of(debounced.Select(r => r.ToCenter));
@@ -119,7 +123,7 @@ internal static class Suite
         var n = $"{settings.Runs} runs × {settings.Presses}";
         return
         [
-            new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}", "p99 ≤ 20 ms and ≤ 3x floor p99", path.P99 <= 20 && path.P99 <= 3 * floor.P99),
+            new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}; a 420-byte write + fsync on this disk (what each accepted event pays before it is published): {fsync.Text}", "p99 ≤ 20 ms and ≤ 3x floor p99", path.P99 <= 20 && path.P99 <= 3 * floor.P99),
             new($"press → center, DebounceMs=20 (a typical input config; {n})", withDebounce.Text, "the DebounceMs=0 row + the 20 ms debounce", "reported (the debounce alone is 20 ms)", null),
             new($"press → center's ack seen on …/ack, DebounceMs=0 ({n})", pathAck.Text, $"bare publish → subscriber → ack → second subscriber: {floorAck.Text}", "—", null),
             new($"backlog drain of {settings.DrainEvents:N0} mixed events ({settings.DrainRuns} runs)", F($"{drain:N0} events/s ({drain / bare:0.00}x)"), F($"bare MQTTnet QoS 1 pipelined loop, window 32: {bare:N0} msg/s"), "≥ 0.50x bare", drain >= 0.5 * bare),
