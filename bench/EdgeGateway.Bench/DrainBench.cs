@@ -76,6 +76,47 @@ internal static class DrainBench
         }
     }
 
+    /// <summary>
+    /// A drain under <c>strace -f -c</c>: how many journal writes (<c>pwrite64</c>: one per remove call), fsyncs and
+    /// other writes the gateway makes per drained event. strace slows the process, so the rate is not a figure.
+    /// Without <paramref name="strace"/> the drain runs plain and prints the gateway's pid, for dotnet-trace or
+    /// dotnet-counters to attach to.
+    /// </summary>
+    public static async Task ProfileAsync(int events, string entry, bool strace)
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-drainprofile-").FullName;
+        try
+        {
+            var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0 }]);
+            GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
+            await using var gateway = new GatewayProcess(directory, config, entry);
+            Directory.CreateDirectory(gateway.DataDirectory);
+            Backlog.Fill(gateway.DataDirectory, events);
+            await using var center = await Counter.StartAsync(broker.Port);
+            await gateway.StartAsync();
+            Console.WriteLine($"gateway pid {gateway.ProcessId}");
+            var tracer = strace ? await Strace.AttachAsync(gateway.ProcessId, "pwrite64,write,fsync,fdatasync") ?? throw new InvalidOperationException("strace is not installed") : null;
+            var before = center.Events;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await WaitAsync(() => center.Events >= events, TimeSpan.FromMinutes(10));
+            var calls = tracer is null ? [] : await tracer.DetachPerCallAsync();
+            var drained = center.Events - before;
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{drained / clock.Elapsed.TotalSeconds:0} events/s"));
+            Console.WriteLine($"drained {drained} events under strace (of {events}); calls per drained event:");
+            foreach (var (call, count) in calls.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {call}: {count} calls, {count / (double)drained:0.000} per event"));
+            }
+
+            await gateway.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static async Task<List<double>> PressAsync(GatewayProcess gateway, Counter center, int count)
     {
         var latencies = new List<double>();

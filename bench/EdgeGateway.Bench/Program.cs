@@ -5,6 +5,7 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- suite --smoke    about a minute, prints only
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- io [alarms]      outbox store bytes and fsyncs only
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- storedrain [n]   the store's share of a drain, by remove batch size
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- drainprofile [n] [--no-strace]  a drain under strace: journal writes and fsyncs per event
 if (args.Length > 0 && args[0] == "io")
 {
     var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
@@ -19,10 +20,16 @@ if (args.Length > 0 && args[0] == "storedrain")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "drainprofile")
+{
+    await DrainBench.ProfileAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000, Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll"), strace: !args.Contains("--no-strace"));
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "suite")
 {
     return await Suite.RunAsync(args[1..]);
 }
 
-Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | io [alarms] | storedrain [events]");
+Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | io [alarms] | storedrain [events] | drainprofile [events] [--no-strace]");
 return 2;

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 
 /// <summary>
-/// Counts a running process's fsync and fdatasync calls with <c>strace -f -c</c> (all threads) between attach and
-/// detach. Null from <see cref="AttachAsync"/> when strace is not installed (<c>apt-get install strace</c>).
+/// Counts a running process's system calls (by default fsync and fdatasync) with <c>strace -f -c</c> (all threads)
+/// between attach and detach. Null from <see cref="AttachAsync"/> when strace is not installed (<c>apt-get install strace</c>).
 /// </summary>
 internal sealed class Strace
 {
@@ -18,7 +18,7 @@ internal sealed class Strace
 
     public static string? Executable => new[] { "/usr/bin/strace", "/bin/strace" }.FirstOrDefault(File.Exists);
 
-    public static async Task<Strace?> AttachAsync(int pid)
+    public static async Task<Strace?> AttachAsync(int pid, string calls = "fsync,fdatasync")
     {
         if (Executable is not { } strace)
         {
@@ -27,7 +27,7 @@ internal sealed class Strace
 
         var output = Path.GetTempFileName();
         var start = new ProcessStartInfo(strace) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-f", "-c", "-e", "trace=fsync,fdatasync", "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "-f", "-c", "-e", "trace=" + calls, "-o", output, "-p", pid.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -43,21 +43,24 @@ internal sealed class Strace
         return new Strace(process, output);
     }
 
-    /// <summary>Detaches and returns the fsync + fdatasync calls seen.</summary>
-    public async Task<long> DetachAsync()
+    /// <summary>Detaches and returns the calls seen, summed over the traced system calls.</summary>
+    public async Task<long> DetachAsync() => (await DetachPerCallAsync()).Values.Sum();
+
+    /// <summary>Detaches and returns the calls seen per system call.</summary>
+    public async Task<Dictionary<string, long>> DetachPerCallAsync()
     {
         Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
         await _process.WaitForExitAsync();
         _process.Dispose();
-        long calls = 0;
+        var calls = new Dictionary<string, long>(StringComparer.Ordinal);
 
         // Summary rows: "% time  seconds  usecs/call  calls  [errors]  syscall".
         foreach (var line in File.ReadLines(_output))
         {
             var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (columns.Length >= 5 && columns[^1] is "fsync" or "fdatasync")
+            if (columns.Length >= 5 && columns[0] != "%" && !columns[0].StartsWith('-') && columns[^1] != "total")
             {
-                calls += long.Parse(columns[3], CultureInfo.InvariantCulture);
+                calls[columns[^1]] = long.Parse(columns[3], CultureInfo.InvariantCulture);
             }
         }
 

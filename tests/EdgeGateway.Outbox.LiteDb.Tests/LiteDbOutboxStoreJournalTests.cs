@@ -231,6 +231,57 @@ public sealed partial class LiteDbOutboxStoreTests
         Assert.True(new FileInfo(store.JournalPath).Length < 1000, "moves keep the journal short");
     }
 
+    [Fact]
+    public void Drain_OutOfOrderRemovesWithAppendsAndMoves_EveryEntryIsReadUntilRemovedAndNoneIsLost()
+    {
+        var first = OpenStore();
+        var backlog = first.Append([.. Enumerable.Range(0, 600).Select(i => i % 3 == 0 ? InputKind.Panic : InputKind.Door).SelectMany(k => Drafts(k)), .. Telemetry(300)]);
+        first.Dispose();
+        var store = OpenStore(moveAfterEntries: 7, moveAfterDeletes: 13);
+        var random = new Random(5);
+        var all = backlog.ToDictionary(e => e.Seq);
+        var removed = new HashSet<long>();
+
+        // As the forwarder does: read a window, remove a random part of it (the rest is "in flight"), now and then
+        // accept new alarms, and reopen after a crash once in a while.
+        for (var round = 0; removed.Count < all.Count; round++)
+        {
+            var pending = store.ReadPending(40);
+            Assert.True(pending.Count > 0, $"round {round}: nothing to read, yet {all.Count - removed.Count} entries were never removed");
+            Assert.All(pending, e => Assert.DoesNotContain(e.Seq, removed));
+            var acked = pending.Where(_ => random.Next(3) > 0).ToList();
+            store.Remove(acked);
+            removed.UnionWith(acked.Select(e => e.Seq));
+            if (round % 5 == 0)
+            {
+                foreach (var entry in store.Append(Drafts(InputKind.Smoke)))
+                {
+                    all.Add(entry.Seq, entry);
+                }
+            }
+
+            if (round % 17 == 16)
+            {
+                var files = new ProbeFiles();
+                store.Dispose();
+                store = OpenStore(files, moveAfterEntries: 7, moveAfterDeletes: 13);
+                store.Remove([.. store.ReadPending(3)]);
+                Crash(store, files);
+                removed.Clear();
+                store = OpenStore(moveAfterEntries: 7, moveAfterDeletes: 13);
+                var left = store.ReadPending(10_000);
+                removed.UnionWith(all.Keys.Except(left.Select(e => e.Seq)));
+                EntryAssert.Equal(left, left.Select(e => all[e.Seq]));
+            }
+
+            Assert.Equal(all.Count - removed.Count, store.Depth.Total);
+        }
+
+        Assert.Empty(store.ReadPending(10));
+        store.Dispose();
+        Assert.Equal(default, OpenStore().Depth);
+    }
+
     /// <summary>
     /// Leaves the files as a crash would: the disk is made to refuse writes, so the close's move into LiteDB fails
     /// and the store closes its files with the journal still holding everything since the last move.

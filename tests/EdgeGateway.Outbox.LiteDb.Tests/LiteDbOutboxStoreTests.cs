@@ -403,14 +403,14 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         _output.WriteLine(string.Join(" ", events.Select(e => $"{e.Name}:{e.Op}{(e.Op == FileOp.Write ? $"({e.Bytes})" : "")}")));
     }
 
-    private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 256)
+    private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
         var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
         _stores.Add(store);
         return store;
     }
 
-    private LiteDbOutboxStore OpenStore(ProbeFiles? files = null, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 256)
+    private LiteDbOutboxStore OpenStore(ProbeFiles? files = null, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
         var store = CreateStore(files is null ? null : files.Open, moveAfterEntries, limits, moveAfterDeletes);
         store.Open();
