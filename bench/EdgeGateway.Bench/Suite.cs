@@ -28,7 +28,7 @@ internal static class Suite
     public static async Task<int> RunAsync(string[] args)
     {
         var settings = args.Contains("--smoke") ? SuiteSettings.SmokeRun : SuiteSettings.Full;
-        var command = "dotnet run -c Release --project bench/EdgeGateway.Bench -- suite " + string.Join(' ', args);
+        var command = ("dotnet run -c Release --project bench/EdgeGateway.Bench -- suite " + string.Join(' ', args)).TrimEnd();
         var entry = Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
         var clock = Stopwatch.StartNew();
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
