@@ -1,78 +1,132 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using EdgeGateway.TestKit;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
+/// <summary>One drain run: rates, alarm latencies idle and during the drain, the gateway's own disk traffic per alarm, memory.</summary>
+internal sealed record DrainRun(
+    double BareRate,
+    double DrainRate,
+    IReadOnlyList<double> IdleAlarms,
+    IReadOnlyList<double> BusyAlarms,
+    double GatewayBytesPerAlarm,
+    double? GatewayFsyncsPerAlarm,
+    double QueuedRssMb,
+    long Queued);
+
 /// <summary>
-/// Backlog drain: N events filled into a stopped gateway's outbox, drained to Mosquitto, next to a bare MQTTnet
-/// QoS 1 pipelined publish loop (same window, same message size) in the same run; alarm latency during the drain;
-/// bytes the gateway process wrote to disk per alarm (from /proc/PID/io).
+/// Backlog drain: N mixed events (alarms, events, telemetry) filled into a stopped gateway's outbox, drained to
+/// Mosquitto, next to a bare MQTTnet QoS 1 pipelined publish loop (same window, same message size) in the same run.
+/// Alarm latency on an idle outbox and during the drain; the gateway process's bytes written and fsyncs per alarm;
+/// resident memory with the backlog queued and the broker unreachable.
 /// </summary>
 internal static class DrainBench
 {
     private const int Window = 32;
+    private const int PayloadBytes = 420;
 
-    public static async Task RunAsync(int events, int alarms)
+    public static async Task<DrainRun> RunAsync(int port, int events, int alarms, string entry)
     {
-        var entry = Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
-        await using var broker = await MosquittoBroker.StartAsync();
-        Console.WriteLine($"Mosquitto on 127.0.0.1:{broker.Port}; {events} events, window {Window}; {Environment.ProcessorCount} cores");
-
-        var bare = await BareLoopAsync(broker.Port, events);
+        var bare = await BareLoopAsync(port, events);
         var directory = Directory.CreateTempSubdirectory("edge-gateway-drain-").FullName;
-        var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0 }]);
-        GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
-        await using var gateway = new GatewayProcess(directory, config, entry);
-        await using var center = new MqttRecorderCounter(broker.Port);
-        await center.StartAsync();
+        try
+        {
+            var config = GatewayProcess.SimulatedConfig(directory, port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0, DebounceMs = 0 }]);
+            GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
+            await using var gateway = new GatewayProcess(directory, config, entry);
+            await using var center = await Counter.StartAsync(port);
 
-        // Idle alarms, and the bytes written per alarm, on an empty outbox.
-        await gateway.StartAsync();
-        await WaitAsync(() => center.Status > 0);
-        var writtenBefore = gateway.WrittenBytes();
-        var idle = await PressAsync(gateway, center, alarms);
-        var bytesPerAlarm = (gateway.WrittenBytes() - writtenBefore) / (2.0 * alarms);
-        await gateway.StopAsync();
+            // Idle alarms on an empty outbox, with the gateway's disk traffic per alarm.
+            await LatencyBench.StartConnectedAsync(gateway);
+            var writtenBefore = gateway.WrittenBytes();
+            var strace = await Strace.AttachAsync(gateway.ProcessId);
+            var idle = await PressAsync(gateway, center, alarms);
+            var fsyncs = strace is null ? null : (double?)await strace.DetachAsync() / (2.0 * alarms);
+            var bytesPerAlarm = (gateway.WrittenBytes() - writtenBefore) / (2.0 * alarms);
+            await gateway.StopAsync();
 
-        var fill = Stopwatch.StartNew();
-        OutboxFiller.Fill(gateway.DataDirectory, events);
-        fill.Stop();
-        var received = center.Events;
-        var start = Stopwatch.StartNew();
-        await gateway.StartAsync();
-        await WaitAsync(() => center.Events > received + 1000);
-        var busy = await PressAsync(gateway, center, alarms);
-        await WaitAsync(() => center.Events >= received + events, TimeSpan.FromMinutes(10));
-        var drain = start.Elapsed;
-        await gateway.StopAsync();
+            var queued = Backlog.Fill(gateway.DataDirectory, events);
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled {events} events into the outbox in {fill.Elapsed.TotalSeconds:0.0} s"));
-        Console.WriteLine();
-        Console.WriteLine("| measurement | value |");
-        Console.WriteLine("| --- | --- |");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bare MQTTnet QoS 1 pipelined loop (window {Window}) | {events / bare.TotalSeconds:0} msg/s |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| gateway drain of {events} (from process start) | {events / drain.TotalSeconds:0} events/s ({events / drain.TotalSeconds / (events / bare.TotalSeconds):0.00}x bare) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency, idle outbox | median {Stats.Percentile(idle, 50):0.0} ms, p99 {Stats.Percentile(idle, 99):0.0} ms (n={idle.Count}) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| alarm latency during the drain | median {Stats.Percentile(busy, 50):0.0} ms, p99 {Stats.Percentile(busy, 99):0.0} ms (n={busy.Count}; {Stats.Percentile(busy, 50) / Stats.Percentile(idle, 50):0.0}x idle) |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bytes written to disk per alarm event (/proc/PID/io write_bytes) | {bytesPerAlarm / 1024:0.0} KiB |"));
-        Directory.Delete(directory, recursive: true);
+            // Resident memory with the backlog queued and no broker to send it to.
+            GatewayProcess.Section(config, "Mqtt")["Port"] = FreePort.Next();
+            gateway.WriteConfig(config);
+            await LatencyBench.StartConnectedAsync(gateway, "Connecting to");
+            await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
+            var queuedRssMb = Resident.Megabytes(gateway.ProcessId);
+            await gateway.StopAsync();
+            GatewayProcess.Section(config, "Mqtt")["Port"] = port;
+            gateway.WriteConfig(config);
+
+            var received = center.Events;
+            await gateway.StartAsync();
+            await WaitAsync(() => center.Events > received);
+            var first = Stopwatch.GetTimestamp();
+            var firstCount = center.Events;
+            await WaitAsync(() => center.Events > received + Math.Min(1000, events / 10));
+            var busy = await PressAsync(gateway, center, alarms);
+            await WaitAsync(() => center.Events >= received + events, TimeSpan.FromMinutes(10));
+            var drainRate = (center.Events - firstCount) / Stopwatch.GetElapsedTime(first).TotalSeconds;
+            await gateway.StopAsync();
+            return new DrainRun(events / bare.TotalSeconds, drainRate, idle, busy, bytesPerAlarm, fsyncs, queuedRssMb, queued);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
-    private static async Task<List<double>> PressAsync(GatewayProcess gateway, MqttRecorderCounter center, int count)
+    /// <summary>
+    /// A drain under <c>strace -f -c</c>: how many journal writes (<c>pwrite64</c>: one per remove call), fsyncs and
+    /// other writes the gateway makes per drained event. strace slows the process, so the rate is not a figure.
+    /// Without <paramref name="strace"/> the drain runs plain and prints the gateway's pid, for dotnet-trace or
+    /// dotnet-counters to attach to.
+    /// </summary>
+    public static async Task ProfileAsync(int events, string entry, bool strace)
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-drainprofile-").FullName;
+        try
+        {
+            var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0 }]);
+            GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
+            await using var gateway = new GatewayProcess(directory, config, entry);
+            Directory.CreateDirectory(gateway.DataDirectory);
+            Backlog.Fill(gateway.DataDirectory, events);
+            await using var center = await Counter.StartAsync(broker.Port);
+            await gateway.StartAsync();
+            Console.WriteLine($"gateway pid {gateway.ProcessId}");
+            var tracer = strace ? await Strace.AttachAsync(gateway.ProcessId, "pwrite64,write,fsync,fdatasync") ?? throw new InvalidOperationException("strace is not installed") : null;
+            var before = center.Events;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await WaitAsync(() => center.Events >= events, TimeSpan.FromMinutes(10));
+            var calls = tracer is null ? [] : await tracer.DetachPerCallAsync();
+            var drained = center.Events - before;
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{drained / clock.Elapsed.TotalSeconds:0} events/s"));
+            Console.WriteLine($"drained {drained} events under strace (of {events}); calls per drained event:");
+            foreach (var (call, count) in calls.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {call}: {count} calls, {count / (double)drained:0.000} per event"));
+            }
+
+            await gateway.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<List<double>> PressAsync(GatewayProcess gateway, Counter center, int count)
     {
         var latencies = new List<double>();
         for (var i = 0; i < count; i++)
         {
-            var before = center.Alarms;
-            var press = Stopwatch.StartNew();
+            var start = Stopwatch.GetTimestamp();
             await gateway.SimAsync("set 24 low");
-            await WaitAsync(() => center.Alarms > before);
-            latencies.Add(press.Elapsed.TotalMilliseconds);
+            latencies.Add(Stopwatch.GetElapsedTime(start, await center.NextAlarmAsync()).TotalMilliseconds);
             await gateway.SimAsync("set 24 high");
-            await WaitAsync(() => center.Alarms > before + 1);
+            await center.NextAlarmAsync();
         }
 
         return latencies;
@@ -80,11 +134,9 @@ internal static class DrainBench
 
     private static async Task<TimeSpan> BareLoopAsync(int port, int count)
     {
-        await using var center = new MqttRecorderCounter(port);
-        await center.StartAsync();
-        using var publisher = new MqttClientFactory().CreateMqttClient();
-        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("bare-pub").Build());
-        var payload = Encoding.UTF8.GetBytes(new string('x', 330));
+        await using var center = await Counter.StartAsync(port);
+        using var publisher = await LatencyBench.ConnectAsync(port, "bare-pub");
+        var payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
         var start = Stopwatch.StartNew();
         var inFlight = new List<Task>(Window);
         for (var i = 0; i < count; i++)
@@ -105,49 +157,59 @@ internal static class DrainBench
     private static async Task WaitAsync(Func<bool> condition, TimeSpan? timeout = null) =>
         await GatewayProcess.WaitUntilAsync(condition, timeout ?? TimeSpan.FromSeconds(60));
 
-    /// <summary>Counts messages per kind without keeping them (a 100,000-message drain).</summary>
-    private sealed class MqttRecorderCounter(int port) : IAsyncDisposable
+    /// <summary>Counts messages per kind without keeping them (a 100,000-message drain); signals each alarm.</summary>
+    private sealed class Counter : IAsyncDisposable
     {
-        private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+        private readonly SemaphoreSlim _alarms = new(0);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<long> _alarmTimes = new();
+        private IMqttClient? _client;
         private long _events;
-        private long _alarms;
-        private long _status;
 
         public long Events => Interlocked.Read(ref _events);
 
-        public long Alarms => Interlocked.Read(ref _alarms);
-
-        public long Status => Interlocked.Read(ref _status);
-
-        public async Task StartAsync()
+        public static async Task<Counter> StartAsync(int port)
         {
-            _client.ApplicationMessageReceivedAsync += e =>
+            var counter = new Counter();
+            counter._client = await LatencyBench.ConnectAsync(port, $"counter-{Guid.NewGuid():N}");
+            counter._client.ApplicationMessageReceivedAsync += e =>
             {
                 var topic = e.ApplicationMessage.Topic;
-                // Health messages count as none of them.
-                if (topic.EndsWith("/alarm", StringComparison.Ordinal))
+                // Pressed alarms are timed; the backlog's own alarms (input "backlog") count as drained events.
+                if (topic.EndsWith("/alarm", StringComparison.Ordinal) && !e.ApplicationMessage.ConvertPayloadToString().Contains("\"backlog\"", StringComparison.Ordinal))
                 {
-                    Interlocked.Increment(ref _alarms);
+                    counter._alarmTimes.Enqueue(Stopwatch.GetTimestamp());
+                    counter._alarms.Release();
                 }
-                else if (topic.EndsWith("/event", StringComparison.Ordinal))
+                else if (!topic.EndsWith("/status", StringComparison.Ordinal) && !topic.EndsWith("/health", StringComparison.Ordinal))
                 {
-                    Interlocked.Increment(ref _events);
-                }
-                else if (topic.EndsWith("/status", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref _status);
+                    Interlocked.Increment(ref counter._events);
                 }
 
                 return Task.CompletedTask;
             };
-            await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId($"counter-{Guid.NewGuid():N}").Build());
-            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("campus/v1/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            // QoS 0 to the counter: with QoS 1, a subscriber handed thousands of messages at once (a drain) slows to a few
+            // hundred PUBACKs a second and the count measures the subscriber, not the publisher. The publishers
+            // (gateway and bare loop) still publish QoS 1 and wait for the broker's PUBACK.
+            await counter._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("campus/v1/#", MqttQualityOfServiceLevel.AtMostOnce).Build());
+            return counter;
+        }
+
+        /// <summary>When the next alarm arrived (a <see cref="Stopwatch"/> timestamp).</summary>
+        public async Task<long> NextAlarmAsync()
+        {
+            if (!await _alarms.WaitAsync(TimeSpan.FromSeconds(60)) || !_alarmTimes.TryDequeue(out var at))
+            {
+                throw new TimeoutException("no alarm within 60 s");
+            }
+
+            return at;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            await _client!.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
             _client.Dispose();
+            _alarms.Dispose();
         }
     }
 }

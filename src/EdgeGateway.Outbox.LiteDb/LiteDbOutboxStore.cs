@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>
-/// The outbox on LiteDB, made durable by hand: LiteDB 5.0.x does not fsync on commit, so LiteDB runs over
-/// streams this class owns and every write ends with a checkpoint and an fsync of both files.
+/// The outbox on LiteDB, made durable by hand. An append goes to a CRC-framed journal (<see cref="OutboxJournal"/>)
+/// with one write and one fsync; journalled entries are moved into LiteDB in batches, each ending with a
+/// checkpoint and an fsync of both LiteDB files (LiteDB 5.0.x does not fsync on commit, so it runs over streams
+/// this class owns). Entries removed before their batch never reach LiteDB.
 /// </summary>
 /// <remarks>
-/// All operations run under one lock. After a storage failure the database and its files are closed and
-/// reopened on the next call, so a full or flaky disk does not leave a broken engine behind.
+/// All operations run under one lock. After a storage failure the database, the journal and their files are
+/// closed and reopened on the next call, so a full or flaky disk does not leave a broken engine behind.
 /// </remarks>
 public sealed class LiteDbOutboxStore : IOutboxStore
 {
@@ -35,14 +37,29 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private readonly long[] _dropped = new long[3];
     private readonly OutboxOptions _limits;
     private readonly SeqSidecar _sidecar;
+    private readonly string _journalPath;
+
+    // Journalled entries not yet in LiteDB, per lane, by seq. All have higher seqs than the lane's LiteDB entries.
+    private readonly SortedDictionary<long, JournalEntry>[] _journalled = [new(), new(), new()];
+
+    // Drops recorded in the journal's frames (not yet in LiteDB's meta), per lane.
+    private readonly long[] _journalDrops = new long[3];
+
+    // LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.
+    private readonly HashSet<long>[] _deleting = [[], [], []];
 
     private LiteDatabase? _db;
     private DiskFlushingStream? _dataStream;
     private DiskFlushingStream? _logStream;
+    private OutboxJournal? _journal;
     private bool _opened;
     private bool _faulted;
     private bool _disposed;
     private long _lastSeq;
+
+    // LastSeq in LiteDB's meta: every seq up to it was moved into LiteDB (or removed before it could be), so the
+    // journal's replay skips them. The journal holds only seqs above it.
+    private long _movedSeq;
 
     // Seq before an append that threw. If its transaction reached the disk anyway, the reopen removes it,
     // so a failed append stores nothing and its seqs are given to the caller's retry.
@@ -68,7 +85,21 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _logger = logger;
         _openFile = openFile ?? OpenExclusive;
         _sidecar = new SeqSidecar(_dataPath + ".seq");
+        _journalPath = OutboxJournal.PathFor(_dataPath);
     }
+
+    /// <summary>Journalled entries that trigger a move into LiteDB at the next append.</summary>
+    internal int MoveAfterEntries { get; init; } = 1000;
+
+    /// <summary>Journal size that triggers a move into LiteDB at the next append (removes grow it too).</summary>
+    internal long MoveAfterBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// LiteDB entries removed through the journal that trigger a move at the next append or remove. A move costs
+    /// four fsyncs however much it moves (tens of ms on an SD card) and stalls the forwarder, while reads only skip
+    /// the removed entries (microseconds each) until the move deletes them.
+    /// </summary>
+    internal int MoveAfterDeletes { get; init; } = 1024;
 
     public OutboxDrops Dropped
     {
@@ -88,6 +119,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     /// <summary>The LiteDB log file next to the data file (<c>outbox-log.db</c> for <c>outbox.db</c>).</summary>
     public string LogPath => _logPath;
+
+    /// <summary>The journal next to the data file (<c>outbox.db.journal</c>).</summary>
+    public string JournalPath => _journalPath;
 
     public OutboxDepth Depth
     {
@@ -149,6 +183,23 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 StartFreshAfterCorruption(ex);
             }
 
+            try
+            {
+                OpenJournal(rollBackAbove: null);
+
+                // After a fresh start the journal's entries are all that is left: put them in LiteDB at once,
+                // before its meta (which continues past the sidecar's mark) makes the next replay skip them.
+                if (Recovery is not null)
+                {
+                    MoveToDatabase(_db!);
+                }
+            }
+            catch
+            {
+                CloseFiles(quiet: true);
+                throw;
+            }
+
             _sidecar.Cover(_lastSeq);
             _opened = true;
             Log.Opened(_logger, _dataPath, _depth[0], _depth[1], _depth[2], _lastSeq);
@@ -166,44 +217,60 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         lock (_lock)
         {
             var db = Usable();
+            try
+            {
+                MoveToDatabaseIfDue(db);
+            }
+            catch (Exception ex)
+            {
+                // Nothing of this append was written: the caller's retry is a plain append.
+                Fail(ex);
+            }
+
             var before = _lastSeq;
             try
             {
-                BeginTransaction(db);
-                var seq = ReadLastSeq(db);
-                var entries = new List<OutboxEntry>(drafts.Count);
+                var seq = _lastSeq;
+                var accepted = new List<JournalEntry>(drafts.Count);
+                var depth = (long[])_depth.Clone();
                 foreach (var draft in drafts)
                 {
                     seq++;
                     var entry = OutboxEntry.Create(draft, seq, _identity);
-                    LaneCollection(db, entry.Lane).Insert(ToDocument(entry, draft.Timestamp));
-                    entries.Add(entry);
-                }
-
-                var depth = (long[])_depth.Clone();
-                foreach (var entry in entries)
-                {
+                    accepted.Add(new JournalEntry(entry, draft.Timestamp.ToUnixTimeMilliseconds()));
                     depth[(int)entry.Lane]++;
                 }
 
-                var dropped = EnforceLimits(db, depth, drafts.Max(d => d.Timestamp));
-                WriteMeta(db, seq);
-                db.Commit();
-                MakeDurable(db);
+                var drops = PlanDrops(db, depth, drafts.Max(d => d.Timestamp), accepted);
+                DropFromDatabase(db, drops);
+
+                // The one write and fsync that makes the append durable; the drops of journalled entries ride along.
+                _journal!.Write(new JournalFrame(accepted, drops.FromJournal, []), durable: true);
 
                 _lastSeq = seq;
                 depth.CopyTo(_depth, 0);
-                for (var i = 0; i < dropped.Length; i++)
+                foreach (var journalled in accepted)
                 {
-                    _dropped[i] += dropped[i];
+                    _journalled[(int)journalled.Entry.Lane].Add(journalled.Entry.Seq, journalled);
                 }
 
-                if (dropped.Sum() > 0)
+                foreach (var dropped in drops.FromJournal)
                 {
-                    Log.Dropped(_logger, dropped[(int)Lane.Telemetry], dropped[(int)Lane.Event], _limits.MaxEntries);
+                    var lane = TakeJournalled(dropped)!.Value.Entry.Lane;
+                    _journalDrops[(int)lane]++;
                 }
 
-                // Outside the transaction: the sidecar only needs to stay ahead of the seqs given out, and failing
+                for (var i = 0; i < drops.Count.Length; i++)
+                {
+                    _dropped[i] += drops.Count[i];
+                }
+
+                if (drops.Count.Sum() > 0)
+                {
+                    Log.Dropped(_logger, drops.Count[(int)Lane.Telemetry], drops.Count[(int)Lane.Event], _limits.MaxEntries);
+                }
+
+                // Outside the write: the sidecar only needs to stay ahead of the seqs given out, and failing
                 // to move it must not turn an append that is on disk into a reported failure.
                 try
                 {
@@ -214,7 +281,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                     Log.SidecarFailed(_logger, ex);
                 }
 
-                return entries;
+                return accepted.ConvertAll(j => j.Entry);
             }
             catch (Exception ex)
             {
@@ -247,10 +314,16 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                         break;
                     }
 
-                    foreach (var doc in LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, remaining))
+                    var deleting = _deleting[(int)lane];
+                    var stored = deleting.Count == 0
+                        ? LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, remaining)
+                        : LaneCollection(db, lane).Find(Query.All(Query.Ascending)).Where(d => !deleting.Contains(d["_id"].AsInt64)).Take(remaining);
+                    foreach (var doc in stored)
                     {
                         result.Add(FromDocument(doc, lane));
                     }
+
+                    result.AddRange(_journalled[(int)lane].Values.Take(max - result.Count).Select(j => j.Entry));
                 }
 
                 return result;
@@ -275,9 +348,14 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var db = Usable();
             try
             {
-                // The lane is keyed by seq, and seqs are given out in acceptance order: the first entry is the oldest.
-                var oldest = LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, 1).FirstOrDefault();
-                return oldest is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(oldest["At"].AsInt64);
+                // Lanes are keyed by seq, given out in acceptance order; LiteDB holds older entries than the journal.
+                // Entries removed but not yet deleted by the next move are skipped.
+                var deleting = _deleting[(int)lane];
+                var oldest = LaneCollection(db, lane).Find(Query.All(Query.Ascending))
+                    .FirstOrDefault(d => !deleting.Contains(d["_id"].AsInt64));
+                var journalled = _journalled[(int)lane];
+                var oldestMs = oldest?["At"].AsInt64 ?? (journalled.Count > 0 ? journalled.Values.First().AcceptedAtMs : null);
+                return oldestMs is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
             }
             catch (Exception ex)
             {
@@ -300,37 +378,34 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var db = Usable();
             try
             {
-                BeginTransaction(db);
-                var removed = new long[3];
+                MoveToDatabaseIfDue(db);
+                var removed = new List<JournalKey>();
+                var seen = new HashSet<long>();
                 foreach (var entry in entries)
                 {
-                    if (!Enum.IsDefined(entry.Lane))
+                    if (Enum.IsDefined(entry.Lane) && seen.Add(entry.Seq) && IsStored(db, entry))
                     {
-                        continue;
-                    }
-
-                    var collection = LaneCollection(db, entry.Lane);
-                    var doc = collection.FindById(entry.Seq);
-
-                    // Seq alone could match a different event if a failed append's seq was given out again.
-                    if (doc is not null && doc["EventId"].AsString == entry.EventId && collection.Delete(entry.Seq))
-                    {
-                        removed[(int)entry.Lane]++;
+                        removed.Add(new JournalKey(entry.Seq, entry.Lane));
                     }
                 }
 
-                if (removed.Sum() == 0)
+                if (removed.Count == 0)
                 {
-                    db.Rollback();
                     return;
                 }
 
-                // Not flushed here: the next append's checkpoint carries it to the device, and a removal lost to a
-                // power cut only means the entry is sent again. This keeps a drain from paying an fsync per batch.
-                db.Commit();
-                for (var i = 0; i < removed.Length; i++)
+                // Not flushed: the next append's fsync carries it to the device, and a removal lost to a power cut
+                // only means the entry is sent again. Entries already in LiteDB are deleted by the next move, in one
+                // transaction with the others, so a drain does not pay a LiteDB commit per batch.
+                _journal!.Write(new JournalFrame([], [], removed), durable: false);
+                foreach (var key in removed)
                 {
-                    _depth[i] -= removed[i];
+                    if (TakeJournalled(key.Seq) is null)
+                    {
+                        _deleting[(int)key.Lane].Add(key.Seq);
+                    }
+
+                    _depth[(int)key.Lane]--;
                 }
             }
             catch (Exception ex)
@@ -351,6 +426,21 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             }
 
             _disposed = true;
+            if (_db is not null)
+            {
+                // A clean stop leaves the journal empty. If the move fails, the journal is replayed at the next open.
+                try
+                {
+                    MoveToDatabase(_db);
+                }
+                catch (Exception ex)
+                {
+                    Log.CloseFailed(_logger, _dataPath, ex);
+                    CloseFiles(quiet: true);
+                    return;
+                }
+            }
+
             CloseFiles(quiet: false);
         }
     }
@@ -358,29 +448,115 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private static ILiteCollection<BsonDocument> LaneCollection(LiteDatabase db, Lane lane) =>
         db.GetCollection(s_laneCollections[(int)lane], BsonAutoId.Int64);
 
-    private static BsonDocument ToDocument(OutboxEntry entry, DateTimeOffset acceptedAt) => new()
+    private static BsonDocument ToDocument(JournalEntry journalled) => new()
     {
-        ["_id"] = entry.Seq,
-        ["EventId"] = entry.EventId,
-        ["TopicLeaf"] = entry.TopicLeaf,
-        ["Payload"] = entry.Payload,
-        ["At"] = acceptedAt.ToUnixTimeMilliseconds(),
+        ["_id"] = journalled.Entry.Seq,
+        ["EventId"] = journalled.Entry.EventId,
+        ["TopicLeaf"] = journalled.Entry.TopicLeaf,
+        ["Payload"] = journalled.Entry.Payload,
+        ["At"] = journalled.AcceptedAtMs,
     };
 
-    /// <summary>
-    /// Drops expired telemetry, then the oldest telemetry and the oldest events until the outbox fits
-    /// <see cref="OutboxOptions.MaxEntries"/>. Alarms are never dropped. Runs inside the append's transaction.
-    /// </summary>
-    private long[] EnforceLimits(LiteDatabase db, long[] depth, DateTimeOffset now)
+    /// <summary>Moves the journal into LiteDB when it holds enough entries or bytes.</summary>
+    private void MoveToDatabaseIfDue(LiteDatabase db)
     {
-        var dropped = new long[3];
+        if (_journalled.Sum(lane => lane.Count) >= MoveAfterEntries || _deleting.Sum(lane => lane.Count) >= MoveAfterDeletes || _journal!.Length >= MoveAfterBytes)
+        {
+            MoveToDatabase(db);
+        }
+    }
+
+    /// <summary>
+    /// One LiteDB transaction deletes the entries removed through the journal, inserts every journalled entry and moves <c>LastSeq</c> and the drop counts into
+    /// meta; a checkpoint puts it on the device; then the journal is emptied. A crash between the two leaves a
+    /// journal whose seqs are all at or below meta's <c>LastSeq</c>, which the replay skips.
+    /// </summary>
+    private void MoveToDatabase(LiteDatabase db)
+    {
+        if (_journal!.Length == 0 && _movedSeq == _lastSeq)
+        {
+            return;
+        }
+
+        BeginTransaction(db);
+        foreach (var lane in s_lanes)
+        {
+            var collection = LaneCollection(db, lane);
+            foreach (var seq in _deleting[(int)lane])
+            {
+                collection.Delete(seq);
+            }
+
+            var journalled = _journalled[(int)lane];
+            if (journalled.Count > 0)
+            {
+                collection.InsertBulk(journalled.Values.Select(ToDocument));
+            }
+        }
+
+        WriteMeta(db, _lastSeq, _dropped);
+        db.Commit();
+        MakeDurable(db);
+        _movedSeq = _lastSeq;
+        foreach (var lane in s_lanes)
+        {
+            _journalled[(int)lane].Clear();
+            _deleting[(int)lane].Clear();
+        }
+
+        Array.Clear(_journalDrops);
+        _journal.Truncate(0);
+    }
+
+    /// <summary>Takes a journalled entry out of its lane; null if no lane has it.</summary>
+    private JournalEntry? TakeJournalled(long seq)
+    {
+        foreach (var lane in _journalled)
+        {
+            if (lane.Remove(seq, out var journalled))
+            {
+                return journalled;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already). Seq alone could
+    /// match a different event if a failed append's seq was given out again, so the event id must match too.
+    /// </summary>
+    private bool IsStored(LiteDatabase db, OutboxEntry entry)
+    {
+        if (_journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled))
+        {
+            return journalled.Entry.EventId == entry.EventId;
+        }
+
+        return !_deleting[(int)entry.Lane].Contains(entry.Seq)
+            && LaneCollection(db, entry.Lane).FindById(entry.Seq) is { } doc
+            && doc["EventId"].AsString == entry.EventId;
+    }
+
+    /// <summary>
+    /// Chooses what to drop: expired telemetry, then the oldest telemetry and the oldest events until the outbox
+    /// fits <see cref="OutboxOptions.MaxEntries"/>. Alarms are never dropped. Candidates are taken oldest first:
+    /// LiteDB's entries, then the journalled ones, then the ones being appended.
+    /// </summary>
+    private DropPlan PlanDrops(LiteDatabase db, long[] depth, DateTimeOffset now, List<JournalEntry> accepted)
+    {
+        var plan = new DropPlan();
+        var chosen = new long[3];
         if (_limits.TelemetryTtlHours > 0 && depth[(int)Lane.Telemetry] > 0)
         {
             var cutoff = (now - TimeSpan.FromHours(_limits.TelemetryTtlHours)).ToUnixTimeMilliseconds();
-            var telemetry = LaneCollection(db, Lane.Telemetry);
             // Telemetry is appended in time order, so the expired ones are at the start of the lane.
-            var expired = telemetry.Find(Query.All(Query.Ascending)).TakeWhile(d => d["At"].AsInt64 < cutoff).Select(d => d["_id"].AsInt64).ToList();
-            DropOldest(db, Lane.Telemetry, expired, depth, dropped);
+            foreach (var candidate in OldestFirst(db, Lane.Telemetry, accepted).TakeWhile(c => c.AcceptedAtMs < cutoff).ToList())
+            {
+                plan.Add(Lane.Telemetry, candidate);
+                chosen[(int)Lane.Telemetry]++;
+                depth[(int)Lane.Telemetry]--;
+            }
         }
 
         foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
@@ -391,23 +567,62 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 break;
             }
 
-            var oldest = LaneCollection(db, lane).Find(Query.All(Query.Ascending), 0, (int)Math.Min(excess, int.MaxValue)).Select(d => d["_id"].AsInt64).ToList();
-            DropOldest(db, lane, oldest, depth, dropped);
+            foreach (var candidate in OldestFirst(db, lane, accepted).Skip((int)chosen[(int)lane]).Take((int)Math.Min(excess, int.MaxValue)).ToList())
+            {
+                plan.Add(lane, candidate);
+                depth[(int)lane]--;
+            }
         }
 
-        return dropped;
+        return plan;
     }
 
-    private static void DropOldest(LiteDatabase db, Lane lane, List<long> seqs, long[] depth, long[] dropped)
+    private IEnumerable<DropCandidate> OldestFirst(LiteDatabase db, Lane lane, List<JournalEntry> accepted)
     {
-        if (seqs.Count == 0)
+        foreach (var doc in LaneCollection(db, lane).Find(Query.All(Query.Ascending)))
+        {
+            if (!_deleting[(int)lane].Contains(doc["_id"].AsInt64))
+            {
+                yield return new DropCandidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
+            }
+        }
+
+        foreach (var journalled in _journalled[(int)lane].Values.Concat(accepted.Where(a => a.Entry.Lane == lane)))
+        {
+            yield return new DropCandidate(journalled.Entry.Seq, journalled.AcceptedAtMs, InDatabase: false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the chosen LiteDB entries before the append's journal write, without a checkpoint: if that write
+    /// then fails, the entries stay dropped (the outbox was full) and the append stores nothing.
+    /// </summary>
+    private void DropFromDatabase(LiteDatabase db, DropPlan plan)
+    {
+        if (plan.FromDatabaseUpTo.All(upTo => upTo is null))
         {
             return;
         }
 
-        var deleted = LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(seqs[^1])));
-        depth[(int)lane] -= deleted;
-        dropped[(int)lane] += deleted;
+        BeginTransaction(db);
+        foreach (var lane in s_lanes)
+        {
+            if (plan.FromDatabaseUpTo[(int)lane] is long upTo)
+            {
+                // Removed entries in that range go too; they are no longer the next move's to delete.
+                LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
+                _deleting[(int)lane].RemoveWhere(seq => seq <= upTo);
+            }
+        }
+
+        var dropped = new long[3];
+        for (var i = 0; i < dropped.Length; i++)
+        {
+            dropped[i] = _dropped[i] - _journalDrops[i] + plan.FromDatabaseCount[i];
+        }
+
+        WriteMeta(db, _movedSeq, dropped);
+        db.Commit();
     }
 
     private static OutboxEntry FromDocument(BsonDocument doc, Lane lane) => new(
@@ -423,14 +638,14 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         return meta is null ? 0 : meta["LastSeq"].AsInt64;
     }
 
-    private void WriteMeta(LiteDatabase db, long lastSeq) =>
+    private static void WriteMeta(LiteDatabase db, long lastSeq, long[] dropped) =>
         db.GetCollection(MetaCollection).Upsert(new BsonDocument
         {
             ["_id"] = MetaId,
             ["LastSeq"] = lastSeq,
             ["SchemaVersion"] = SchemaVersion,
-            ["DroppedEvents"] = _dropped[(int)Lane.Event],
-            ["DroppedTelemetry"] = _dropped[(int)Lane.Telemetry],
+            ["DroppedEvents"] = dropped[(int)Lane.Event],
+            ["DroppedTelemetry"] = dropped[(int)Lane.Telemetry],
         });
 
     /// <summary>
@@ -450,10 +665,13 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         var lastSeqBefore = _sidecar.Read();
         OpenFilesOnce();
         BeginTransaction(_db!);
-        WriteMeta(_db!, lastSeqBefore);
+        WriteMeta(_db!, lastSeqBefore, new long[3]);
         _db!.Commit();
         MakeDurable(_db!);
         _lastSeq = lastSeqBefore;
+
+        // The journal still holds entries newer than the lost file's last move: replay all of them.
+        _movedSeq = 0;
         Recovery = new OutboxRecovery(aside, lastSeqBefore, reason.Message);
         Log.StartedFresh(_logger, _dataPath, aside, lastSeqBefore, reason);
     }
@@ -495,11 +713,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         try
         {
             OpenFiles();
-            if (_rollbackAbove is long floor && _lastSeq > floor)
-            {
-                RollBackTo(_db!, floor);
-            }
-
+            OpenJournal(_rollbackAbove);
             _rollbackAbove = null;
             _faulted = false;
             Log.Reopened(_logger, _dataPath, _lastSeq);
@@ -512,20 +726,89 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
-    private void RollBackTo(LiteDatabase db, long floor)
+    /// <summary>
+    /// Opens the journal and replays it on top of LiteDB's state. A frame holding a seq above
+    /// <paramref name="rollBackAbove"/> is an append that reported failure: it and anything after it are cut off,
+    /// so its seqs go to the caller's retry. Bytes after the last intact frame (torn by a crash before their
+    /// fsync returned) are copied aside for inspection and cut off.
+    /// </summary>
+    private void OpenJournal(long? rollBackAbove)
     {
-        var last = _lastSeq;
-        BeginTransaction(db);
+        _journal = new OutboxJournal(OpenFile(_journalPath));
         foreach (var lane in s_lanes)
         {
-            LaneCollection(db, lane).DeleteMany(BsonExpression.Create("_id > @0", new BsonValue(floor)));
+            _journalled[(int)lane].Clear();
+            _deleting[(int)lane].Clear();
         }
 
-        WriteMeta(db, floor);
-        db.Commit();
-        MakeDurable(db);
-        LoadState(db);
-        Log.RolledBackFailedAppend(_logger, floor + 1, last);
+        Array.Clear(_journalDrops);
+        var contents = _journal.ReadAll();
+        foreach (var record in contents.Records)
+        {
+            if (rollBackAbove is long floor && record.Frame.Appended.Any(a => a.Entry.Seq > floor))
+            {
+                _journal.Truncate(record.Offset);
+                Log.RolledBackFailedAppend(_logger, floor + 1, record.Frame.Appended[^1].Entry.Seq);
+                return;
+            }
+
+            Replay(record.Frame);
+        }
+
+        if (contents.TornAt is long tornAt)
+        {
+            var torn = _journal.Length - tornAt;
+
+            // After a failed append the tail is that append's partial frame, which is not worth keeping.
+            if (rollBackAbove is null)
+            {
+                var aside = $"{_journalPath}.torn-{Guid.NewGuid():N}";
+                _journal.CopyTail(tornAt, aside);
+                Log.JournalTailSetAside(_logger, _journalPath, torn, tornAt, aside);
+            }
+
+            _journal.Truncate(tornAt);
+        }
+    }
+
+    /// <summary>Applies one journal frame to the in-memory state; seqs already moved into LiteDB are skipped.</summary>
+    private void Replay(JournalFrame frame)
+    {
+        foreach (var journalled in frame.Appended)
+        {
+            var seq = journalled.Entry.Seq;
+            if (seq > _movedSeq && Enum.IsDefined(journalled.Entry.Lane) && _journalled[(int)journalled.Entry.Lane].TryAdd(seq, journalled))
+            {
+                _depth[(int)journalled.Entry.Lane]++;
+                _lastSeq = Math.Max(_lastSeq, seq);
+            }
+        }
+
+        foreach (var seq in frame.Dropped)
+        {
+            if (seq > _movedSeq && TakeJournalled(seq) is { } dropped)
+            {
+                _depth[(int)dropped.Entry.Lane]--;
+                _dropped[(int)dropped.Entry.Lane]++;
+                _journalDrops[(int)dropped.Entry.Lane]++;
+            }
+        }
+
+        foreach (var (seq, lane) in frame.Removed)
+        {
+            if (!Enum.IsDefined(lane))
+            {
+                continue;
+            }
+
+            // A LiteDB entry counts only if it is still there: after a crash between a move and the journal cut,
+            // the move already deleted it.
+            if (TakeJournalled(seq) is not null
+                || (!_deleting[(int)lane].Contains(seq) && LaneCollection(_db!, lane).FindById(seq) is not null && _deleting[(int)lane].Add(seq)))
+            {
+                _depth[(int)lane]--;
+            }
+        }
     }
 
     private void OpenFiles()
@@ -592,6 +875,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private void LoadState(LiteDatabase db)
     {
         _lastSeq = ReadLastSeq(db);
+        _movedSeq = _lastSeq;
         var meta = db.GetCollection(MetaCollection).FindById(MetaId);
         _dropped[(int)Lane.Event] = meta?["DroppedEvents"] is { IsInt64: true } e ? e.AsInt64 : 0;
         _dropped[(int)Lane.Telemetry] = meta?["DroppedTelemetry"] is { IsInt64: true } t ? t.AsInt64 : 0;
@@ -650,8 +934,10 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
         finally
         {
+            _journal?.Dispose();
             _logStream?.Dispose();
             _dataStream?.Dispose();
+            _journal = null;
             _logStream = null;
             _dataStream = null;
         }
@@ -666,6 +952,35 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         catch (Exception ex)
         {
             Log.CloseFailed(_logger, _dataPath, ex);
+        }
+    }
+
+    private readonly record struct DropCandidate(long Seq, long AcceptedAtMs, bool InDatabase);
+
+    /// <summary>What an append drops: a prefix of each LiteDB lane, and journalled (or just accepted) entries by seq.</summary>
+    private sealed class DropPlan
+    {
+        public long?[] FromDatabaseUpTo { get; } = new long?[3];
+
+        public long[] FromDatabaseCount { get; } = new long[3];
+
+        public List<long> FromJournal { get; } = [];
+
+        public long[] Count { get; } = new long[3];
+
+        public void Add(Lane lane, DropCandidate candidate)
+        {
+            if (candidate.InDatabase)
+            {
+                FromDatabaseUpTo[(int)lane] = candidate.Seq;
+                FromDatabaseCount[(int)lane]++;
+            }
+            else
+            {
+                FromJournal.Add(candidate.Seq);
+            }
+
+            Count[(int)lane]++;
         }
     }
 }

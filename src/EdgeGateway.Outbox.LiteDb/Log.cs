@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(2009, LogLevel.Warning, "Could not write the outbox seq sidecar; retried at the next append")]
     public static partial void SidecarFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2101, LogLevel.Warning, "Outbox journal {Path}: {Bytes} bytes at offset {Offset} are not an intact frame (torn by a crash before their fsync returned); copied to {AsidePath} and cut off")]
+    public static partial void JournalTailSetAside(ILogger logger, string path, long bytes, long offset, string asidePath);
 }

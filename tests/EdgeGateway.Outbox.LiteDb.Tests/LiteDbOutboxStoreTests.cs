@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace EdgeGateway.Outbox.LiteDb.Tests;
 
 /// <summary>What only a store on disk must do: survive restarts, reach the device, recover from a full disk.</summary>
-public sealed class LiteDbOutboxStoreTests : IDisposable
+public sealed partial class LiteDbOutboxStoreTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly List<IOutboxStore> _stores = [];
@@ -59,6 +59,28 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void OldestTimestamp_AcrossLiteDbAndJournal_SkipsRemovedEntriesNotYetDeleted()
+    {
+        var store = OpenStore(moveAfterEntries: 2);
+        var first = store.Append(Drafts(InputKind.Door));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var secondAt = _time.GetUtcNow();
+        store.Append(Drafts(InputKind.Door)); // the second entry moves both into LiteDB
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var journalledAt = _time.GetUtcNow();
+        var third = store.Append(Drafts(InputKind.Door)); // stays in the journal
+
+        store.Remove(first.ToList()); // in LiteDB, deleted only by the next move
+        Assert.Equal(secondAt, store.OldestTimestamp(Lane.Event));
+
+        store.Remove(store.ReadPending(10).Where(e => e.Seq == 2).ToList());
+        Assert.Equal(journalledAt, store.OldestTimestamp(Lane.Event));
+
+        store.Remove(third.ToList());
+        Assert.Null(store.OldestTimestamp(Lane.Event));
+    }
+
+    [Fact]
     public void Open_ReopenedAfterEverythingRemoved_SeqIsNotReused()
     {
         var first = OpenStore();
@@ -77,33 +99,53 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public void Append_Batch_FlushesDataFileToDiskAfterItsLastWrite()
+    public void Append_Batch_IsOneJournalWriteAndFsyncAndLeavesLiteDbAlone()
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
         files.Clear();
 
-        store.Append(Drafts(InputKind.Panic));
+        store.Append([.. Drafts(InputKind.Panic, InputKind.Door), .. Telemetry(8)]);
 
         var events = files.Events;
-        Report("append of 1", events);
+        Report("append of 10", events);
+        Assert.Equal(
+            [new FileEvent("outbox.db.journal", FileOp.Write, events[0].Bytes), new FileEvent("outbox.db.journal", FileOp.FlushToDisk, 0)],
+            events);
+    }
+
+    [Fact]
+    public void Move_IntoLiteDb_FlushesDataFileToDiskAfterItsLastWriteThenEmptiesJournal()
+    {
+        var files = new ProbeFiles();
+        var store = OpenStore(files, moveAfterEntries: 1);
+        store.Append(Drafts(InputKind.Panic));
+        files.Clear();
+
+        store.Append(Drafts(InputKind.Door));
+
+        var events = files.Events;
+        Report("move of 1, then append of 1", events);
         var lastDataWrite = LastIndex(events, e => e.Name == "outbox.db" && e.Op is FileOp.Write or FileOp.SetLength);
         var lastDataFsync = LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk);
         var lastLogChange = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op is FileOp.Write or FileOp.SetLength);
         var lastLogFsync = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op == FileOp.FlushToDisk);
+        var journalCut = FirstIndex(events, e => e == new FileEvent("outbox.db.journal", FileOp.SetLength, 0));
         Assert.True(lastDataWrite >= 0, "the checkpoint must copy the entry into the data file");
         Assert.True(lastDataFsync > lastDataWrite, "the data file must be flushed to disk after its last write");
         Assert.True(lastLogFsync > lastLogChange, "the log file must be flushed to disk after its last change");
+        Assert.True(journalCut > Math.Max(lastDataFsync, lastLogFsync), "the journal is emptied only once LiteDB holds its entries on disk");
     }
 
     [Fact]
-    public void Append_Batch_SyncsLogBeforeCheckpointOverwritesDataFile()
+    public void Move_IntoLiteDb_SyncsLogBeforeCheckpointOverwritesDataFile()
     {
         var files = new ProbeFiles();
-        var store = OpenStore(files);
+        var store = OpenStore(files, moveAfterEntries: 1);
+        store.Append(Drafts(InputKind.Panic));
         files.Clear();
 
-        store.Append(Drafts(InputKind.Panic));
+        store.Append(Drafts(InputKind.Door));
 
         var events = files.Events;
         var firstDataWrite = FirstIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.Write);
@@ -133,22 +175,25 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public void Append_Batch_LeavesLogEmptyAndDataFileReadableAlone()
+    public void Dispose_MovesJournalIntoLiteDb_LeavingLogAndJournalEmptyAndDataFileReadableAlone()
     {
         var store = OpenStore();
-
         var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
-        var logLength = new FileInfo(LiteDbOutboxStore.LogPathFor(DataPath)).Length;
+
         store.Dispose();
+        var logLength = new FileInfo(LiteDbOutboxStore.LogPathFor(DataPath)).Length;
+        var journalLength = new FileInfo(store.JournalPath).Length;
         File.Delete(LiteDbOutboxStore.LogPathFor(DataPath));
+        File.Delete(store.JournalPath);
         var reopened = OpenStore();
 
         Assert.Equal(0, logLength);
+        Assert.Equal(0, journalLength);
         EntryAssert.Equal(appended, reopened.ReadPending(10));
     }
 
     [Fact]
-    public void Remove_Batch_IsFlushedByTheNextAppend_NotOnItsOwn()
+    public void Remove_OfJournalledEntries_IsOneJournalWriteWithoutFsync_AndTheyNeverReachLiteDb()
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
@@ -157,15 +202,16 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
 
         store.Remove(appended.ToList());
         var afterRemove = files.Events;
-        store.Append(Drafts(InputKind.Generic));
+        var next = store.Append(Drafts(InputKind.Generic));
+        var afterAppend = files.Events.Skip(afterRemove.Count).ToList();
+        store.Dispose();
 
         // A drain must not pay an fsync per batch; a removal lost to a power cut only means a resend.
-        Assert.DoesNotContain(afterRemove, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk);
-        var events = files.Events;
-        Report("remove of 2, then append of 1", events);
-        var lastDataWrite = LastIndex(events, e => e.Name == "outbox.db" && e.Op is FileOp.Write or FileOp.SetLength);
-        Assert.True(LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk) > lastDataWrite);
-        Assert.Equal(new OutboxDepth(0, 0, 1), new OutboxDepth(store.Depth.Alarm, store.Depth.Event + store.Depth.Telemetry - 1, 1));
+        Assert.Equal([new FileEvent("outbox.db.journal", FileOp.Write, afterRemove[0].Bytes)], afterRemove);
+        Assert.Equal(FileOp.FlushToDisk, afterAppend[^1].Op);
+        using var db = new LiteDB.LiteDatabase($"Filename={DataPath};Connection=direct");
+        Assert.Equal(0, db.GetCollection("alarm").Count());
+        Assert.Equal([next[0].Seq], db.GetCollection("event").FindAll().Select(d => d["_id"].AsInt64));
     }
 
     [Fact]
@@ -390,19 +436,19 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
                 $"{file.Count(e => e.Op == FileOp.Flush)} flushes, {file.Count(e => e.Op == FileOp.FlushToDisk)} fsyncs");
         }
 
-        _output.WriteLine(string.Join(" ", events.Select(e => $"{e.Name[..^3]}:{e.Op}{(e.Op == FileOp.Write ? $"({e.Bytes})" : "")}")));
+        _output.WriteLine(string.Join(" ", events.Select(e => $"{e.Name}:{e.Op}{(e.Op == FileOp.Write ? $"({e.Bytes})" : "")}")));
     }
 
-    private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile)
+    private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
-        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile);
+        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
         _stores.Add(store);
         return store;
     }
 
-    private LiteDbOutboxStore OpenStore(ProbeFiles? files = null)
+    private LiteDbOutboxStore OpenStore(ProbeFiles? files = null, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
-        var store = CreateStore(files is null ? null : files.Open);
+        var store = CreateStore(files is null ? null : files.Open, moveAfterEntries, limits, moveAfterDeletes);
         store.Open();
         return store;
     }
@@ -416,5 +462,12 @@ public sealed class LiteDbOutboxStoreTests : IDisposable
             _time.GetUtcNow(),
             ClockSynced: true,
             $"room {i}"))
+        .ToArray();
+
+    private EventDraft[] Telemetry(int count) => Enumerable.Range(0, count)
+        .Select(i => new EventDraft(Guid.CreateVersion7(_time.GetUtcNow()).ToString(), $"sensor-{i}", InputKind.Generic, InputState.Active, _time.GetUtcNow(), ClockSynced: true, "cold room")
+        {
+            Lane = Lane.Telemetry,
+        })
         .ToArray();
 }

@@ -42,6 +42,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Extra environment for the process (for example <c>NOTIFY_SOCKET</c>, <c>WATCHDOG_USEC</c>, <c>CREDENTIALS_DIRECTORY</c>).</summary>
     public IDictionary<string, string?> EnvironmentVariables { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
+    /// <summary>The running process's id (for /proc and strace).</summary>
+    public int ProcessId => _process!.Id;
+
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     /// <summary>

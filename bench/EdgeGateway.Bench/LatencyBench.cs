@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.TestKit;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+/// <summary>Latencies of one run: to the center (first subscriber) and to the center's ack reaching the gateway's side.</summary>
+internal sealed record LatencyRun(IReadOnlyList<double> ToCenter, IReadOnlyList<double> ToAck);
+
+/// <summary>
+/// Press-to-center and press-to-center-ack latency through the real gateway process, and the floor: the same-size
+/// QoS 1 message published by a bare MQTTnet client to the same broker and subscriber, acked the same way.
+/// </summary>
+/// <remarks>
+/// The center (a subscriber on <c>…/alarm</c>) acks every alarm on <c>…/ack</c> with <c>{"id","by","ts"}</c> as the
+/// real center does. The ack is timed when it reaches a second subscriber on <c>…/ack</c> on the same broker: the
+/// gateway's own subscription receives it at the same moment, minus its scheduling.
+/// </remarks>
+internal static class LatencyBench
+{
+    private const int PayloadBytes = 420;
+
+    public static async Task<LatencyRun> FloorAsync(int port, int count)
+    {
+        await using var loop = await AckLoop.StartAsync(port, "floor/+/alarm", "floor/+/ack");
+        using var publisher = await ConnectAsync(port, "floor-pub");
+        var payload = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { id = "floor", pad = new string('x', PayloadBytes - 20) }));
+        var toCenter = new List<double>(count);
+        var toAck = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("floor/gw/alarm").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await loop.NextAsync(start, toCenter, toAck);
+        }
+
+        return new LatencyRun(toCenter, toAck);
+    }
+
+    /// <summary>
+    /// The disk's share of the floor: a 420-byte append and fsync to a file on the disk the outbox uses, as the
+    /// outbox's journal does for each accepted event before it may be published.
+    /// </summary>
+    public static List<double> Fsync(int count)
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-fsync-").FullName;
+        try
+        {
+            using var file = new FileStream(Path.Combine(directory, "journal"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            var record = new byte[PayloadBytes];
+            var samples = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                file.Write(record);
+                file.Flush(flushToDisk: true);
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return samples;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Presses an intrusion input (alarm lane, latch off) through the sim socket: <paramref name="count"/> activations and as many restores.</summary>
+    public static async Task<LatencyRun> PressAsync(int port, int count, int debounceMs, string entry)
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-bench-").FullName;
+        try
+        {
+            // MaxActivations 0: the bench presses far faster than swinger shutdown allows. Intrusion, not panic:
+            // a panic input must latch, and a latched alarm would need a reset per press.
+            var input = new { Id = "store-pir", Pin = 17, Kind = "intrusion", Latch = false, Contact = "NO", Pull = "up", DebounceMs = debounceMs, MaxActivations = 0, Location = "bench" };
+            await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [input]), entry);
+            await using var loop = await AckLoop.StartAsync(port, "campus/v1/+/+/alarm", "campus/v1/+/+/ack");
+            await StartConnectedAsync(gateway);
+            var toCenter = new List<double>(count);
+            var toAck = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await gateway.SimAsync("set 17 low");
+                await loop.NextAsync(start, toCenter, toAck);
+                await gateway.SimAsync("set 17 high");
+                await loop.NextAsync(Stopwatch.GetTimestamp(), [], []);
+            }
+
+            await gateway.StopAsync();
+            return new LatencyRun(toCenter, toAck);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Starts the gateway and waits until it is connected; a start that fails shows the gateway's output.</summary>
+    public static async Task StartConnectedAsync(GatewayProcess gateway, string connected = "Connected to")
+    {
+        try
+        {
+            await gateway.StartAsync();
+            await gateway.WaitForOutputAsync(connected, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"edge-gateway did not get to '{connected}':\n{gateway.Output}", ex);
+        }
+    }
+
+    public static async Task<IMqttClient> ConnectAsync(int port, string clientId)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).Build());
+        return client;
+    }
+
+    /// <summary>A center that acks every alarm, and a second subscriber that sees the acks.</summary>
+    private sealed class AckLoop : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _alarms = new(0);
+        private readonly SemaphoreSlim _acks = new(0);
+        private IMqttClient? _center;
+        private IMqttClient? _ackObserver;
+        private long _alarmAt;
+        private long _ackAt;
+
+        public static async Task<AckLoop> StartAsync(int port, string alarmFilter, string ackFilter)
+        {
+            var loop = new AckLoop();
+            loop._ackObserver = await ConnectAsync(port, $"bench-ack-observer-{Guid.NewGuid():N}");
+            loop._ackObserver.ApplicationMessageReceivedAsync += _ =>
+            {
+                Volatile.Write(ref loop._ackAt, Stopwatch.GetTimestamp());
+                loop._acks.Release();
+                return Task.CompletedTask;
+            };
+            await loop._ackObserver.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(ackFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            var center = await ConnectAsync(port, $"bench-center-{Guid.NewGuid():N}");
+            loop._center = center;
+            center.ApplicationMessageReceivedAsync += async e =>
+            {
+                Volatile.Write(ref loop._alarmAt, Stopwatch.GetTimestamp());
+                loop._alarms.Release();
+                using var alarm = JsonDocument.Parse(e.ApplicationMessage.Payload);
+                var ack = JsonSerializer.Serialize(new { id = alarm.RootElement.GetProperty("id").GetString(), by = "bench", ts = TimeProvider.System.GetUtcNow().ToString("O") });
+                var topic = e.ApplicationMessage.Topic[..e.ApplicationMessage.Topic.LastIndexOf('/')] + "/ack";
+                await center.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(ack).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            };
+            await center.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(alarmFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            return loop;
+        }
+
+        /// <summary>Waits for the next alarm and its ack; adds their latencies from <paramref name="start"/>.</summary>
+        public async Task NextAsync(long start, List<double> toCenter, List<double> toAck)
+        {
+            if (!await _alarms.WaitAsync(TimeSpan.FromSeconds(30)) || !await _acks.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("no alarm or ack within 30 s");
+            }
+
+            toCenter.Add(Stopwatch.GetElapsedTime(start, Volatile.Read(ref _alarmAt)).TotalMilliseconds);
+            toAck.Add(Stopwatch.GetElapsedTime(start, Volatile.Read(ref _ackAt)).TotalMilliseconds);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var client in new[] { _center, _ackObserver })
+            {
+                if (client is not null)
+                {
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+                    client.Dispose();
+                }
+            }
+
+            _alarms.Dispose();
+            _acks.Dispose();
+        }
+    }
+}

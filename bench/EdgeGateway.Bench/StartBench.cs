@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using EdgeGateway.TestKit;
+
+/// <summary>One start: process start to systemd READY=1, to the retained online status at a subscriber, and idle resident memory.</summary>
+internal sealed record StartRun(double ToReadyMs, double ToConnectedMs, double IdleRssMb);
+
+/// <summary>
+/// <c>edge-gateway run</c> under a fake systemd (a datagram socket passed as <c>NOTIFY_SOCKET</c>, as in the
+/// NotifySocket integration test). Idle memory is read 3 s after the online status.
+/// </summary>
+internal static class StartBench
+{
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
+
+    public static async Task<StartRun> RunAsync(int port, int run, string entry)
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-start-").FullName;
+        try
+        {
+            await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [new { Id = "p", Pin = 17, Kind = "panic", MaxActivations = 0 }]), entry);
+            await using var center = new MqttRecorder(port, $"bench-start-{run}", "campus/v1/+/+/status");
+            await center.StartAsync();
+            var online = new TaskCompletionSource<long>();
+            center.Received += m => { if (m.Payload.Contains("\"online\"", StringComparison.Ordinal) && !m.Retained) { online.TrySetResult(Stopwatch.GetTimestamp()); } };
+
+            var socketPath = Path.Combine(directory, "notify.sock");
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+            gateway.EnvironmentVariables["NOTIFY_SOCKET"] = socketPath;
+            using var stop = new CancellationTokenSource();
+            var ready = ReadyAsync(socket, stop.Token);
+
+            var start = Stopwatch.GetTimestamp();
+            await gateway.StartAsync(["run", "--config", gateway.ConfigFile], waitForSocket: false);
+            var connectedAt = await online.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            var readyAt = await ready.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
+            await Task.Delay(s_settle, TimeProvider.System);
+            var rss = Resident.Megabytes(gateway.ProcessId);
+            await stop.CancelAsync();
+            await gateway.StopAsync();
+            return new StartRun(Stopwatch.GetElapsedTime(start, readyAt).TotalMilliseconds, Stopwatch.GetElapsedTime(start, connectedAt).TotalMilliseconds, rss);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<long> ReadyAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var length = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+            if (Encoding.UTF8.GetString(buffer, 0, length).Split('\n').Contains("READY=1"))
+            {
+                return Stopwatch.GetTimestamp();
+            }
+        }
+    }
+}

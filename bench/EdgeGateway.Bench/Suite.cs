@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using EdgeGateway.TestKit;
+
+/// <summary>How much the suite measures: the full run (about 10 minutes on 2 cores) or the one-minute smoke.</summary>
+internal sealed record SuiteSettings(bool Smoke, int Runs, int Presses, int DrainRuns, int DrainEvents, int DrainAlarms, int Starts, int IoAlarms, int IoTelemetryBatches, bool Micro)
+{
+    public static SuiteSettings Full { get; } = new(false, Runs: 5, Presses: 200, DrainRuns: 3, DrainEvents: 100_000, DrainAlarms: 20, Starts: 5, IoAlarms: 2000, IoTelemetryBatches: 200, Micro: true);
+
+    public static SuiteSettings SmokeRun { get; } = new(true, Runs: 1, Presses: 30, DrainRuns: 1, DrainEvents: 5_000, DrainAlarms: 5, Starts: 1, IoAlarms: 200, IoTelemetryBatches: 20, Micro: false);
+}
+
+/// <summary>One row of the table: the figure, its baseline from the same run, the target and whether it is met.</summary>
+internal sealed record Figure(string Measurement, string Value, string Baseline, string Target, bool? Met);
+
+/// <summary>
+/// The benchmark suite: every figure of docs/performance.md, each a median over repeated runs and paired with a
+/// baseline measured in the same run. Prints the table; a full run also writes it into docs/performance.md.
+/// </summary>
+internal static class Suite
+{
+    private const string Begin = "<!-- suite:begin (written by the benchmark suite; edit outside these markers) -->";
+    private const string End = "<!-- suite:end -->";
+    private const int TelemetryBatch = 10;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var settings = args.Contains("--smoke") ? SuiteSettings.SmokeRun : SuiteSettings.Full;
+        var command = ("dotnet run -c Release --project bench/EdgeGateway.Bench -- suite " + string.Join(' ', args)).TrimEnd();
+        var entry = Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
+        var clock = Stopwatch.StartNew();
+        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        void Progress(string what) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] {what}"));
+
+        await using var broker = await MosquittoBroker.StartAsync();
+        Progress($"Mosquitto on 127.0.0.1:{broker.Port}; {(settings.Smoke ? "smoke" : "full")} run");
+
+        var floors = new List<LatencyRun>();
+        var fsyncs = new List<List<double>>();
+        var paths = new List<LatencyRun>();
+        var debounced = new List<LatencyRun>();
+        for (var run = 1; run <= settings.Runs; run++)
+        {
+            Progress($"latency run {run}/{settings.Runs}: bare floor, write + fsync floor, press with DebounceMs=0, press with DebounceMs=20 ({settings.Presses} each)");
+            floors.Add(await LatencyBench.FloorAsync(broker.Port, settings.Presses));
+            fsyncs.Add(LatencyBench.Fsync(settings.Presses));
+            paths.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 0, entry));
+            debounced.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 20, entry));
+        }
+
+        var drains = new List<DrainRun>();
+        for (var run = 1; run <= settings.DrainRuns; run++)
+        {
+            Progress($"drain run {run}/{settings.DrainRuns}: bare QoS 1 loop, {settings.DrainEvents} mixed events, {settings.DrainAlarms} alarms idle and during the drain");
+            try
+            {
+                drains.Add(await DrainBench.RunAsync(broker.Port, settings.DrainEvents, settings.DrainAlarms, entry));
+            }
+            catch (TimeoutException ex)
+            {
+                // One stuck run (for example a subscriber starved on a loaded machine) must not lose the other figures.
+                Progress($"drain run {run} failed, left out of the medians: {ex.Message.Split('\n')[0]}");
+            }
+        }
+
+        var starts = new List<StartRun>();
+        for (var run = 1; run <= settings.Starts; run++)
+        {
+            Progress($"start run {run}/{settings.Starts}");
+            starts.Add(await StartBench.RunAsync(broker.Port, run, entry));
+        }
+
+        var io = new List<StoreIo>();
+        for (var run = 1; run <= settings.Runs; run++)
+        {
+            Progress($"store IO run {run}/{settings.Runs}: {settings.IoAlarms} alarms, {settings.IoTelemetryBatches} telemetry batches of {TelemetryBatch}");
+            io.Add(StoreIoBench.Run(settings.IoAlarms, settings.IoTelemetryBatches, TelemetryBatch));
+        }
+
+        string? micro = null;
+        if (settings.Micro)
+        {
+            Progress("micro-benchmarks (BenchmarkDotNet, short job)");
+            micro = await MicroBenchmarks.RunAsync();
+        }
+
+        var figures = Figures(settings, floors, fsyncs, paths, debounced, drains, starts, io);
+        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var report = Report(settings, command, figures, micro, clock.Elapsed, loadBefore, loadAfter);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (!settings.Smoke)
+        {
+            var path = WriteDocument(report);
+            Progress($"written to {path}");
+        }
+
+        Progress("done");
+        return 0;
+    }
+
+    private static List<Figure> Figures(
+        SuiteSettings settings,
+        List<LatencyRun> floors,
+        List<List<double>> fsyncs,
+        List<LatencyRun> paths,
+        List<LatencyRun> debounced,
+        List<DrainRun> drains,
+        List<StartRun> starts,
+        List<StoreIo> io)
+    {
+        var floor = Summary.Of(floors.Select(r => r.ToCenter));
+        var floorAck = Summary.Of(floors.Select(r => r.ToAck));
+        var fsync = Summary.Of(fsyncs);
+        var path = Summary.Of(paths.Select(r => r.ToCenter));
+        var pathAck = Summary.Of(paths.Select(r => r.ToAck));
+        var withDebounce = Summary.Of(debounced.Select(r => r.ToCenter));
+        var idle = Summary.Of(drains.Select(d => d.IdleAlarms));
+        var busy = Summary.Of(drains.Select(d => d.BusyAlarms));
+        var bare = Median(drains.Select(d => d.BareRate));
+        var drain = Median(drains.Select(d => d.DrainRate));
+        var alarmBytes = Median(io.Select(i => i.BytesPerAlarm)) / 1024;
+        var telemetryBytes = Median(io.Select(i => i.BytesPerTelemetry)) / 1024;
+        var gatewayBytes = Median(drains.Select(d => d.GatewayBytesPerAlarm)) / 1024;
+        var gatewayFsyncs = drains.Count > 0 && drains.All(d => d.GatewayFsyncsPerAlarm is not null) ? Median(drains.Select(d => d.GatewayFsyncsPerAlarm!.Value)) : (double?)null;
+        var idleRss = Median(starts.Select(s => s.IdleRssMb));
+        var connected = Median(starts.Select(s => s.ToConnectedMs));
+        var ready = Median(starts.Select(s => s.ToReadyMs));
+        var n = $"{settings.Runs} runs × {settings.Presses}";
+        return
+        [
+            new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}; a 420-byte write + fsync on this disk (what each accepted event pays before it is published): {fsync.Text}", "p99 ≤ 20 ms and ≤ 3x floor p99", path.P99 <= 20 && path.P99 <= 3 * floor.P99),
+            new($"press → center, DebounceMs=20 (a typical input config; {n})", withDebounce.Text, "the DebounceMs=0 row + the 20 ms debounce", "reported (the debounce alone is 20 ms)", null),
+            new($"press → center's ack seen on …/ack, DebounceMs=0 ({n})", pathAck.Text, $"bare publish → subscriber → ack → second subscriber: {floorAck.Text}", "—", null),
+            new($"backlog drain of {settings.DrainEvents:N0} mixed events ({settings.DrainRuns} runs)", F($"{drain:N0} events/s ({drain / bare:0.00}x)"), F($"bare MQTTnet QoS 1 pipelined loop, window 32: {bare:N0} msg/s"), "≥ 0.50x bare", drain >= 0.5 * bare),
+            new($"alarm latency during the drain ({settings.DrainRuns} runs × {settings.DrainAlarms})", busy.Text, $"idle outbox: {idle.Text}", "median ≤ 2x idle median", busy.Median <= 2 * idle.Median),
+            new($"bytes written per alarm, outbox store (append + fsync + remove; {settings.IoAlarms} alarms, {settings.Runs} runs)", F($"{alarmBytes:0.0} KiB"), "before the journal (LiteDB checkpoint per append): 112 KiB, 3 fsyncs", "≤ 16 KiB", alarmBytes <= 16),
+            new($"bytes written per alarm, gateway process (press → PUBACK; {settings.DrainRuns} runs × {settings.DrainAlarms} × 2 alarms)", F($"{gatewayBytes:0.0} KiB"), "—", "≤ 16 KiB", gatewayBytes <= 16),
+            new("fsyncs per alarm: outbox store; gateway process (strace -f -c)", F($"{Median(io.Select(i => i.FsyncsPerAlarm)):0.00}; {(gatewayFsyncs is { } f ? f.ToString("0.00", CultureInfo.InvariantCulture) : "strace not installed")}"), "—", "—", null),
+            new($"bytes written per telemetry event, group-committed in batches of {TelemetryBatch}", F($"{telemetryBytes:0.00} KiB ({Median(io.Select(i => i.FsyncsPerTelemetry)):0.000} fsyncs)"), "—", "≤ 2 KiB", telemetryBytes <= 2),
+            new($"resident memory, idle, connected ({settings.Starts} runs)", F($"{idleRss:0.0} MB"), "—", "≤ 80 MB", idleRss <= 80),
+            new($"resident memory, {settings.DrainEvents:N0} queued, broker down ({settings.DrainRuns} runs)", F($"{Median(drains.Select(d => d.QueuedRssMb)):0.0} MB"), "—", "—", null),
+            new($"process start → connected (online status at a subscriber; {settings.Starts} runs)", F($"{connected:0} ms"), "—", "≤ 2 s", connected <= 2000),
+            new($"process start → systemd READY=1 ({settings.Starts} runs)", F($"{ready:0} ms"), "—", "—", null),
+        ];
+    }
+
+    private static string Report(SuiteSettings settings, string command, List<Figure> figures, string? micro, TimeSpan elapsed, string loadBefore, string loadAfter)
+    {
+        var text = new StringBuilder();
+        var now = TimeProvider.System.GetUtcNow();
+        text.AppendLine(F($"Measured {now:yyyy-MM-dd HH:mm} UTC with `{command}` ({(settings.Smoke ? "smoke" : "full")} run, {elapsed.TotalMinutes:0.0} min)."));
+        text.AppendLine();
+        text.AppendLine(F($"Machine: {Environment.ProcessorCount} cores, {CpuModel()}, {OsName()} ({RuntimeInformation.OSDescription}), {RuntimeInformation.FrameworkDescription}, {MosquittoVersion()} on loopback. Load average before: {loadBefore}; after: {loadAfter}."));
+        text.AppendLine();
+        text.AppendLine("| measurement | value | baseline (same run) | target | met |");
+        text.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var figure in figures)
+        {
+            text.AppendLine($"| {figure.Measurement} | {figure.Value} | {figure.Baseline} | {figure.Target} | {figure.Met switch { true => "met", false => "**missed**", null => "" }} |");
+        }
+
+        text.AppendLine();
+        var judged = figures.Where(f => f.Met is not null).ToList();
+        text.AppendLine(F($"Targets: {judged.Count(f => f.Met == true)} met, {judged.Count(f => f.Met == false)} missed{(judged.Any(f => f.Met == false) ? ": " + string.Join("; ", judged.Where(f => f.Met == false).Select(f => f.Measurement)) : "")}."));
+        text.AppendLine();
+        text.AppendLine("Latency cells: median / p99 in ms, each the median over the runs of that run's median / p99.");
+        if (micro is not null)
+        {
+            text.AppendLine();
+            text.AppendLine("### Micro-benchmarks (BenchmarkDotNet, short job)");
+            text.AppendLine();
+            text.AppendLine(micro);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Replaces the suite's block in docs/performance.md, keeping the hand-written text around it.</summary>
+    private static string WriteDocument(string report)
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", "performance.md");
+        var existing = File.Exists(path) ? File.ReadAllText(path) : "# Performance\n\n" + Begin + "\n" + End + "\n";
+        var start = existing.IndexOf(Begin, StringComparison.Ordinal);
+        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            throw new InvalidOperationException($"{path} lacks the suite's markers '{Begin}' … '{End}'");
+        }
+
+        File.WriteAllText(path, existing[..(start + Begin.Length)] + "\n" + report + existing[end..]);
+        return path;
+    }
+
+    public static string RepositoryRoot()
+    {
+        // The working directory first: the suite may run from a build copied elsewhere.
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "EdgeGateway.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("EdgeGateway.sln not found above the working directory or " + AppContext.BaseDirectory);
+    }
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private static string OsName() =>
+        File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? "Linux"
+            : "Linux";
+
+    private static string MosquittoVersion()
+    {
+        using var process = Process.Start(new ProcessStartInfo(MosquittoBroker.Executable ?? "mosquitto", "-h") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+        var first = process?.StandardOutput.ReadLine() ?? "";
+        process?.WaitForExit();
+        return first.Trim();
+    }
+
+    /// <summary>The median; NaN (shown as such, and a missed target) when every run of that figure failed.</summary>
+    private static double Median(IEnumerable<double> values) => values.ToList() is { Count: > 0 } list ? Stats.Percentile(list, 50) : double.NaN;
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Median over runs of each run's median and p99.</summary>
+    private sealed record Summary(double Median, double P99)
+    {
+        public string Text => F($"{Median:0.00} / {P99:0.00}");
+
+        public static Summary Of(IEnumerable<IReadOnlyList<double>> runs)
+        {
+            var list = runs.Where(r => r.Count > 0).ToList();
+            return new Summary(Suite.Median(list.Select(r => Stats.Percentile(r, 50))), Suite.Median(list.Select(r => Stats.Percentile(r, 99))));
+        }
+    }
+}
