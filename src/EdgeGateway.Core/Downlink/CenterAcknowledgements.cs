@@ -40,6 +40,7 @@ public sealed class CenterAcknowledgements : IDisposable
     /// <summary>Most alarms tracked at once; beyond it the oldest (acknowledged first) is forgotten.</summary>
     public const int MaxTracked = 1024;
 
+    private long _lastLatencyTicks = -1;
     private readonly TimeProvider _time;
     private readonly ILogger<CenterAcknowledgements> _logger;
     private readonly TimeSpan _ackTimeout;
@@ -81,7 +82,8 @@ public sealed class CenterAcknowledgements : IDisposable
     }
 
     /// <summary>The last publish-to-ack time, if any alarm has been acknowledged.</summary>
-    public TimeSpan? LastLatency { get; private set; }
+    /// <remarks>Kept as ticks (-1: none) so the health loop's read cannot tear a write by the ack handler.</remarks>
+    public TimeSpan? LastLatency => Interlocked.Read(ref _lastLatencyTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>Alarms by state: waiting (accepted or published), acknowledged and not yet forgotten, escalated.</summary>
     public AckSummary Summary
@@ -241,7 +243,7 @@ public sealed class CenterAcknowledgements : IDisposable
             alarm.RepublishPending = false;
             alarm.Timer?.Dispose();
             alarm.Timer = _time.CreateTimer(OnTimer, alarm, _ackedIndication, Timeout.InfiniteTimeSpan);
-            LastLatency = latency;
+            Interlocked.Exchange(ref _lastLatencyTicks, latency.Ticks);
         }
 
         Log.CenterAcknowledged(_logger, id, by, (long)latency.TotalMilliseconds);
