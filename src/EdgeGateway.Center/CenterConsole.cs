@@ -32,6 +32,14 @@ public sealed class CenterOptions
     /// <value>Default 0 (clean session: what was queued for this center is lost when it or the broker goes away).</value>
     public uint SessionExpirySeconds { get; set; }
 
+    /// <summary>
+    /// How long a message id is remembered for deduplication (and an acknowledged alarm for re-acks and the board):
+    /// a console runs for months, so memory must not grow with every message. Alarms still awaiting an ack are kept.
+    /// A gateway resends only what its outbox still holds; its MQTT session (default 7 days) bounds how late that is.
+    /// </summary>
+    /// <value>Default 168 h (7 days).</value>
+    public int DedupWindowHours { get; set; } = 168;
+
     /// <summary>Acknowledge every alarm as soon as it arrives.</summary>
     /// <value>Default false.</value>
     public bool AutoAck { get; set; }
@@ -80,6 +88,7 @@ public sealed class CenterConsole : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly IMqttClient _client;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Queue<(long SeenAt, string Id)> _seenOrder = new();
     private readonly Dictionary<string, AlarmRecord> _alarms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SeqTracker> _seqs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GatewayState> _gateways = new(StringComparer.Ordinal);
@@ -463,7 +472,13 @@ public sealed class CenterConsole : IAsyncDisposable
         string? ackedBy = null;
         lock (_lock)
         {
+            ForgetOldIds();
             duplicate = !_seen.Add(message.Id);
+            if (!duplicate)
+            {
+                _seenOrder.Enqueue((_time.GetTimestamp(), message.Id));
+            }
+
             if (duplicate)
             {
                 Interlocked.Increment(ref _duplicates);
@@ -496,6 +511,25 @@ public sealed class CenterConsole : IAsyncDisposable
         if (message.IsAlarm && (_options.AutoAck || message.State != "active"))
         {
             await AcknowledgeAsync(message, _options.Operator, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Drops ids older than <see cref="CenterOptions.DedupWindowHours"/>, except alarms awaiting an ack. Under the lock.</summary>
+    private void ForgetOldIds()
+    {
+        var window = TimeSpan.FromHours(_options.DedupWindowHours);
+        while (_seenOrder.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.SeenAt) > window)
+        {
+            _seenOrder.Dequeue();
+            if (_alarms.TryGetValue(oldest.Id, out var alarm) && alarm.AckedBy is null)
+            {
+                // Still awaiting the operator: keep it, and look at it again after another window.
+                _seenOrder.Enqueue((_time.GetTimestamp(), oldest.Id));
+                continue;
+            }
+
+            _seen.Remove(oldest.Id);
+            _alarms.Remove(oldest.Id);
         }
     }
 

@@ -7,11 +7,13 @@ var group = new Option<string>("--group") { Description = "Shared-subscription g
 var autoAck = new Option<bool>("--auto-ack") { Description = "Acknowledge every alarm on arrival" };
 var operatorName = new Option<string>("--operator") { Description = "Who the acks say acknowledged the alarm", DefaultValueFactory = _ => "edge-center" };
 var json = new Option<FileInfo?>("--json") { Description = "Also append every message received or sent to this file as JSON lines" };
+var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; give a stable one with --session-expiry" };
+var sessionExpiry = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this console's session and queue while it is away (0: clean session)", DefaultValueFactory = _ => 0 };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
-    host, port, group, autoAck, operatorName, json, boardSeconds,
+    host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -22,7 +24,13 @@ root.SetAction(async (parse, cancellationToken) =>
         Group = parse.GetValue(group)!,
         AutoAck = parse.GetValue(autoAck),
         Operator = parse.GetValue(operatorName)!,
+        SessionExpirySeconds = parse.GetValue(sessionExpiry),
     };
+    if (parse.GetValue(clientId) is { Length: > 0 } id)
+    {
+        options.ClientId = id;
+    }
+
     var time = TimeProvider.System;
     await using var jsonWriter = parse.GetValue(json) is { } file ? new StreamWriter(file.FullName, append: true) : null;
     await using var center = new CenterConsole(options, time);

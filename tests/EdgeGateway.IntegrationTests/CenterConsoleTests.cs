@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Center;
 using EdgeGateway.TestKit;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -50,6 +51,33 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
         var all = received[0].Concat(received[1]).Select(m => m.Seq).Order().ToList();
         Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), all);
         Assert.Empty(received[0].Select(m => m.Id).Intersect(received[1].Select(m => m.Id)));
+    }
+
+    [Fact]
+    public async Task IdsOlderThanTheDedupWindow_AreForgotten_ButAnAlarmAwaitingItsAckIsKept()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var time = new FakeTimeProvider();
+        await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, DedupWindowHours = 1 }, time);
+        var received = new ConcurrentQueue<CenterMessage>();
+        center.Received += (m, _) => received.Enqueue(m);
+        await center.ConnectAsync(CancellationToken.None);
+        await using var gateway = new MqttRecorder(broker.Port, "plain-gateway", filter: "campus/v1/none");
+        await gateway.StartAsync();
+        var door = Guid.CreateVersion7().ToString();
+        var alarm = Guid.CreateVersion7().ToString();
+        await gateway.PublishAsync("campus/v1/test-school/gw1/event", Payload("event", door, 1));
+        await gateway.PublishAsync("campus/v1/test-school/gw1/alarm", Payload("alarm", alarm, 2));
+        await GatewayProcess.WaitUntilAsync(() => received.Count == 2, s_wait);
+
+        time.Advance(TimeSpan.FromHours(2));
+        await gateway.PublishAsync("campus/v1/test-school/gw1/event", Payload("event", door, 1));
+        await gateway.PublishAsync("campus/v1/test-school/gw1/alarm", Payload("alarm", alarm, 2));
+        await GatewayProcess.WaitUntilAsync(() => received.Count == 3 && center.Duplicates == 1, s_wait);
+
+        // The door event was forgotten, so its late resend shows as new; the unacknowledged alarm is still a repeat.
+        Assert.Equal([door, alarm, door], received.Select(m => m.Id));
+        Assert.Contains(center.Board().SelectMany(g => g.AwaitingAck), a => a.Id == alarm);
     }
 
     [Fact]
