@@ -1,10 +1,6 @@
-using EdgeGateway.Configuration;
 using EdgeGateway.Events;
 using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Outbox.LiteDb;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using EdgeGateway.TestKit;
 
 /// <summary>A mixed backlog written straight into a stopped gateway's outbox, as a long outage leaves it.</summary>
 internal static class Backlog
@@ -13,20 +9,7 @@ internal static class Backlog
     /// Appends <paramref name="count"/> events in batches of 1,000: 2 % alarms, 48 % door events, 50 % telemetry
     /// (input id <c>backlog</c>, so a counter can tell them from pressed alarms). Returns the outbox depth.
     /// </summary>
-    public static long Fill(string dataDirectory, int count)
-    {
-        const int Batch = 1000;
-        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
-        using var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, new OutboxOptions { MaxEntries = count * 2 });
-        store.Open();
-        for (var done = 0; done < count; done += Batch)
-        {
-            var now = TimeProvider.System.GetUtcNow();
-            store.Append([.. Enumerable.Range(done, Math.Min(Batch, count - done)).Select(i => Draft(i, now))]);
-        }
-
-        return store.Depth.Total;
-    }
+    public static long Fill(string dataDirectory, int count) => OutboxFiller.Fill(dataDirectory, count, batch: 1000, Draft);
 
     private static EventDraft Draft(int i, DateTimeOffset now)
     {

@@ -14,22 +14,36 @@ public static class OutboxFiller
     /// <summary>What a stopped gateway's outbox still holds.</summary>
     public static OutboxDepth Depth(string dataDirectory)
     {
-        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
-        using var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null);
-        store.Open();
+        using var store = Open(dataDirectory, new OutboxOptions());
         return store.Depth;
     }
 
-    public static void Fill(string dataDirectory, int count, int batch = 5000)
+    /// <summary>
+    /// Appends <paramref name="count"/> events in batches of <paramref name="batch"/>; each is made by
+    /// <paramref name="draft"/> from its index and the batch's time (default: door events of input <c>backlog</c>).
+    /// Returns the outbox depth.
+    /// </summary>
+    public static long Fill(string dataDirectory, int count, int batch = 5000, Func<int, DateTimeOffset, EventDraft>? draft = null)
     {
-        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
-        using var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, new OutboxOptions { MaxEntries = count * 2 });
-        store.Open();
+        draft ??= DoorEvent;
+        using var store = Open(dataDirectory, new OutboxOptions { MaxEntries = count * 2 });
         for (var done = 0; done < count; done += batch)
         {
             var now = TimeProvider.System.GetUtcNow();
-            store.Append([.. Enumerable.Range(0, Math.Min(batch, count - done)).Select(i => new EventDraft(
-                Guid.CreateVersion7(now).ToString(), "backlog", InputKind.Door, i % 2 == 0 ? InputState.Active : InputState.Restored, now, false, "backlog"))]);
+            store.Append([.. Enumerable.Range(done, Math.Min(batch, count - done)).Select(i => draft(i, now))]);
         }
+
+        return store.Depth.Total;
+    }
+
+    private static EventDraft DoorEvent(int i, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now).ToString(), "backlog", InputKind.Door, i % 2 == 0 ? InputState.Active : InputState.Restored, now, false, "backlog");
+
+    private static LiteDbOutboxStore Open(string dataDirectory, OutboxOptions limits)
+    {
+        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
+        var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, limits);
+        store.Open();
+        return store;
     }
 }
