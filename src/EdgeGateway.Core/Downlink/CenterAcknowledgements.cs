@@ -107,19 +107,6 @@ public sealed class CenterAcknowledgements : IDisposable
         }
     }
 
-    /// <summary>Whether <paramref name="entry"/> is an alarm the center acknowledges: alarm lane, state active.</summary>
-    public static bool NeedsAck(OutboxEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Lane != Events.Lane.Alarm)
-        {
-            return false;
-        }
-
-        using var payload = JsonDocument.Parse(entry.Payload);
-        return payload.RootElement.TryGetProperty("state", out var state) && state.ValueEquals("active"u8);
-    }
-
     /// <summary>Events were recorded in the outbox; active alarms among them now wait for the broker and the center.</summary>
     public void Accepted(IReadOnlyList<OutboxEntry> entries)
     {
@@ -310,14 +297,16 @@ public sealed class CenterAcknowledgements : IDisposable
             return (known, false);
         }
 
+        // A restore already seen is not parsed again on each send and PUBACK.
+        if (entry.Lane != Events.Lane.Alarm || _restores.Contains(entry.EventId))
+        {
+            return null;
+        }
+
         if (!NeedsAck(entry))
         {
             // The center may ack a restore too (edge-center does, without an operator): known, but nothing to wait for.
-            if (entry.Lane == Events.Lane.Alarm)
-            {
-                RememberBounded(_restores, entry.EventId);
-            }
-
+            RememberBounded(_restores, entry.EventId);
             return null;
         }
 
@@ -329,6 +318,13 @@ public sealed class CenterAcknowledgements : IDisposable
         var alarm = new TrackedAlarm(entry, ++_order, _time.GetTimestamp());
         _alarms[entry.EventId] = alarm;
         return (alarm, true);
+    }
+
+    /// <summary>Whether an alarm-lane entry is one the center acknowledges: state active.</summary>
+    private static bool NeedsAck(OutboxEntry entry)
+    {
+        using var payload = JsonDocument.Parse(entry.Payload);
+        return payload.RootElement.TryGetProperty("state", out var state) && state.ValueEquals("active"u8);
     }
 
     /// <summary>Adds to a set of ids that starts over when it reaches <see cref="MaxTracked"/>. True if it was new.</summary>
