@@ -24,7 +24,7 @@ public static class GatewayServices
         services.AddGatewayEvents(configuration);
         services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
         services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<InputsOptions>>(new InputsConfigurationValidator(configuration));
+        services.AddSingleton<IValidateOptions<InputsOptions>>(new StrictElementsValidator<InputsOptions, InputOptions>(configuration, "Inputs"));
         services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
 
         services.AddSingleton<LivenessRegistry>();

@@ -22,7 +22,7 @@ public static class GuardFeedbackServices
         services.AddSingleton<IValidateOptions<GuardFeedbackOptions>, GuardFeedbackOptionsValidator>();
         services.AddOptionsWithValidateOnStart<OutputsOptions>().Bind(configuration);
         services.AddSingleton<IValidateOptions<OutputsOptions>, OutputsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<OutputsOptions>>(new OutputsConfigurationValidator(configuration));
+        services.AddSingleton<IValidateOptions<OutputsOptions>>(new StrictElementsValidator<OutputsOptions, OutputOptions>(configuration, "Outputs"));
         services.AddGpioOutputs();
         services.AddSingleton(sp => new StatusLed(
             sp.GetRequiredService<IOutputLines>(),

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Hardware;
+
+/// <summary>Validates <typeparamref name="TOptions"/> by checking each raw element of its array section strictly.</summary>
+public sealed class StrictElementsValidator<TOptions, TElement>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options) => StrictElements.Validate<TElement>(configuration, section);
+}
