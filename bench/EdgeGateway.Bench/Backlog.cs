@@ -1,5 +1,4 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 
 /// <summary>A mixed backlog written straight into a stopped gateway's outbox, as a long outage leaves it.</summary>
@@ -13,8 +12,8 @@ internal static class Backlog
 
     private static EventDraft Draft(int i, DateTimeOffset now)
     {
-        var state = i % 4 < 2 ? InputState.Active : InputState.Restored;
-        var draft = new EventDraft(Guid.CreateVersion7(now).ToString(), "backlog", i % 50 == 0 ? InputKind.Panic : InputKind.Door, state, now, ClockSynced: true, "building A, corridor 2");
+        var state = i % 4 < 2 ? EventState.Active : EventState.Restored;
+        var draft = new EventDraft(Guid.CreateVersion7(now).ToString(), "backlog", i % 50 == 0 ? EventKind.Panic : EventKind.Door, state, now, ClockSynced: true, "building A, corridor 2");
         return i % 2 == 1 ? draft with { Lane = Lane.Telemetry } : draft;
     }
 }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeGateway.Configuration;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Health;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +24,7 @@ internal static class HealthBench
             OutboxFiller.Fill(directory, backlog);
             var time = TimeProvider.System;
             var gateway = Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1", DataDirectory = directory });
-            var identity = new GatewayIdentity(gateway, time);
+            var identity = new GatewayIdentity(gateway.Value.SiteId, gateway.Value.GatewayId, time);
             using var store = new LiteDbOutboxStore(Path.Combine(directory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, new OutboxOptions { MaxEntries = backlog * 2 });
             store.Open();
             var clock = new KernelClockSync();

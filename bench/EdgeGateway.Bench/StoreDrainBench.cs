@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 /// <summary>
 /// The store's share of a drain, without MQTT: a backlog in LiteDB read 128 at a time (as the forwarder does) and
@@ -20,7 +18,7 @@ internal static class StoreDrainBench
             try
             {
                 Backlog.Fill(directory, events);
-                var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
+                var identity = new GatewayIdentity("test-school", "gw1", TimeProvider.System);
                 using var store = new LiteDbOutboxStore(Path.Combine(directory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null);
                 store.Open();
                 var written = StoreIoBench.WrittenBytes();

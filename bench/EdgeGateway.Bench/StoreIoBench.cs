@@ -1,9 +1,6 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 /// <summary>What the outbox store writes to disk per event.</summary>
 /// <param name="BytesPerAlarm">write_bytes per alarm appended and then removed (its PUBACK), one append per alarm.</param>
@@ -25,19 +22,19 @@ internal static class StoreIoBench
 {
     public static StoreIo Run(int alarms, int telemetryBatches, int batch)
     {
-        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "bench", GatewayId = "gw1" }), TimeProvider.System);
+        var identity = new GatewayIdentity("bench", "gw1", TimeProvider.System);
         var (alarmBytes, alarmFsyncs) = Measure(identity, store =>
         {
             for (var i = 0; i < alarms; i++)
             {
-                store.Remove([.. store.Append([Draft(InputKind.Panic, Lane.Alarm)])]);
+                store.Remove([.. store.Append([Draft(EventKind.Panic, Lane.Alarm)])]);
             }
         });
         var (telemetryBytes, telemetryFsyncs) = Measure(identity, store =>
         {
             for (var i = 0; i < telemetryBatches; i++)
             {
-                store.Remove([.. store.Append([.. Enumerable.Range(0, batch).Select(_ => Draft(InputKind.Generic, Lane.Telemetry))])]);
+                store.Remove([.. store.Append([.. Enumerable.Range(0, batch).Select(_ => Draft(EventKind.Generic, Lane.Telemetry))])]);
             }
         });
         var telemetry = telemetryBatches * batch;
@@ -57,7 +54,7 @@ internal static class StoreIoBench
             store.Open();
 
             // The first append creates LiteDB's pages and the seq sidecar: not part of the steady state.
-            store.Remove([.. store.Append([Draft(InputKind.Panic, Lane.Alarm)])]);
+            store.Remove([.. store.Append([Draft(EventKind.Panic, Lane.Alarm)])]);
             var before = WrittenBytes();
             files.Fsyncs = 0;
             work(store);
@@ -70,10 +67,10 @@ internal static class StoreIoBench
         }
     }
 
-    private static EventDraft Draft(InputKind kind, Lane lane)
+    private static EventDraft Draft(EventKind kind, Lane lane)
     {
         var now = TimeProvider.System.GetUtcNow();
-        return new EventDraft(Guid.CreateVersion7(now).ToString(), lane == Lane.Telemetry ? "cold-room-temp" : "office-panic", kind, InputState.Active, now, ClockSynced: true, "building A, room 12")
+        return new EventDraft(Guid.CreateVersion7(now).ToString(), lane == Lane.Telemetry ? "cold-room-temp" : "office-panic", kind, EventState.Active, now, ClockSynced: true, "building A, room 12")
         {
             Lane = lane,
         };

@@ -1,10 +1,10 @@
 using System.Globalization;
-using EdgeGateway.Connection;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Host;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Sensors;
+using EdgeGateway.Mqtt;
+using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,13 +94,13 @@ internal sealed class SimulatedGateway : IAsyncDisposable
 
     /// <summary>A panic button press: recorded (on disk for LiteDB) before this returns. Returns the event id.</summary>
     public string Press() =>
-        Recorder.Record([new NewEvent("office-panic", InputKind.Panic, InputState.Active, "office")])[0].EventId;
+        Recorder.Record([new NewEvent("office-panic", EventKind.Panic, EventState.Active, "office")])[0].EventId;
 
     /// <summary>One temperature sample on the telemetry lane. Returns the event id.</summary>
     public string RecordTelemetry()
     {
         var reading = 20 + (Interlocked.Increment(ref _telemetry) % 50 / 10.0);
-        return Recorder.Record([new NewEvent("hall-temp", InputKind.Telemetry, InputState.Active, "hall",
+        return Recorder.Record([new NewEvent("hall-temp", EventKind.Telemetry, EventState.Active, "hall",
             Telemetry: new TelemetrySample("ds18b20", new SensorReadings(reading)))])[0].EventId;
     }
 

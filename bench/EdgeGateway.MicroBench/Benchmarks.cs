@@ -1,23 +1,21 @@
 using BenchmarkDotNet.Attributes;
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.MicroBench;
 
 /// <summary>Shared drafts: what an input change and a telemetry sample look like when they reach the outbox.</summary>
 internal static class Samples
 {
-    public static GatewayIdentity Identity { get; } = new(Options.Create(new GatewayOptions { SiteId = "campus-north", GatewayId = "gw-a12" }), TimeProvider.System);
+    public static GatewayIdentity Identity { get; } = new("campus-north", "gw-a12", TimeProvider.System);
 
     public static EventDraft Alarm(DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now).ToString(), "office-panic", InputKind.Panic, InputState.Active, now, ClockSynced: true, "building A, room 12");
+        new(Guid.CreateVersion7(now).ToString(), "office-panic", EventKind.Panic, EventState.Active, now, ClockSynced: true, "building A, room 12");
 
     public static EventDraft Telemetry(DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now).ToString(), "cold-room-temp", InputKind.Generic, InputState.Active, now, ClockSynced: true, "kitchen cold room") { Lane = Lane.Telemetry };
+        new(Guid.CreateVersion7(now).ToString(), "cold-room-temp", EventKind.Generic, EventState.Active, now, ClockSynced: true, "kitchen cold room") { Lane = Lane.Telemetry };
 }
 
 /// <summary>An event serialised once, at acceptance, into the bytes that are stored and published.</summary>
@@ -28,7 +26,7 @@ public class EventSerialisationBenchmarks
     private readonly EventDraft _fault = EventDraft.Fault(
         Guid.NewGuid().ToString(),
         "uplink",
-        InputState.Restored,
+        EventState.Restored,
         TimeProvider.System.GetUtcNow(),
         clockSynced: true,
         new Dictionary<string, string> { ["start"] = "2026-11-29T05:00:00.000Z", ["end"] = "2026-11-29T05:03:10.000Z", ["durationS"] = "190" });
@@ -86,7 +84,7 @@ public class InputFilteringBenchmarks
 {
     private const int Observations = 1000;
 
-    private readonly InputOptions _options = new() { Id = "hall-door", Pin = 22, Kind = InputKind.Door, DebounceMs = 20 };
+    private readonly InputOptions _options = new() { Id = "hall-door", Pin = 22, Kind = EventKind.Door, DebounceMs = 20 };
 
     [Benchmark(OperationsPerInvoke = Observations)]
     public int BouncingContact()

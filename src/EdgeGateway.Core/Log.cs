@@ -1,16 +1,17 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway;
+namespace EdgeGateway.Core;
 
 /// <summary>Core log messages, event ids 1000-1999.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Information, "Input {InputId} on GPIO {Pin} ({Kind}, {Contact}) open")]
-    public static partial void InputOpened(ILogger logger, string inputId, int pin, InputKind kind, ContactType contact);
+    public static partial void InputOpened(ILogger logger, string inputId, int pin, EventKind kind, ContactType contact);
 
     [LoggerMessage(1002, LogLevel.Information, "Event seq={Seq} {InputId} {Kind} {State} accepted (id {EventId})")]
-    public static partial void EventAccepted(ILogger logger, long seq, string inputId, InputKind kind, InputState state, string eventId);
+    public static partial void EventAccepted(ILogger logger, long seq, string inputId, EventKind kind, EventState state, string eventId);
 
     [LoggerMessage(1003, LogLevel.Critical, "Storage fault: the outbox refused {Count} events; they are kept in memory, sent from there, and written when the disk accepts them")]
     public static partial void StorageFault(ILogger logger, int count, Exception exception);
@@ -55,7 +56,7 @@ internal static partial class Log
     public static partial void EscalationEnded(ILogger logger, string eventId);
 
     [LoggerMessage(1404, LogLevel.Warning, "{Max} alarms tracked for the center's ack; forgetting the oldest, {EventId} ({State})")]
-    public static partial void AckTrackingFull(ILogger logger, int max, string eventId, EdgeGateway.Downlink.AlarmAckState state);
+    public static partial void AckTrackingFull(ILogger logger, int max, string eventId, EdgeGateway.Core.Downlink.AlarmAckState state);
 
     [LoggerMessage(1405, LogLevel.Critical, "Local escalation ON: sounder and escalation outputs on ({Count} alarms unacknowledged by the center)")]
     public static partial void LocalEscalationOn(ILogger logger, int count);

@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Hardware;
 

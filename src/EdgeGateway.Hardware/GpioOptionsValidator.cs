@@ -1,4 +1,4 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Hardware;

@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Outputs;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hardware;

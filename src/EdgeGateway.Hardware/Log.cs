@@ -30,8 +30,8 @@ internal static partial class Log
     public static partial void BoardModel(ILogger logger, string model);
 
     [LoggerMessage(3102, LogLevel.Warning, "Input {InputId} ({Kind}) uses GPIO {Pin}, which this board reserves for {Function}; it works only while that function is off")]
-    public static partial void ReservedPinClaimed(ILogger logger, string inputId, EdgeGateway.Inputs.InputKind kind, int pin, string function);
+    public static partial void ReservedPinClaimed(ILogger logger, string inputId, EdgeGateway.Core.Events.EventKind kind, int pin, string function);
 
     [LoggerMessage(3201, LogLevel.Information, "Output {OutputId} on GPIO {Pin} ({Role}, on = {OnLevel}) open, off")]
-    public static partial void OutputOpened(ILogger logger, string outputId, int pin, EdgeGateway.Outputs.OutputRole role, string onLevel);
+    public static partial void OutputOpened(ILogger logger, string outputId, int pin, EdgeGateway.Core.Outputs.OutputRole role, string onLevel);
 }

@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Outputs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,8 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using System.Runtime.InteropServices;
-using EdgeGateway.Configuration;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

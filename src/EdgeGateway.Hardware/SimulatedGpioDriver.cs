@@ -236,7 +236,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
 
         public List<(PinEventTypes Events, PinChangeEventHandler Handler)> Callbacks { get; } = [];
 
-        /// <summary>Floating (no bias) reads high: <see cref="EdgeGateway.Inputs.PullMode.None"/> assumes an external pull-up.</summary>
+        /// <summary>Floating (no bias) reads high: <see cref="EdgeGateway.Core.Inputs.PullMode.None"/> assumes an external pull-up.</summary>
         public bool InputLevel => DrivenLevel ?? Mode != PinMode.InputPullDown;
 
         public bool Level => Mode == PinMode.Output ? OutputLevel : InputLevel;

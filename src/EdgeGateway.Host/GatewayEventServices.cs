@@ -1,6 +1,6 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +20,7 @@ public static class GatewayEventServices
         services.AddSingleton(TimeProvider.System);
         services.AddOptionsWithValidateOnStart<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton(sp => new GatewayIdentity(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SiteId, sp.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayId, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IClockSync, KernelClockSync>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<UnwrittenEntries>();

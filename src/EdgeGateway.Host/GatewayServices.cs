@@ -1,10 +1,11 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Health;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Hardware;
 using EdgeGateway.Hardware.Board;
 using EdgeGateway.Hardware.Sensors;
-using EdgeGateway.Outbox;
+using EdgeGateway.Mqtt;
+using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;

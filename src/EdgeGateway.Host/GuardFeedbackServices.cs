@@ -1,7 +1,7 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Hardware;
-using EdgeGateway.Outputs;
+using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using Microsoft.Extensions.DependencyInjection;

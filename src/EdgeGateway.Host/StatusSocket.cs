@@ -1,11 +1,11 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using EdgeGateway.Configuration;
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Health;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

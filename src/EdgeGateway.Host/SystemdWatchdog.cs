@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -40,7 +40,7 @@ public sealed record WatchdogTiming(TimeSpan Interval)
 /// Sends <c>WATCHDOG=1</c> to systemd only while the input monitor and the outbox forwarder both came round their
 /// loops within the watchdog interval, so a hung loop gets the service restarted instead of hidden by a timer that
 /// pings regardless. The forwarder sleeps until something is appended, so each check first nudges it awake
-/// (<see cref="Outbox.OutboxSignal"/>); while the uplink is down it waits for a session, which is not a hang.
+/// (<see cref="Core.Outbox.OutboxSignal"/>); while the uplink is down it waits for a session, which is not a hang.
 /// Also keeps <c>STATUS=</c> (shown by <c>systemctl status</c>) up to date.
 /// </summary>
 public sealed partial class SystemdWatchdog(

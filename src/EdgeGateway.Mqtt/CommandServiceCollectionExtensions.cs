@@ -1,10 +1,10 @@
-using EdgeGateway.Downlink;
-using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Mqtt.Downlink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway;
+namespace EdgeGateway.Mqtt;
 
 public static class CommandServiceCollectionExtensions
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway;
+namespace EdgeGateway.Mqtt;
 
 /// <summary>MQTT log messages, event ids 4000-4999.</summary>
 internal static partial class Log

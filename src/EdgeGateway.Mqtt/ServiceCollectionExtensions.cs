@@ -1,11 +1,13 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
+using EdgeGateway.Mqtt.Downlink;
+using EdgeGateway.Mqtt.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway;
+namespace EdgeGateway.Mqtt;
 
 public static class MqttServiceCollectionExtensions
 {

@@ -1,3 +1,4 @@
+
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>

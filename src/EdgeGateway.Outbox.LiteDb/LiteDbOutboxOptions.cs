@@ -1,3 +1,4 @@
+
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>Where the LiteDB outbox keeps its files.</summary>

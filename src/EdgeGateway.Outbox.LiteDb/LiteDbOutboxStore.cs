@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using LiteDB;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Outbox.LiteDb;
 

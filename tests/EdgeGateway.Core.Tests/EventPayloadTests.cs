@@ -1,20 +1,17 @@
 using System.Text.Json;
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using Microsoft.Extensions.Options;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests;
 
 public sealed class EventPayloadTests
 {
-    private static readonly GatewayIdentity s_identity = new(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw1" }), new FakeTimeProvider());
+    private static readonly GatewayIdentity s_identity = new("s1", "gw1", new FakeTimeProvider());
 
     [Fact]
     public void Serialize_WalkTestEvent_CarriesTestTrue_AnOrdinaryEventHasNoTestField()
     {
-        var draft = new EventDraft("id-1", "office-panic", InputKind.Panic, InputState.Active, new FakeTimeProvider().GetUtcNow(), true, "here");
+        var draft = new EventDraft("id-1", "office-panic", EventKind.Panic, EventState.Active, new FakeTimeProvider().GetUtcNow(), true, "here");
 
         var ordinary = JsonDocument.Parse(EventPayload.Serialize(draft, 1, s_identity)).RootElement;
         var test = JsonDocument.Parse(EventPayload.Serialize(draft with { Test = true }, 2, s_identity)).RootElement;

@@ -1,4 +1,4 @@
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests;

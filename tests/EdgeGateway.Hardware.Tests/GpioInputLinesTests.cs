@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Device.Gpio;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Hardware.Tests;
 
@@ -9,7 +10,7 @@ public sealed class GpioInputLinesTests
     [Fact]
     public void Open_NormallyOpenWithPullUp_ReadsHighAtRestAndIsNotActive()
     {
-        var input = new InputOptions { Id = "office-panic", Pin = 17, Kind = InputKind.Panic, Contact = ContactType.NO, Pull = PullMode.Up };
+        var input = new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Contact = ContactType.NO, Pull = PullMode.Up };
         using var sut = new GpioInputLines(new SimulatedGpioDriver());
 
         sut.Open([input], (_, _) => { });

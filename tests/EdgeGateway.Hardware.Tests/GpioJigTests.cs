@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Device.Gpio;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Hardware.Tests;

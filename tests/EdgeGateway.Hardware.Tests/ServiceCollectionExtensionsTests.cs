@@ -1,4 +1,4 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Hardware.Tests;
 

@@ -1,4 +1,4 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.IntegrationTests;

@@ -5,10 +5,10 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Center;
 using EdgeGateway.TestKit;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.IntegrationTests;

@@ -3,14 +3,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Sensors;
+using EdgeGateway.Core.Uplink;
 using EdgeGateway.TestKit;
-using EdgeGateway.Uplink;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -22,38 +20,38 @@ namespace EdgeGateway.IntegrationTests;
 /// </summary>
 public sealed partial class ContractDocumentTests
 {
-    private static readonly GatewayIdentity s_identity = new(Options.Create(new GatewayOptions { SiteId = "hy-school-017", GatewayId = "gw1" }), new FakeTimeProvider());
+    private static readonly GatewayIdentity s_identity = new("hy-school-017", "gw1", new FakeTimeProvider());
     private static readonly DateTimeOffset s_now = new(2026, 11, 29, 5, 37, 41, 746, TimeSpan.Zero);
     private static readonly Lazy<YamlMappingNode> s_asyncApi = new(LoadAsyncApi);
 
     private static ContractSchemas Schemas => ContractSchemas.Instance;
 
-    public static TheoryData<InputKind, InputState> InputKindsAndStates => new()
+    public static TheoryData<EventKind, EventState> InputKindsAndStates => new()
     {
-        { InputKind.Panic, InputState.Active },
-        { InputKind.Panic, InputState.Restored },
-        { InputKind.Smoke, InputState.Active },
-        { InputKind.Intrusion, InputState.Active },
-        { InputKind.Tamper, InputState.Restored },
-        { InputKind.Door, InputState.Active },
-        { InputKind.Door, InputState.Restored },
-        { InputKind.Generic, InputState.Active },
+        { EventKind.Panic, EventState.Active },
+        { EventKind.Panic, EventState.Restored },
+        { EventKind.Smoke, EventState.Active },
+        { EventKind.Intrusion, EventState.Active },
+        { EventKind.Tamper, EventState.Restored },
+        { EventKind.Door, EventState.Active },
+        { EventKind.Door, EventState.Restored },
+        { EventKind.Generic, EventState.Active },
     };
 
     /// <summary>The facts each producer of a fault or temperature event writes (EventRecorder, OutboxStarter, MqttConnection, InputSupervisor, SensorChannel, BoardHealth).</summary>
-    public static TheoryData<InputKind, string, string> Details => new()
+    public static TheoryData<EventKind, string, string> Details => new()
     {
-        { InputKind.Fault, "outbox", """{"fault":"storage","error":"disk full"}""" },
-        { InputKind.Fault, "outbox", """{"fault":"storage","since":"2026-11-29T05:30:00.000Z","durationSeconds":"461"}""" },
-        { InputKind.Fault, "outbox", """{"fault":"corrupt-store","movedTo":"/var/lib/edge-gateway/outbox.db.corrupt-1","lastSeqBefore":"41","reason":"invalid page"}""" },
-        { InputKind.Fault, "uplink", """{"fault":"path","start":"2026-11-29T05:30:00.000Z","end":"2026-11-29T05:31:00.000Z","durationSeconds":"60","broker":"secondary"}""" },
-        { InputKind.Fault, "office-panic", """{"fault":"flapping","line":"input","activations":"10","windowSeconds":"60","suppressed":"false","quietSeconds":"300"}""" },
-        { InputKind.Fault, "back-door", """{"fault":"flapping","line":"tamper loop","quietSeconds":"300"}""" },
-        { InputKind.Fault, "cold-room", """{"fault":"sensor","failedReads":"3","error":"no answer on the 1-Wire bus"}""" },
-        { InputKind.Fault, "cold-room", """{"fault":"sensor"}""" },
-        { InputKind.Fault, "board", """{"fault":"under-voltage"}""" },
-        { InputKind.Temperature, "cold-room", """{"limit":"high","limitC":"8.0","temperatureC":"8.25","minDurationSeconds":"300"}""" },
-        { InputKind.Temperature, "freezer", """{"limit":"low","limitC":"-25.0","temperatureC":"-26.5"}""" },
+        { EventKind.Fault, "outbox", """{"fault":"storage","error":"disk full"}""" },
+        { EventKind.Fault, "outbox", """{"fault":"storage","since":"2026-11-29T05:30:00.000Z","durationSeconds":"461"}""" },
+        { EventKind.Fault, "outbox", """{"fault":"corrupt-store","movedTo":"/var/lib/edge-gateway/outbox.db.corrupt-1","lastSeqBefore":"41","reason":"invalid page"}""" },
+        { EventKind.Fault, "uplink", """{"fault":"path","start":"2026-11-29T05:30:00.000Z","end":"2026-11-29T05:31:00.000Z","durationSeconds":"60","broker":"secondary"}""" },
+        { EventKind.Fault, "office-panic", """{"fault":"flapping","line":"input","activations":"10","windowSeconds":"60","suppressed":"false","quietSeconds":"300"}""" },
+        { EventKind.Fault, "back-door", """{"fault":"flapping","line":"tamper loop","quietSeconds":"300"}""" },
+        { EventKind.Fault, "cold-room", """{"fault":"sensor","failedReads":"3","error":"no answer on the 1-Wire bus"}""" },
+        { EventKind.Fault, "cold-room", """{"fault":"sensor"}""" },
+        { EventKind.Fault, "board", """{"fault":"under-voltage"}""" },
+        { EventKind.Temperature, "cold-room", """{"limit":"high","limitC":"8.0","temperatureC":"8.25","minDurationSeconds":"300"}""" },
+        { EventKind.Temperature, "freezer", """{"limit":"low","limitC":"-25.0","temperatureC":"-26.5"}""" },
     };
 
     public static TheoryData<string, double?, double?, double?> Readings => new()
@@ -66,7 +64,7 @@ public sealed partial class ContractDocumentTests
 
     [Theory]
     [MemberData(nameof(InputKindsAndStates))]
-    public void EventPayload_OfEveryInputKind_MatchesItsTopicsSchema(InputKind kind, InputState state)
+    public void EventPayload_OfEveryInputKind_MatchesItsTopicsSchema(EventKind kind, EventState state)
     {
         var draft = new EventDraft(NewId(), "office-panic", kind, state, s_now, ClockSynced: true, "Main office, building A");
 
@@ -76,9 +74,9 @@ public sealed partial class ContractDocumentTests
 
     [Theory]
     [MemberData(nameof(Details))]
-    public void EventPayload_WithTheDetailOfEachFault_MatchesTheAlarmSchema(InputKind kind, string input, string detail)
+    public void EventPayload_WithTheDetailOfEachFault_MatchesTheAlarmSchema(EventKind kind, string input, string detail)
     {
-        var draft = new EventDraft(NewId(), input, kind, InputState.Active, s_now, ClockSynced: false, "")
+        var draft = new EventDraft(NewId(), input, kind, EventState.Active, s_now, ClockSynced: false, "")
         {
             Detail = JsonSerializer.Deserialize<Dictionary<string, string>>(detail),
         };
@@ -91,7 +89,7 @@ public sealed partial class ContractDocumentTests
     [MemberData(nameof(Readings))]
     public void TelemetryPayload_OfEachSensorType_MatchesTheTelemetrySchema(string type, double? temperatureC, double? humidityPct, double? pressureHpa)
     {
-        var draft = new EventDraft(NewId(), "cold-room", InputKind.Telemetry, InputState.Active, s_now, ClockSynced: true, "")
+        var draft = new EventDraft(NewId(), "cold-room", EventKind.Telemetry, EventState.Active, s_now, ClockSynced: true, "")
         {
             Telemetry = new TelemetrySample(type, new SensorReadings(temperatureC, humidityPct, pressureHpa)),
         };
@@ -105,8 +103,8 @@ public sealed partial class ContractDocumentTests
     {
         InputOptions[] inputs =
         [
-            .. Enum.GetValues<InputKind>()
-                .Where(kind => kind is not (InputKind.Fault or InputKind.Temperature or InputKind.Telemetry))
+            .. Enum.GetValues<EventKind>()
+                .Where(kind => kind is not (EventKind.Fault or EventKind.Temperature or EventKind.Telemetry))
                 .Select(kind => new InputOptions { Id = $"in-{kind}".ToLowerInvariant(), Kind = kind, Location = $"{kind} somewhere" }),
         ];
 
@@ -120,7 +118,7 @@ public sealed partial class ContractDocumentTests
     [Fact]
     public void Validator_RejectsEventsOffTheContract()
     {
-        var draft = new EventDraft(NewId(), "office-panic", InputKind.Panic, InputState.Active, s_now, ClockSynced: true, "Main office");
+        var draft = new EventDraft(NewId(), "office-panic", EventKind.Panic, EventState.Active, s_now, ClockSynced: true, "Main office");
         var valid = JsonNode.Parse(EventPayload.Serialize(draft, 5, s_identity))!.AsObject();
         Assert.Empty(Violations("alarm", valid));
 
@@ -337,7 +335,7 @@ public sealed partial class ContractDocumentTests
         return root;
     }
 
-    private static string LeafOf(EventDraft draft) => TopicScheme.LeafOf(draft.Lane);
+    private static string LeafOf(EventDraft draft) => LaneRules.TopicLeafOf(draft.Lane);
 
     private static string NewId() => Guid.CreateVersion7(s_now).ToString();
 

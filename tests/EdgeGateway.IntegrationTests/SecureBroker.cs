@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeGateway.Connection;
+using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.TestKit;
 using MQTTnet;
 

@@ -140,7 +140,7 @@ public sealed class SecureTransportTests(ITestOutputHelper output)
         await using var center = await StartCenterAsync(broker);
         await using var gateway = await StartOnlineGatewayAsync(broker, center);
 
-        var ts = Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
+        var ts = Core.Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
         await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""");
         await GatewayProcess.WaitUntilAsync(() => center.On("/cmd/result").Any(), s_wait);
         // The test's own publishes as gw2, not results of the gateway: kept out of the contract check.

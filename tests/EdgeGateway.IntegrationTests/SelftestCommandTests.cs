@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
 using Xunit.Abstractions;

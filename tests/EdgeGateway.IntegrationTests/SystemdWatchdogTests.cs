@@ -1,4 +1,4 @@
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Host;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;

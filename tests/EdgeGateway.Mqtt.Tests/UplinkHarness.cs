@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Text;
-using EdgeGateway.Broker;
-using EdgeGateway.Configuration;
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Broker;
+using EdgeGateway.Mqtt.Connection;
+using EdgeGateway.Mqtt.Downlink;
+using EdgeGateway.Mqtt.Uplink;
 using EdgeGateway.TestKit;
-using EdgeGateway.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
     {
         Broker = broker;
         WatchContract(broker);
-        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test" }), TimeProvider.System);
+        Identity = new GatewayIdentity("s1", "gw-test", TimeProvider.System);
         Topics = new TopicScheme(Identity);
         Store = new InMemoryOutboxStore(Identity);
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
@@ -84,8 +85,8 @@ internal sealed class UplinkHarness : IAsyncDisposable
         }, new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeoutSeconds });
     }
 
-    public IReadOnlyList<OutboxEntry> Append(params InputKind[] kinds) => Store.Append(
-        [.. kinds.Select(kind => new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, InputState.Active, TimeProvider.System.GetUtcNow(), false, "here"))]);
+    public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.Append(
+        [.. kinds.Select(kind => new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, EventState.Active, TimeProvider.System.GetUtcNow(), false, "here"))]);
 
     public async Task StartAsync()
     {

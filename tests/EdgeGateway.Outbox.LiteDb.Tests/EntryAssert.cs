@@ -1,4 +1,5 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
 

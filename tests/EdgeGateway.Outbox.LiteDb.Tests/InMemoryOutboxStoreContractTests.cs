@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;

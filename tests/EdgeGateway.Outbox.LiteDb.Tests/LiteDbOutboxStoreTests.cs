@@ -1,9 +1,7 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
@@ -21,7 +19,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public LiteDbOutboxStoreTests(ITestOutputHelper output)
     {
         _output = output;
-        _identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw1" }), _time);
+        _identity = new GatewayIdentity("s1", "gw1", _time);
     }
 
     private string DataPath => _directory.File("outbox.db");
@@ -30,13 +28,13 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_Reopened_PendingEntriesAndLastSeqSurviveAndSeqContinues()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke));
+        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Remove([appended[1]]);
         first.Dispose();
 
         var second = OpenStore();
         var pending = second.ReadPending(10);
-        var next = second.Append(Drafts(InputKind.Door));
+        var next = second.Append(Drafts(EventKind.Door));
 
         EntryAssert.Equal([appended[0], appended[2]], pending);
         Assert.Equal(new OutboxDepth(2, 1, 0), second.Depth);
@@ -49,7 +47,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var first = OpenStore();
         var acceptedAt = _time.GetUtcNow();
-        first.Append(Drafts(InputKind.Door));
+        first.Append(Drafts(EventKind.Door));
         first.Dispose();
         _time.Advance(TimeSpan.FromHours(3));
 
@@ -62,13 +60,13 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void OldestTimestamp_AcrossLiteDbAndJournal_SkipsRemovedEntriesNotYetDeleted()
     {
         var store = OpenStore(moveAfterEntries: 2);
-        var first = store.Append(Drafts(InputKind.Door));
+        var first = store.Append(Drafts(EventKind.Door));
         _time.Advance(TimeSpan.FromSeconds(10));
         var secondAt = _time.GetUtcNow();
-        store.Append(Drafts(InputKind.Door)); // the second entry moves both into LiteDB
+        store.Append(Drafts(EventKind.Door)); // the second entry moves both into LiteDB
         _time.Advance(TimeSpan.FromSeconds(10));
         var journalledAt = _time.GetUtcNow();
-        var third = store.Append(Drafts(InputKind.Door)); // stays in the journal
+        var third = store.Append(Drafts(EventKind.Door)); // stays in the journal
 
         store.Remove(first.ToList()); // in LiteDB, deleted only by the next move
         Assert.Equal(secondAt, store.OldestTimestamp(Lane.Event));
@@ -84,14 +82,14 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_ReopenedAfterEverythingRemoved_SeqIsNotReused()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door));
         first.Remove(appended.ToList());
         first.Dispose();
 
         var second = OpenStore();
         var lastSeqAtOpen = second.LastSeq;
         var depthAtOpen = second.Depth;
-        var next = second.Append(Drafts(InputKind.Door));
+        var next = second.Append(Drafts(EventKind.Door));
 
         Assert.Equal(2, lastSeqAtOpen);
         Assert.Equal(default, depthAtOpen);
@@ -105,7 +103,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var store = OpenStore(files);
         files.Clear();
 
-        store.Append([.. Drafts(InputKind.Panic, InputKind.Door), .. Telemetry(8)]);
+        store.Append([.. Drafts(EventKind.Panic, EventKind.Door), .. Telemetry(8)]);
 
         var events = files.Events;
         Report("append of 10", events);
@@ -119,10 +117,10 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 1);
-        store.Append(Drafts(InputKind.Panic));
+        store.Append(Drafts(EventKind.Panic));
         files.Clear();
 
-        store.Append(Drafts(InputKind.Door));
+        store.Append(Drafts(EventKind.Door));
 
         var events = files.Events;
         Report("move of 1, then append of 1", events);
@@ -142,10 +140,10 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 1);
-        store.Append(Drafts(InputKind.Panic));
+        store.Append(Drafts(EventKind.Panic));
         files.Clear();
 
-        store.Append(Drafts(InputKind.Door));
+        store.Append(Drafts(EventKind.Door));
 
         var events = files.Events;
         var firstDataWrite = FirstIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.Write);
@@ -161,7 +159,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_LogFileUnreadable_SetsItAsideAndKeepsAcknowledgedEntries()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door));
         first.Dispose();
         var garbage = new byte[8192];
         Array.Fill(garbage, (byte)0xAB);
@@ -170,7 +168,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var second = OpenStore();
 
         EntryAssert.Equal(appended, second.ReadPending(10));
-        Assert.Equal(3, second.Append(Drafts(InputKind.Door))[0].Seq);
+        Assert.Equal(3, second.Append(Drafts(EventKind.Door))[0].Seq);
         Assert.Single(Directory.GetFiles(_directory.Path, "outbox-log.db.corrupt-*"));
     }
 
@@ -178,7 +176,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Dispose_MovesJournalIntoLiteDb_LeavingLogAndJournalEmptyAndDataFileReadableAlone()
     {
         var store = OpenStore();
-        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
 
         store.Dispose();
         var logLength = new FileInfo(LiteDbOutboxStore.LogPathFor(DataPath)).Length;
@@ -197,12 +195,12 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
         files.Clear();
 
         store.Remove(appended.ToList());
         var afterRemove = files.Events;
-        var next = store.Append(Drafts(InputKind.Generic));
+        var next = store.Append(Drafts(EventKind.Generic));
         var afterAppend = files.Events.Skip(afterRemove.Count).ToList();
         store.Dispose();
 
@@ -219,8 +217,8 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var kept = store.Append(Drafts(InputKind.Panic));
-        var refused = Drafts(InputKind.Smoke, InputKind.Door);
+        var kept = store.Append(Drafts(EventKind.Panic));
+        var refused = Drafts(EventKind.Smoke, EventKind.Door);
 
         files.FailWrites = true;
         files.FailFlushes = true;
@@ -249,8 +247,8 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var kept = store.Append(Drafts(InputKind.Panic));
-        var refused = Drafts(InputKind.Smoke);
+        var kept = store.Append(Drafts(EventKind.Panic));
+        var refused = Drafts(EventKind.Smoke);
 
         // Writes go through but fsync reports the error: the batch may be in the files, yet Append threw.
         files.FailFlushes = true;
@@ -270,7 +268,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var appended = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
 
         files.FailWrites = true;
         files.FailFlushes = true;
@@ -315,7 +313,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var store = CreateStore(openFile: null);
 
-        Assert.Throws<InvalidOperationException>(() => store.Append(Drafts(InputKind.Panic)));
+        Assert.Throws<InvalidOperationException>(() => store.Append(Drafts(EventKind.Panic)));
     }
 
     [Fact]
@@ -352,14 +350,14 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_DataFileCorrupt_SetsItAsideStartsFreshAndSeqContinuesPastEverythingGivenOut()
     {
         var first = OpenStore();
-        first.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Door));
+        first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Door));
         first.Dispose();
         var garbage = new byte[64 * 1024];
         new Random(7).NextBytes(garbage);
         File.WriteAllBytes(DataPath, garbage);
 
         var store = OpenStore();
-        var next = store.Append(Drafts(InputKind.Panic));
+        var next = store.Append(Drafts(EventKind.Panic));
 
         var recovery = Assert.IsType<OutboxRecovery>(store.Recovery);
         Assert.True(File.Exists(recovery.MovedTo));
@@ -373,7 +371,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_DataFileFromANewerGateway_IsRefusedAndKept()
     {
         var first = OpenStore();
-        first.Append(Drafts(InputKind.Panic));
+        first.Append(Drafts(EventKind.Panic));
         first.Dispose();
         using (var db = new LiteDB.LiteDatabase($"Filename={DataPath};Connection=direct"))
         {
@@ -453,19 +451,19 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         return store;
     }
 
-    private EventDraft[] Drafts(params InputKind[] kinds) => kinds
+    private EventDraft[] Drafts(params EventKind[] kinds) => kinds
         .Select((kind, i) => new EventDraft(
             Guid.CreateVersion7(_time.GetUtcNow()).ToString(),
             $"input-{i}",
             kind,
-            InputState.Active,
+            EventState.Active,
             _time.GetUtcNow(),
             ClockSynced: true,
             $"room {i}"))
         .ToArray();
 
     private EventDraft[] Telemetry(int count) => Enumerable.Range(0, count)
-        .Select(i => new EventDraft(Guid.CreateVersion7(_time.GetUtcNow()).ToString(), $"sensor-{i}", InputKind.Generic, InputState.Active, _time.GetUtcNow(), ClockSynced: true, "cold room")
+        .Select(i => new EventDraft(Guid.CreateVersion7(_time.GetUtcNow()).ToString(), $"sensor-{i}", EventKind.Generic, EventState.Active, _time.GetUtcNow(), ClockSynced: true, "cold room")
         {
             Lane = Lane.Telemetry,
         })

@@ -1,7 +1,5 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using Microsoft.Extensions.Options;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
@@ -14,7 +12,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     protected OutboxStoreContractTests()
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw1" }), Time);
+        Identity = new GatewayIdentity("s1", "gw1", Time);
     }
 
     protected FakeTimeProvider Time { get; }
@@ -26,9 +24,9 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore();
 
-        var first = store.Append(Drafts(InputKind.Panic));
-        var second = store.Append(Drafts(InputKind.Door, InputKind.Smoke, InputKind.Door));
-        var third = store.Append(Drafts(InputKind.Generic, InputKind.Tamper));
+        var first = store.Append(Drafts(EventKind.Panic));
+        var second = store.Append(Drafts(EventKind.Door, EventKind.Smoke, EventKind.Door));
+        var third = store.Append(Drafts(EventKind.Generic, EventKind.Tamper));
 
         Assert.Equal([1L], first.Select(e => e.Seq));
         Assert.Equal([2L, 3L, 4L], second.Select(e => e.Seq));
@@ -52,7 +50,7 @@ public abstract class OutboxStoreContractTests : IDisposable
         var store = OpenStore();
 
         var entries = store.Append([]);
-        var next = store.Append(Drafts(InputKind.Door));
+        var next = store.Append(Drafts(EventKind.Door));
 
         Assert.Empty(entries);
         Assert.Equal(1, next[0].Seq);
@@ -62,7 +60,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Append_Drafts_EntriesCarryIdLaneAndTopicLeaf()
     {
         var store = OpenStore();
-        var drafts = Drafts(InputKind.Panic, InputKind.Door);
+        var drafts = Drafts(EventKind.Panic, EventKind.Door);
 
         var entries = store.Append(drafts);
 
@@ -78,8 +76,8 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_MixedLanes_ReturnsAlarmsFirstThenEventsInSeqOrder()
     {
         var store = OpenStore();
-        store.Append(Drafts(InputKind.Door, InputKind.Panic));
-        store.Append(Drafts(InputKind.Generic, InputKind.Smoke, InputKind.Intrusion));
+        store.Append(Drafts(EventKind.Door, EventKind.Panic));
+        store.Append(Drafts(EventKind.Generic, EventKind.Smoke, EventKind.Intrusion));
 
         var pending = store.ReadPending(100);
 
@@ -91,7 +89,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_MaxBelowPending_ReturnsAtMostMaxInPriorityOrder()
     {
         var store = OpenStore();
-        store.Append(Drafts(InputKind.Door, InputKind.Door, InputKind.Panic, InputKind.Door, InputKind.Panic));
+        store.Append(Drafts(EventKind.Door, EventKind.Door, EventKind.Panic, EventKind.Door, EventKind.Panic));
 
         var two = store.ReadPending(2);
         var three = store.ReadPending(3);
@@ -106,7 +104,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_Twice_DoesNotRemoveEntries()
     {
         var store = OpenStore();
-        store.Append(Drafts(InputKind.Panic));
+        store.Append(Drafts(EventKind.Panic));
 
         store.ReadPending(10);
         var again = store.ReadPending(10);
@@ -118,7 +116,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Remove_SomeEntries_RemovesOnlyThose()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke, InputKind.Door));
+        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door));
 
         store.Remove([entries[0], entries[3]]);
 
@@ -129,7 +127,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Depth_AfterAppendAndRemove_CountsPerLane()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door, InputKind.Smoke, InputKind.Door, InputKind.Generic));
+        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door, EventKind.Generic));
 
         var afterAppend = store.Depth;
         store.Remove([entries[0], entries[1]]);
@@ -144,7 +142,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void OldestTimestamp_EmptyLanes_IsNull()
     {
         var store = OpenStore();
-        store.Append(Drafts(InputKind.Door));
+        store.Append(Drafts(EventKind.Door));
 
         Assert.Null(store.OldestTimestamp(Lane.Alarm));
         Assert.Null(store.OldestTimestamp(Lane.Telemetry));
@@ -155,9 +153,9 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore();
         var first = Time.GetUtcNow();
-        var doors = store.Append(Drafts(InputKind.Door));
+        var doors = store.Append(Drafts(EventKind.Door));
         Time.Advance(TimeSpan.FromSeconds(12.5));
-        store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        store.Append(Drafts(EventKind.Panic, EventKind.Door));
         var second = Time.GetUtcNow();
         Time.Advance(TimeSpan.FromMinutes(1));
         store.Append(Telemetry(1));
@@ -196,7 +194,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_AfterAppend_PayloadBytesRoundTripExactly()
     {
         var store = OpenStore();
-        var drafts = Drafts(InputKind.Panic, InputKind.Door);
+        var drafts = Drafts(EventKind.Panic, EventKind.Door);
         drafts[1] = drafts[1] with { Location = "Gebäude B / 2. OG – \"Lehrerzimmer\" 🚪" };
 
         var entries = store.Append(drafts);
@@ -213,7 +211,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Remove_UnknownEntries_IsHarmless()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door));
         var unknownSeq = entries[0] with { Seq = 99 };
         var otherEvent = entries[1] with { EventId = "someone-else" };
         var wrongLane = entries[0] with { Lane = Lane.Telemetry };
@@ -239,7 +237,7 @@ public abstract class OutboxStoreContractTests : IDisposable
         {
             for (var b = 0; b < BatchesPerThread; b++)
             {
-                batches[(t * BatchesPerThread) + b] = store.Append(Drafts(InputKind.Door, InputKind.Panic));
+                batches[(t * BatchesPerThread) + b] = store.Append(Drafts(EventKind.Door, EventKind.Panic));
             }
         });
 
@@ -254,11 +252,11 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Append_PastMaxEntries_DropsOldestTelemetryThenOldestEvents_NeverAlarms()
     {
         var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
-        var alarms = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Panic, 60)]));
-        var events = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Door, 30)]));
+        var alarms = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Panic, 60)]));
+        var events = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 30)]));
         var telemetry = store.Append(Telemetry(10));
 
-        var later = store.Append(Drafts([.. Enumerable.Repeat(InputKind.Door, 15)]));
+        var later = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 15)]));
 
         Assert.Equal(new OutboxDepth(60, 40, 0), store.Depth);
         Assert.Equal(new OutboxDrops(5, 10), store.Dropped);
@@ -273,7 +271,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
 
-        store.Append(Drafts([.. Enumerable.Repeat(InputKind.Panic, 150)]));
+        store.Append(Drafts([.. Enumerable.Repeat(EventKind.Panic, 150)]));
 
         Assert.Equal(150, store.Depth.Alarm);
         Assert.Equal(0, store.Dropped.Total);
@@ -284,7 +282,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore(new OutboxOptions { TelemetryTtlHours = 1 });
         store.Append(Telemetry(3));
-        store.Append(Drafts(InputKind.Panic, InputKind.Door));
+        store.Append(Drafts(EventKind.Panic, EventKind.Door));
         Time.Advance(TimeSpan.FromHours(2));
 
         var fresh = store.Append(Telemetry(1));
@@ -311,19 +309,19 @@ public abstract class OutboxStoreContractTests : IDisposable
         return store;
     }
 
-    protected EventDraft[] Drafts(params InputKind[] kinds) => kinds
+    protected EventDraft[] Drafts(params EventKind[] kinds) => kinds
         .Select((kind, i) => new EventDraft(
             Guid.CreateVersion7(Time.GetUtcNow()).ToString(),
             $"input-{i}",
             kind,
-            InputState.Active,
+            EventState.Active,
             Time.GetUtcNow(),
             ClockSynced: true,
             $"room {i}"))
         .ToArray();
 
     protected EventDraft[] Telemetry(int count) => Enumerable.Range(0, count)
-        .Select(i => new EventDraft(Guid.CreateVersion7(Time.GetUtcNow()).ToString(), $"sensor-{i}", InputKind.Generic, InputState.Active, Time.GetUtcNow(), ClockSynced: true, "cold room")
+        .Select(i => new EventDraft(Guid.CreateVersion7(Time.GetUtcNow()).ToString(), $"sensor-{i}", EventKind.Generic, EventState.Active, Time.GetUtcNow(), ClockSynced: true, "cold room")
         {
             Lane = Lane.Telemetry,
         })

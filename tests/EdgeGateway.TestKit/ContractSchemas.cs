@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Uplink;
 using Json.Schema;
 
 namespace EdgeGateway.TestKit;

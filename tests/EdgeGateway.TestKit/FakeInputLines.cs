@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.TestKit;
 

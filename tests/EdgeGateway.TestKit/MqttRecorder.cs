@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Uplink;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;

@@ -1,10 +1,7 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.TestKit;
 
@@ -37,11 +34,11 @@ public static class OutboxFiller
     }
 
     private static EventDraft DoorEvent(int i, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now).ToString(), "backlog", InputKind.Door, i % 2 == 0 ? InputState.Active : InputState.Restored, now, false, "backlog");
+        new(Guid.CreateVersion7(now).ToString(), "backlog", EventKind.Door, i % 2 == 0 ? EventState.Active : EventState.Restored, now, false, "backlog");
 
     private static LiteDbOutboxStore Open(string dataDirectory, OutboxOptions limits)
     {
-        var identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "test-school", GatewayId = "gw1" }), TimeProvider.System);
+        var identity = new GatewayIdentity("test-school", "gw1", TimeProvider.System);
         var store = new LiteDbOutboxStore(Path.Combine(dataDirectory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, limits);
         store.Open();
         return store;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Configuration;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>Collects validation failures, each naming the configuration key it is about.</summary>
 public sealed class ConfigErrors

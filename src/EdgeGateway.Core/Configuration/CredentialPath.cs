@@ -1,4 +1,4 @@
-namespace EdgeGateway.Configuration;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>
 /// Resolves a secret file named in the configuration. Under systemd, <c>LoadCredential=NAME:/etc/edge-gateway/NAME</c>

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Configuration;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>The <c>Gateway</c> section: who this gateway is and where it keeps its data.</summary>
 public sealed class GatewayOptions

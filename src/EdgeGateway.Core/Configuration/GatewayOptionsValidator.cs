@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Configuration;
+namespace EdgeGateway.Core.Configuration;
 
 public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 {

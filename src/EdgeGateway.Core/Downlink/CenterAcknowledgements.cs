@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using EdgeGateway.Outbox;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Outputs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Downlink;
+namespace EdgeGateway.Core.Downlink;
 
 /// <summary>Where an alarm is on its way to the center's operator.</summary>
 public enum AlarmAckState

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>Whether the system clock is NTP-synchronised (a Pi has no RTC and boots with a stale clock).</summary>
 public interface IClockSync

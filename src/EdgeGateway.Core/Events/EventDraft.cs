@@ -1,14 +1,12 @@
-using EdgeGateway.Inputs;
-using EdgeGateway.Sensors;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>An input change (or a gateway-reported fault, threshold or telemetry) before the outbox gives it its sequence number. <paramref name="Test"/>: raised during a walk test.</summary>
 public sealed record EventDraft(
     string Id,
     string Input,
-    InputKind Kind,
-    InputState State,
+    EventKind Kind,
+    EventState State,
     DateTimeOffset Timestamp,
     bool ClockSynced,
     string Location,
@@ -20,10 +18,10 @@ public sealed record EventDraft(
     /// <summary>Extra facts of a fault event (for example the start, end and duration of a path outage).</summary>
     public IReadOnlyDictionary<string, string>? Detail { get; init; }
 
-    /// <summary>The sample of a <see cref="InputKind.Telemetry"/> draft, which is serialised as a telemetry message.</summary>
+    /// <summary>The sample of a <see cref="EventKind.Telemetry"/> draft, which is serialised as a telemetry message.</summary>
     public TelemetrySample? Telemetry { get; init; }
 
     /// <summary>A gateway fault as an event: <paramref name="source"/> is what failed (<c>uplink</c>, <c>outbox</c>, an input id).</summary>
-    public static EventDraft Fault(string id, string source, InputState state, DateTimeOffset timestamp, bool clockSynced, IReadOnlyDictionary<string, string> detail) =>
-        new(id, source, InputKind.Fault, state, timestamp, clockSynced, "") { Detail = detail };
+    public static EventDraft Fault(string id, string source, EventState state, DateTimeOffset timestamp, bool clockSynced, IReadOnlyDictionary<string, string> detail) =>
+        new(id, source, EventKind.Fault, state, timestamp, clockSynced, "") { Detail = detail };
 }

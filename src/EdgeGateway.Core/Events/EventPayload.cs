@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeGateway.Inputs;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>The v1 event message the center receives (see docs/mqtt-contract.md).</summary>
 public static class EventPayload
@@ -24,7 +23,7 @@ public static class EventPayload
             json.WriteString("gateway", identity.GatewayId);
             json.WriteString("input", draft.Input);
             json.WriteString("kind", KindName(draft.Kind));
-            json.WriteString("state", draft.State == InputState.Active ? "active" : "restored");
+            json.WriteString("state", draft.State == EventState.Active ? "active" : "restored");
             json.WriteString("ts", FormatTimestamp(draft.Timestamp));
             json.WriteBoolean("synced", draft.ClockSynced);
             json.WriteString("location", draft.Location);
@@ -50,16 +49,16 @@ public static class EventPayload
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static string KindName(InputKind kind) => kind switch
+    public static string KindName(EventKind kind) => kind switch
     {
-        InputKind.Panic => "panic",
-        InputKind.Smoke => "smoke",
-        InputKind.Intrusion => "intrusion",
-        InputKind.Door => "door",
-        InputKind.Tamper => "tamper",
-        InputKind.Fault => "fault",
-        InputKind.Temperature => "temperature",
-        InputKind.Telemetry => "telemetry",
+        EventKind.Panic => "panic",
+        EventKind.Smoke => "smoke",
+        EventKind.Intrusion => "intrusion",
+        EventKind.Door => "door",
+        EventKind.Tamper => "tamper",
+        EventKind.Fault => "fault",
+        EventKind.Temperature => "temperature",
+        EventKind.Telemetry => "telemetry",
         _ => "generic",
     };
 

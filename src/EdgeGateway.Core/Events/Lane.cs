@@ -1,6 +1,5 @@
-using EdgeGateway.Inputs;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>Priority lane in the outbox: alarms go before events, events before telemetry.</summary>
 public enum Lane
@@ -12,12 +11,26 @@ public enum Lane
 
 public static class LaneRules
 {
-    public static Lane LaneOf(InputKind kind) => kind switch
+    public const string AlarmLeaf = "alarm";
+
+    public const string EventLeaf = "event";
+
+    public const string TelemetryLeaf = "telemetry";
+
+    /// <summary>The topic leaf of an outbox lane.</summary>
+    public static string TopicLeafOf(Lane lane) => lane switch
     {
-        // Issue 3: alarms are panic, smoke, intrusion, tamper and faults; a cold-chain breach is an alarm too.
-        InputKind.Panic or InputKind.Smoke or InputKind.Intrusion or InputKind.Tamper
-            or InputKind.Fault or InputKind.Temperature => Lane.Alarm,
-        InputKind.Telemetry => Lane.Telemetry,
+        Lane.Alarm => AlarmLeaf,
+        Lane.Telemetry => TelemetryLeaf,
+        _ => EventLeaf,
+    };
+
+    public static Lane LaneOf(EventKind kind) => kind switch
+    {
+        // Alarms are panic, smoke, intrusion, tamper and faults; a cold-chain breach is an alarm too.
+        EventKind.Panic or EventKind.Smoke or EventKind.Intrusion or EventKind.Tamper
+            or EventKind.Fault or EventKind.Temperature => Lane.Alarm,
+        EventKind.Telemetry => Lane.Telemetry,
         _ => Lane.Event,
     };
 }

@@ -1,10 +1,8 @@
-using EdgeGateway.Inputs;
-using EdgeGateway.Sensors;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>
-/// What happened, before the <see cref="EventRecorder"/> stamps it with an id, the time and the clock state:
+/// What happened, before the outbox's event recorder stamps it with an id, the time and the clock state:
 /// an input transition, a supervision fault, a sensor threshold or a telemetry sample.
 /// </summary>
 /// <param name="Source">Input, sensor or board id; the event's <c>input</c> field.</param>
@@ -12,19 +10,11 @@ namespace EdgeGateway.Events;
 /// <param name="State"><c>active</c> or <c>restored</c>.</param>
 /// <param name="Location">Where, in the operator's words.</param>
 /// <param name="Detail">Facts for the operator (the event's <c>detail</c> object), or null.</param>
-/// <param name="Telemetry">The sample of a <see cref="InputKind.Telemetry"/> event.</param>
+/// <param name="Telemetry">The sample of a <see cref="EventKind.Telemetry"/> event.</param>
 public readonly record struct NewEvent(
     string Source,
-    InputKind Kind,
-    InputState State,
+    EventKind Kind,
+    EventState State,
     string Location,
     IReadOnlyDictionary<string, string>? Detail = null,
-    TelemetrySample? Telemetry = null)
-{
-    /// <summary>An input channel's transition.</summary>
-    public static NewEvent Of(InputChannel channel, InputState state)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        return new(channel.Options.Id, channel.Options.Kind, state, channel.Options.Location);
-    }
-}
+    TelemetrySample? Telemetry = null);

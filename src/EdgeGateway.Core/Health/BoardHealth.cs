@@ -1,9 +1,8 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>The <c>Board</c> section: how often the board's health is read.</summary>
 public sealed class BoardHealthOptions
@@ -44,8 +43,8 @@ public sealed class BoardHealth
         _underVoltageReported = under;
         return new NewEvent(
             BoardHealthOptions.SourceId,
-            InputKind.Fault,
-            under ? InputState.Active : InputState.Restored,
+            EventKind.Fault,
+            under ? EventState.Active : EventState.Restored,
             "",
             new Dictionary<string, string> { ["fault"] = "under-voltage" });
     }

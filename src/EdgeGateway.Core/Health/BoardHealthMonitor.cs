@@ -1,9 +1,9 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>Reads the <see cref="IBoardProbe"/> periodically into <see cref="BoardHealth"/> and records its faults.</summary>
 public sealed class BoardHealthMonitor(

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>
 /// The board's own condition at one read. A value the board does not expose (not a Pi, an older firmware) is null;

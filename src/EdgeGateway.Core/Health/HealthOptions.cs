@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>The <c>Health</c> section: how often the gateway publishes its health message.</summary>
 public sealed class HealthOptions

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using EdgeGateway.Events;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Uplink;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>The retained <c>health</c> message (docs/mqtt-contract.md, "Health").</summary>
 public static class HealthPayload

@@ -1,6 +1,6 @@
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Outbox;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>One outbox lane in a health report.</summary>
 /// <param name="Depth">Entries waiting.</param>

@@ -1,10 +1,10 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>
 /// Takes <see cref="HealthSnapshot"/>s from the parts of the gateway. Cheap enough to run every minute: counters from

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Core.Health;
 
 /// <summary>
 /// Last heartbeat of each long-running loop, by component name. A loop calls <see cref="Beat"/> every time it comes

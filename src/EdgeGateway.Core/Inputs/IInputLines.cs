@@ -1,4 +1,4 @@
-namespace EdgeGateway.Inputs;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>The GPIO seam: contact lines the monitor reads. EdgeGateway.Hardware implements it over System.Device.Gpio.</summary>
 public interface IInputLines

@@ -1,11 +1,6 @@
-namespace EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 
-/// <summary>A reported change of an input's logical state.</summary>
-public enum InputState
-{
-    Active,
-    Restored,
-}
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>
 /// Turns raw line levels into debounced, glitch-filtered, latched input states.
@@ -29,6 +24,9 @@ public sealed class InputChannel
     }
 
     public InputOptions Options { get; }
+
+    /// <summary>This input's transition to <paramref name="state"/> as an event to record.</summary>
+    public NewEvent EventOf(EventState state) => new(Options.Id, Options.Kind, state, Options.Location);
 
     /// <summary>
     /// Debounced activations seen so far, latched or not: the swinger guard counts these, since a latched input
@@ -56,7 +54,7 @@ public sealed class InputChannel
         : null;
 
     /// <summary>Applies debounce, minimum active time and latch; returns the transition to report, if any.</summary>
-    public InputState? Evaluate(TimeSpan now)
+    public EventState? Evaluate(TimeSpan now)
     {
         if (_rawActive is { } raw && raw != _stableActive && now - _rawSince >= (raw ? _activeHold : _debounce))
         {
@@ -71,24 +69,24 @@ public sealed class InputChannel
         {
             _reportedActive = true;
             _resetRequested = false;
-            return InputState.Active;
+            return EventState.Active;
         }
 
         if (!_stableActive && _reportedActive && (!Options.Latches || _resetRequested))
         {
             _reportedActive = false;
             _resetRequested = false;
-            return InputState.Restored;
+            return EventState.Restored;
         }
 
         return null;
     }
 
     /// <summary>
-    /// Clears a latch. Reports <see cref="InputState.Restored"/> now if the contact is back to normal; if it is still
+    /// Clears a latch. Reports <see cref="EventState.Restored"/> now if the contact is back to normal; if it is still
     /// active, the input restores as soon as the contact returns (a reset cannot silence a button still held).
     /// </summary>
-    public InputState? Reset()
+    public EventState? Reset()
     {
         if (!_reportedActive)
         {
@@ -98,7 +96,7 @@ public sealed class InputChannel
         if (!_stableActive)
         {
             _reportedActive = false;
-            return InputState.Restored;
+            return EventState.Restored;
         }
 
         _resetRequested = true;

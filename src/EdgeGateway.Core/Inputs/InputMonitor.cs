@@ -1,10 +1,11 @@
 using System.Threading.Channels;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Inputs;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>How often lines are read as a backstop to edge events.</summary>
 public sealed class InputMonitorOptions
@@ -54,7 +55,7 @@ public sealed class InputMonitor : BackgroundService
     public IReadOnlyCollection<InputChannel> Channels => _supervisor.Channels;
 
     /// <summary>Raised on the monitor loop after each reported transition has been accepted by the outbox.</summary>
-    public event Action<InputChannel, InputState>? Transitioned;
+    public event Action<InputChannel, EventState>? Transitioned;
 
     /// <summary>Clears the latch of one input, or of all inputs when <paramref name="inputId"/> is null.</summary>
     public void RequestReset(string? inputId) => _signals.Writer.TryWrite(new Signal(-1, false, Now, inputId ?? ""));

@@ -1,30 +1,6 @@
-namespace EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 
-/// <summary>
-/// What an event is about; decides its lane and topic. The first six are what a contact input can be wired to;
-/// the rest are reported by the gateway itself and are refused as an input's <c>Kind</c>.
-/// </summary>
-public enum InputKind
-{
-    Panic,
-    Smoke,
-    Intrusion,
-    Door,
-    Tamper,
-    Generic,
-
-    /// <summary>
-    /// A fault of the gateway itself: path, storage, a flapping input shut down, a sensor not answering, board
-    /// under-voltage.
-    /// </summary>
-    Fault,
-
-    /// <summary>A sensor's temperature outside its limit for the minimum duration (food-safety cold chain).</summary>
-    Temperature,
-
-    /// <summary>Periodic sensor readings; never an alarm.</summary>
-    Telemetry,
-}
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>Contact type of the switch: normally open (closes on alarm) or normally closed (opens on alarm).</summary>
 public enum ContactType
@@ -50,8 +26,8 @@ public sealed class InputOptions
     /// <summary>BCM GPIO number. Required; 2–27 on the Raspberry Pi header.</summary>
     public int Pin { get; set; } = -1;
 
-    /// <value>Default <see cref="InputKind.Generic"/>.</value>
-    public InputKind Kind { get; set; } = InputKind.Generic;
+    /// <value>Default <see cref="EventKind.Generic"/>.</value>
+    public EventKind Kind { get; set; } = EventKind.Generic;
 
     /// <value>Default <see cref="ContactType.NO"/>.</value>
     public ContactType Contact { get; set; } = ContactType.NO;
@@ -68,7 +44,7 @@ public sealed class InputOptions
     public int MinActiveMs { get; set; }
 
     /// <summary>Keep the input active until a reset, even after the contact returns (GB 50394 for panic buttons).</summary>
-    /// <value>Default: true for <see cref="InputKind.Panic"/>, false otherwise.</value>
+    /// <value>Default: true for <see cref="EventKind.Panic"/>, false otherwise.</value>
     public bool? Latch { get; set; }
 
     /// <summary>Where the input is, in words the center shows an operator.</summary>
@@ -103,7 +79,7 @@ public sealed class InputOptions
     public ContactType TamperContact { get; set; } = ContactType.NC;
 
     /// <summary>Whether the input latches, after applying the per-kind default.</summary>
-    public bool Latches => Latch ?? Kind == InputKind.Panic;
+    public bool Latches => Latch ?? Kind == EventKind.Panic;
 
     /// <summary>The raw line level that means "active", from the contact type and the bias.</summary>
     /// <remarks>
@@ -118,7 +94,7 @@ public sealed class InputOptions
     {
         Id = Id,
         Pin = pin,
-        Kind = InputKind.Tamper,
+        Kind = EventKind.Tamper,
         Contact = TamperContact,
         Pull = Pull,
         DebounceMs = DebounceMs,

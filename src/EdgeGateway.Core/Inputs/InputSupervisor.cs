@@ -1,7 +1,7 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Inputs;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>
 /// All input lines of the gateway and what to report about them: one <see cref="InputChannel"/> per input and per
@@ -13,7 +13,7 @@ public sealed class InputSupervisor
     private readonly Dictionary<int, Line> _linesByPin = [];
     private readonly ILogger _logger;
     private readonly List<NewEvent> _events = [];
-    private readonly List<(InputChannel Channel, InputState State)> _transitions = [];
+    private readonly List<(InputChannel Channel, EventState State)> _transitions = [];
 
     public InputSupervisor(IEnumerable<InputOptions> inputs, ILogger logger)
     {
@@ -42,7 +42,7 @@ public sealed class InputSupervisor
     public IReadOnlyList<NewEvent> Events => _events;
 
     /// <summary>The input transitions among <see cref="Events"/>, for <see cref="InputMonitor.Transitioned"/>.</summary>
-    public IReadOnlyList<(InputChannel Channel, InputState State)> Transitions => _transitions;
+    public IReadOnlyList<(InputChannel Channel, EventState State)> Transitions => _transitions;
 
     /// <summary>When <see cref="Evaluate"/> may next report something without a new observation.</summary>
     public TimeSpan? NextDeadline => _linesByPin.Values
@@ -106,7 +106,7 @@ public sealed class InputSupervisor
         if (tripped)
         {
             Log.SwingerShutdown(_logger, options.Id, what, options.MaxActivations, options.SwingerWindowSeconds);
-            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Active, options.Location, new Dictionary<string, string>
+            _events.Add(new NewEvent(options.Id, EventKind.Fault, EventState.Active, options.Location, new Dictionary<string, string>
             {
                 ["fault"] = "flapping",
                 ["line"] = what,
@@ -121,7 +121,7 @@ public sealed class InputSupervisor
         if (line.Guard.TryReset(now))
         {
             Log.SwingerResumed(_logger, options.Id, what, options.SwingerQuietSeconds);
-            _events.Add(new NewEvent(options.Id, InputKind.Fault, InputState.Restored, options.Location, new Dictionary<string, string>
+            _events.Add(new NewEvent(options.Id, EventKind.Fault, EventState.Restored, options.Location, new Dictionary<string, string>
             {
                 ["fault"] = "flapping",
                 ["line"] = what,
@@ -131,7 +131,7 @@ public sealed class InputSupervisor
             // Whatever the contact did while suppressed, the center now hears where it is.
             if (channel.IsActive != line.ReportedActive)
             {
-                Report(line, channel.IsActive ? InputState.Active : InputState.Restored);
+                Report(line, channel.IsActive ? EventState.Active : EventState.Restored);
             }
         }
     }
@@ -139,15 +139,15 @@ public sealed class InputSupervisor
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Queues a transition for recording, unless the line is shut down (a panic input never is).</summary>
-    private void Report(Line line, InputState state)
+    private void Report(Line line, EventState state)
     {
         if (line.Guard.IsTripped && !line.NeverSuppressed)
         {
             return;
         }
 
-        line.ReportedActive = state == InputState.Active;
-        _events.Add(NewEvent.Of(line.Channel, state));
+        line.ReportedActive = state == EventState.Active;
+        _events.Add(line.Channel.EventOf(state));
         _transitions.Add((line.Channel, state));
     }
 
@@ -160,7 +160,7 @@ public sealed class InputSupervisor
         /// A panic input is never suppressed: its latch already limits it to one alarm per reset, so suppression would
         /// only risk hiding a real press.
         /// </summary>
-        public bool NeverSuppressed => Channel.Options.Kind == InputKind.Panic;
+        public bool NeverSuppressed => Channel.Options.Kind == EventKind.Panic;
 
         /// <summary>What the center was last told about this line.</summary>
         public bool ReportedActive { get; set; }

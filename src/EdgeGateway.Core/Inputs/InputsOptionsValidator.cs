@@ -1,7 +1,8 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Inputs;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>Checks every input and that no two inputs share an id or a pin.</summary>
 public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
@@ -44,7 +45,7 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 }
             }
 
-            if (input.Kind is InputKind.Temperature or InputKind.Telemetry)
+            if (input.Kind is EventKind.Temperature or EventKind.Telemetry)
             {
                 errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reserved for the gateway's own sensor events");
             }
@@ -80,12 +81,12 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 errors.Add($"{key}:MinActiveMs", $"{input.MinActiveMs} is outside 0-60000");
             }
 
-            if (input.Kind == InputKind.Fault)
+            if (input.Kind == EventKind.Fault)
             {
                 errors.Add($"{key}:Kind", "'fault' is reserved for the gateway's own fault events");
             }
 
-            if (input.Kind == InputKind.Panic && input.Latch == false)
+            if (input.Kind == EventKind.Panic && input.Latch == false)
             {
                 errors.Add($"{key}:Latch", "a panic input must latch until reset (GB 50394)");
             }

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Inputs;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>
 /// Swinger shutdown for one input, as alarm panels do it: <c>MaxActivations</c> activations within the window trip

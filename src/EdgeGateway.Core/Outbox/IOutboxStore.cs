@@ -1,6 +1,6 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// The durable queue between inputs and the uplink: store first, forward second, remove only after PUBACK.

@@ -1,8 +1,6 @@
-using EdgeGateway.Events;
-using EdgeGateway.Sensors;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>An accepted event waiting in the outbox for the broker's PUBACK.</summary>
 /// <param name="Seq">Per-gateway sequence number: +1 per event, no gaps, never reused.</param>
@@ -16,7 +14,7 @@ public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string Top
         seq,
         draft.Id,
         draft.Lane,
-        TopicScheme.LeafOf(draft.Lane),
+        LaneRules.TopicLeafOf(draft.Lane),
         draft.Telemetry is null ? EventPayload.Serialize(draft, seq, identity) : TelemetryPayload.Serialize(draft, seq, identity));
 }
 

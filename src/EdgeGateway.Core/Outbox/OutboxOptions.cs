@@ -1,4 +1,4 @@
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>The <c>Outbox</c> section: how much the outbox may hold while the path to the center is down.</summary>
 public sealed class OutboxOptions

@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 {

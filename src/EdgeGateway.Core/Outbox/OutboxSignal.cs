@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>Wakes the forwarder when something was appended, without polling.</summary>
 public sealed class OutboxSignal

@@ -1,9 +1,8 @@
 using System.Globalization;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Hosting;
 
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
@@ -16,7 +15,7 @@ public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, Ti
         store.Open();
         if (store.Recovery is { } recovery)
         {
-            recorder.RecordFault("outbox", InputState.Active, new Dictionary<string, string>
+            recorder.RecordFault("outbox", EventState.Active, new Dictionary<string, string>
             {
                 ["fault"] = "corrupt-store",
                 ["movedTo"] = recovery.MovedTo,

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Outbox;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// Events accepted while the outbox could not write (disk full, I/O error): kept in memory with the seq they

@@ -1,9 +1,9 @@
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>
 /// Opens the outputs (all off), feeds accepted alarms to <see cref="CenterAcknowledgements"/>, and runs the status

@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 public sealed class GuardFeedbackOptionsValidator : IValidateOptions<GuardFeedbackOptions>
 {

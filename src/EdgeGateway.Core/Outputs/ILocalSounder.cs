@@ -1,4 +1,4 @@
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>The local sounder (buzzer) the guard hears; the <c>silence</c> command turns it off.</summary>
 public interface ILocalSounder

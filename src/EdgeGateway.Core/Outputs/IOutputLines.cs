@@ -1,4 +1,4 @@
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>The output lines (LED, sounder, relay). "On" means the load is on; active-low wiring is the lines' business.</summary>
 public interface IOutputLines

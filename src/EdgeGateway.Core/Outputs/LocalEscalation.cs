@@ -1,7 +1,7 @@
-using EdgeGateway.Downlink;
+using EdgeGateway.Core.Downlink;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>
 /// The local escalation: while an alarm stays unacknowledged after its republish, the <see cref="OutputRole.Sounder"/>

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>What an output line does for the guard.</summary>
 public enum OutputRole

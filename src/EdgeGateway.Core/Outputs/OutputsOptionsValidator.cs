@@ -1,9 +1,9 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Inputs;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Sensors;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>
 /// Checks every output: unique id, a BCM pin 0-27 that no input (contact or tamper loop), sensor bus (I2C1 on 2/3,

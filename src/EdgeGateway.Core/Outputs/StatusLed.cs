@@ -1,7 +1,7 @@
-using EdgeGateway.Downlink;
+using EdgeGateway.Core.Downlink;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Outputs;
+namespace EdgeGateway.Core.Outputs;
 
 /// <summary>What the status LED tells the guard, most urgent last.</summary>
 public enum LedIndication

@@ -1,4 +1,6 @@
-namespace EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>One physical sensor. EdgeGateway.Hardware implements it over Iot.Device.Bindings and the 1-Wire sysfs.</summary>
 public interface ISensorReader : IDisposable

@@ -1,8 +1,7 @@
 using System.Globalization;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>
 /// What to report about one sensor: telemetry through a deadband and a maximum interval, temperature limits with
@@ -55,7 +54,7 @@ public sealed class SensorChannel
         if (IsFaulted)
         {
             IsFaulted = false;
-            events.Add(Event(InputKind.Fault, InputState.Restored, new Dictionary<string, string> { ["fault"] = "sensor" }));
+            events.Add(Event(EventKind.Fault, EventState.Restored, new Dictionary<string, string> { ["fault"] = "sensor" }));
         }
 
         if (readings.TemperatureC is { } temperature)
@@ -64,7 +63,7 @@ public sealed class SensorChannel
             {
                 if (threshold.Update(temperature, now) is { } state)
                 {
-                    events.Add(Event(InputKind.Temperature, state, Describe(threshold, state, temperature)));
+                    events.Add(Event(EventKind.Temperature, state, Describe(threshold, state, temperature)));
                 }
             }
         }
@@ -73,7 +72,7 @@ public sealed class SensorChannel
         {
             _lastPublished = readings;
             _lastPublishedAt = now;
-            events.Add(Event(InputKind.Telemetry, InputState.Active, null) with { Telemetry = new TelemetrySample(Options.Type, readings) });
+            events.Add(Event(EventKind.Telemetry, EventState.Active, null) with { Telemetry = new TelemetrySample(Options.Type, readings) });
         }
 
         return events;
@@ -89,7 +88,7 @@ public sealed class SensorChannel
         }
 
         IsFaulted = true;
-        return [Event(InputKind.Fault, InputState.Active, new Dictionary<string, string>
+        return [Event(EventKind.Fault, EventState.Active, new Dictionary<string, string>
         {
             ["fault"] = "sensor",
             ["failedReads"] = _missedReads.ToString(CultureInfo.InvariantCulture),
@@ -111,7 +110,7 @@ public sealed class SensorChannel
     private static bool Exceeds(double? value, double? published, double deadband) =>
         value is { } v && published is { } p && Math.Abs(v - p) > deadband;
 
-    private static Dictionary<string, string> Describe(ThresholdWatch threshold, InputState state, double temperature)
+    private static Dictionary<string, string> Describe(ThresholdWatch threshold, EventState state, double temperature)
     {
         var detail = new Dictionary<string, string>
         {
@@ -119,7 +118,7 @@ public sealed class SensorChannel
             ["limitC"] = threshold.Limit.ToString("0.0#", CultureInfo.InvariantCulture),
             ["temperatureC"] = temperature.ToString("0.0#", CultureInfo.InvariantCulture),
         };
-        if (state == InputState.Active)
+        if (state == EventState.Active)
         {
             detail["minDurationSeconds"] = threshold.MinDuration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         }
@@ -127,6 +126,6 @@ public sealed class SensorChannel
         return detail;
     }
 
-    private NewEvent Event(InputKind kind, InputState state, IReadOnlyDictionary<string, string>? detail) =>
+    private NewEvent Event(EventKind kind, EventState state, IReadOnlyDictionary<string, string>? detail) =>
         new(Options.Id, kind, state, Options.Location, detail);
 }

@@ -1,9 +1,10 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>
 /// Reads each configured sensor on its own interval and records what its <see cref="SensorChannel"/> reports through

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>One sensor, as an installer writes it in the <c>Sensors</c> array.</summary>
 public sealed class SensorOptions

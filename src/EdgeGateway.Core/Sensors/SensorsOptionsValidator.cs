@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>Checks every sensor; each failure names its key.</summary>
 public sealed class SensorsOptionsValidator : IValidateOptions<SensorsOptions>

@@ -1,6 +1,6 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>
 /// One temperature limit with hysteresis and a minimum duration: the alarm raises once the value has been beyond the
@@ -25,7 +25,7 @@ public sealed class ThresholdWatch(double limit, bool above, double hysteresis, 
     public TimeSpan MinDuration => minDuration;
 
     /// <summary>Takes a reading at <paramref name="now"/>; returns the alarm's transition, if any.</summary>
-    public InputState? Update(double value, TimeSpan now)
+    public EventState? Update(double value, TimeSpan now)
     {
         var beyond = above ? value > limit : value < limit;
         if (IsActive)
@@ -38,7 +38,7 @@ public sealed class ThresholdWatch(double limit, bool above, double hysteresis, 
 
             IsActive = false;
             _beyondSince = null;
-            return InputState.Restored;
+            return EventState.Restored;
         }
 
         if (!beyond)
@@ -55,6 +55,6 @@ public sealed class ThresholdWatch(double limit, bool above, double hysteresis, 
         }
 
         IsActive = true;
-        return InputState.Active;
+        return EventState.Active;
     }
 }

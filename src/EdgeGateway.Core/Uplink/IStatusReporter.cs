@@ -1,4 +1,4 @@
-namespace EdgeGateway.Uplink;
+namespace EdgeGateway.Core.Uplink;
 
 /// <summary>Publishes the retained status and the health message now (the <c>status</c> command).</summary>
 public interface IStatusReporter

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 
-namespace EdgeGateway.Uplink;
+namespace EdgeGateway.Core.Uplink;
 
 /// <summary>The retained <c>status</c> message: online on connect, offline from the will or on a clean stop.</summary>
 public static class StatusPayload

@@ -1,17 +1,17 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Uplink;
+namespace EdgeGateway.Core.Uplink;
 
 /// <summary>Topics of one gateway under <c>campus/v1/{site}/{gateway}/</c> (docs/mqtt-contract.md).</summary>
 public sealed class TopicScheme(GatewayIdentity identity)
 {
     public const string Root = "campus/v1";
 
-    public const string AlarmLeaf = "alarm";
+    public const string AlarmLeaf = LaneRules.AlarmLeaf;
 
-    public const string EventLeaf = "event";
+    public const string EventLeaf = LaneRules.EventLeaf;
 
-    public const string TelemetryLeaf = "telemetry";
+    public const string TelemetryLeaf = LaneRules.TelemetryLeaf;
 
     public string Base { get; } = $"{Root}/{identity.SiteId}/{identity.GatewayId}";
 
@@ -41,11 +41,4 @@ public sealed class TopicScheme(GatewayIdentity identity)
 
     public string For(string topicLeaf) => $"{Base}/{topicLeaf}";
 
-    /// <summary>The topic leaf of an outbox lane.</summary>
-    public static string LeafOf(Lane lane) => lane switch
-    {
-        Lane.Alarm => AlarmLeaf,
-        Lane.Telemetry => TelemetryLeaf,
-        _ => EventLeaf,
-    };
 }

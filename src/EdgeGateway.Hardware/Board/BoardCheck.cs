@@ -1,4 +1,4 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

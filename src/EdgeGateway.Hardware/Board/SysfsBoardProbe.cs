@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 
 namespace EdgeGateway.Hardware.Board;
 

@@ -1,5 +1,6 @@
 using System.Device.I2c;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Sensors;
 using Iot.Device.Bmxx80;
 
 namespace EdgeGateway.Hardware.Sensors;

@@ -1,5 +1,6 @@
 using System.Device.I2c;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Sensors;
 
 namespace EdgeGateway.Hardware.Sensors;
 

@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Sensors;
 
 namespace EdgeGateway.Hardware.Sensors;
 

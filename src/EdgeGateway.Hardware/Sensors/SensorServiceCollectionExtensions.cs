@@ -1,4 +1,4 @@
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Sensors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
 using Iot.Device.Sht3x;
 
 namespace EdgeGateway.Hardware.Sensors;

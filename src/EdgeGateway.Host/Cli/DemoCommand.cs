@@ -1,10 +1,10 @@
 using System.Globalization;
-using EdgeGateway.Broker;
 using EdgeGateway.Center;
-using EdgeGateway.Downlink;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Hardware;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outputs;
+using EdgeGateway.Mqtt.Broker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
 using System.Globalization;
-using EdgeGateway.Configuration;
-using EdgeGateway.Connection;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Hardware;
-using EdgeGateway.Inputs;
+using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -13,7 +13,7 @@ public static class SimCommand
             .AddEnvironmentVariables(GatewayHost.EnvironmentPrefix)
             .Build();
         var gpio = configuration.GetSection(GpioOptions.Section).Get<GpioOptions>() ?? new GpioOptions();
-        var gateway = configuration.GetSection(EdgeGateway.Configuration.GatewayOptions.Section).Get<EdgeGateway.Configuration.GatewayOptions>() ?? new();
+        var gateway = configuration.GetSection(EdgeGateway.Core.Configuration.GatewayOptions.Section).Get<EdgeGateway.Core.Configuration.GatewayOptions>() ?? new();
         var socketPath = gpio.ResolveSimSocket(gateway.DataDirectory);
         try
         {

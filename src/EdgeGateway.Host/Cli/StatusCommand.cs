@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeGateway.Host.Cli;

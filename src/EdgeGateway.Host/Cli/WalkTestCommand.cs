@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,7 +63,7 @@ public static class WalkTestCommand
             lock (gate)
             {
                 var now = time.GetUtcNow();
-                if (state == InputState.Active)
+                if (state == EventState.Active)
                 {
                     var (first, count) = seen[id];
                     seen[id] = (first ?? now, count + 1);
@@ -73,7 +73,7 @@ public static class WalkTestCommand
 
                 var proven = seen.Values.Count(v => v.Count > 0);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{now:HH:mm:ss}  {id,-20} GPIO {channel.Options.Pin,2}  {(state == InputState.Active ? "ACTIVE  " : "restored")}  {(seen[id].Count > 0 ? "proven" : "")}  ({proven}/{seen.Count})"));
+                    $"{now:HH:mm:ss}  {id,-20} GPIO {channel.Options.Pin,2}  {(state == EventState.Active ? "ACTIVE  " : "restored")}  {(seen[id].Count > 0 ? "proven" : "")}  ({proven}/{seen.Count})"));
                 if (proven == seen.Count)
                 {
                     allProven.TrySetResult();

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Server;
+using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Broker;
+namespace EdgeGateway.Mqtt.Broker;
 
 /// <summary>An in-process MQTT broker on 127.0.0.1 for the demo and tests (MQTTnet.Server), with persistent sessions.</summary>
 public sealed class EmbeddedBroker : IAsyncDisposable

@@ -1,10 +1,10 @@
-using EdgeGateway.Events;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Uplink;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>The MQTT CONNECT the gateway sends: MQTT 5, persistent session, retained offline will, transport security.</summary>
 public static class GatewayClientOptions

@@ -1,15 +1,16 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Uplink;
+using MQTTnet;
+using MQTTnet.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet;
-using MQTTnet.Protocol;
 using Polly;
 using Polly.Retry;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>
 /// Owns the MQTT client: connects with a persistent session and a retained offline will, announces the
@@ -22,7 +23,7 @@ public sealed class MqttConnection : BackgroundService
     private readonly MqttOptions _options;
     private readonly MqttOptions? _secondary;
     private readonly EventRecorder _recorder;
-    private readonly Func<Outbox.OutboxDrops> _dropped;
+    private readonly Func<OutboxDrops> _dropped;
     private readonly GatewayIdentity _identity;
     private readonly TopicScheme _topics;
     private readonly IReadOnlyList<InputOptions> _inputs;
@@ -48,7 +49,7 @@ public sealed class MqttConnection : BackgroundService
         GatewayIdentity identity,
         TopicScheme topics,
         EventRecorder recorder,
-        Outbox.IOutboxStore store,
+        IOutboxStore store,
         TimeProvider time,
         ILogger<MqttConnection> logger)
     {
@@ -376,7 +377,7 @@ public sealed class MqttConnection : BackgroundService
         }
 
         var end = _time.GetUtcNow();
-        _recorder.RecordFault("uplink", Inputs.InputState.Restored, new Dictionary<string, string>
+        _recorder.RecordFault("uplink", EventState.Restored, new Dictionary<string, string>
         {
             ["fault"] = "path",
             ["start"] = EventPayload.FormatTimestamp(_pathLostAtWall),

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>The <c>Mqtt</c> section: how to reach the county center's broker.</summary>
 public sealed class MqttOptions

@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
 {

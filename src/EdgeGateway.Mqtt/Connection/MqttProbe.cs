@@ -1,13 +1,13 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>One commissioning check: passed or not, and what the installer should read.</summary>
 public sealed record ProbeResult(bool Passed, string Detail);

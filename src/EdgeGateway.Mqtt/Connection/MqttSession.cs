@@ -1,6 +1,6 @@
 using MQTTnet;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>One live connection to the broker; <see cref="Lost"/> fires when it ends.</summary>
 public sealed class MqttSession(IMqttClient client, CancellationToken lost, bool resumed)

@@ -1,10 +1,10 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using MQTTnet;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>The broker account, read from <c>Mqtt:CredentialsFile</c>. <see cref="ToString"/> never shows the password.</summary>
 public sealed class MqttCredentials(string username, string password)

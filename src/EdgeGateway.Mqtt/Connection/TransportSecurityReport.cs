@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Connection;
+namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>
 /// Says at start how the gateway will authenticate to the broker (never the password), and warns in plain words

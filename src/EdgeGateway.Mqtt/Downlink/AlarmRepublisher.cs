@@ -1,10 +1,12 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
+using EdgeGateway.Mqtt.Uplink;
+using MQTTnet.Exceptions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MQTTnet.Exceptions;
 
-namespace EdgeGateway.Downlink;
+namespace EdgeGateway.Mqtt.Downlink;
 
 /// <summary>
 /// Publishes again, with the same id, bytes and topic at QoS 1, every alarm <see cref="CenterAcknowledgements"/>

@@ -1,9 +1,10 @@
 using System.Buffers;
-using EdgeGateway.Connection;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.Hosting;
 
-namespace EdgeGateway.Downlink;
+namespace EdgeGateway.Mqtt.Downlink;
 
 /// <summary>Subscribes the center's <c>.../ack</c> topic and hands each ack to <see cref="CenterAcknowledgements"/>.</summary>
 public sealed class CenterAckListener(MqttConnection connection, TopicScheme topics, CenterAcknowledgements acknowledgements) : IHostedService

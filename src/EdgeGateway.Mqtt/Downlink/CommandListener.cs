@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Threading.Channels;
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink.Commands;
-using EdgeGateway.Uplink;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Downlink;
+namespace EdgeGateway.Mqtt.Downlink;
 
 /// <summary>
 /// Takes the center's commands off <c>…/cmd</c> and answers on <c>…/cmd/result</c>, or on the command's MQTT 5

@@ -1,11 +1,13 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
+using EdgeGateway.Mqtt.Uplink;
+using MQTTnet;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet;
 
-namespace EdgeGateway.Health;
+namespace EdgeGateway.Mqtt.Health;
 
 /// <summary>
 /// Publishes the retained <c>health</c> message right after every (re)connect, so the center sees fresh health at once,

@@ -1,11 +1,12 @@
-using EdgeGateway.Health;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway;
+namespace EdgeGateway.Mqtt;
 
 public static class HealthServiceCollectionExtensions
 {

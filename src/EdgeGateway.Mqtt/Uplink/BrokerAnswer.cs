@@ -1,8 +1,8 @@
-using EdgeGateway.Events;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using MQTTnet;
 
-namespace EdgeGateway.Uplink;
+namespace EdgeGateway.Mqtt.Uplink;
 
 /// <summary>What a broker's PUBACK reason code means for the message it answers.</summary>
 internal static class BrokerAnswer

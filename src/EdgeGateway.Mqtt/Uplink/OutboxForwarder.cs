@@ -1,14 +1,16 @@
-using EdgeGateway.Connection;
-using EdgeGateway.Downlink;
-using EdgeGateway.Outbox;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Uplink;
+namespace EdgeGateway.Mqtt.Uplink;
 
 /// <summary>
 /// Drains the outbox to the broker through a sliding window of pipelined QoS 1 publishes, alarms first: a new
@@ -30,7 +32,7 @@ public sealed class OutboxForwarder : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxForwarder> _logger;
     private readonly int _window;
-    private readonly Health.LivenessRegistry? _liveness;
+    private readonly LivenessRegistry? _liveness;
 
     public OutboxForwarder(
         MqttConnection connection,
@@ -42,7 +44,7 @@ public sealed class OutboxForwarder : BackgroundService
         IOptions<MqttOptions> options,
         TimeProvider time,
         ILogger<OutboxForwarder> logger,
-        Health.LivenessRegistry? liveness = null)
+        LivenessRegistry? liveness = null)
     {
         _liveness = liveness;
         _connection = connection;
@@ -95,7 +97,7 @@ public sealed class OutboxForwarder : BackgroundService
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
-                owner._liveness?.Beat(Health.LivenessRegistry.Forwarder);
+                owner._liveness?.Beat(LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
                 if (reload || _ready.Count == 0)
                 {

@@ -1,4 +1,4 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Core.Tests.Configuration;
 

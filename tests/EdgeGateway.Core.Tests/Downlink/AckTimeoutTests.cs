@@ -1,8 +1,8 @@
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -154,7 +154,7 @@ public sealed class AckTimeoutTests : IDisposable
     [Fact]
     public void States_AcceptedThenPublishedThenAcknowledged()
     {
-        var alarm = Entry("alarm-1", InputKind.Smoke, InputState.Active);
+        var alarm = Entry("alarm-1", EventKind.Smoke, EventState.Active);
 
         _acks.Accepted([alarm]);
         Assert.Equal(AlarmAckState.Accepted, _acks.StateOf("alarm-1"));
@@ -176,7 +176,7 @@ public sealed class AckTimeoutTests : IDisposable
     [Fact]
     public void Timeout_CountsFromThePubackNotFromTheSend()
     {
-        var alarm = Entry("alarm-1", InputKind.Panic, InputState.Active);
+        var alarm = Entry("alarm-1", EventKind.Panic, EventState.Active);
         _acks.Sending(alarm);
         _time.Advance(TimeSpan.FromSeconds(5));
         _acks.Published(alarm);
@@ -204,7 +204,7 @@ public sealed class AckTimeoutTests : IDisposable
     [Fact]
     public void AckBeforeThePubackWasHandled_StaysAcknowledged()
     {
-        var alarm = Entry("alarm-1", InputKind.Panic, InputState.Active);
+        var alarm = Entry("alarm-1", EventKind.Panic, EventState.Active);
         _acks.Sending(alarm);
         _acks.OnAckMessage("""{"id":"alarm-1"}"""u8);
 
@@ -216,9 +216,9 @@ public sealed class AckTimeoutTests : IDisposable
     }
 
     [Theory]
-    [InlineData(InputKind.Panic, InputState.Restored)]
-    [InlineData(InputKind.Door, InputState.Active)]
-    public void RestoresAndEvents_AreNotTracked(InputKind kind, InputState state)
+    [InlineData(EventKind.Panic, EventState.Restored)]
+    [InlineData(EventKind.Door, EventState.Active)]
+    public void RestoresAndEvents_AreNotTracked(EventKind kind, EventState state)
     {
         var entry = Entry("e-1", kind, state);
 
@@ -235,7 +235,7 @@ public sealed class AckTimeoutTests : IDisposable
     [Fact]
     public void AckForAPublishedRestore_IsNotLoggedAsUnknown()
     {
-        var restore = Entry("restore-1", InputKind.Panic, InputState.Restored);
+        var restore = Entry("restore-1", EventKind.Panic, EventState.Restored);
         _acks.Sending(restore);
         _acks.Published(restore);
 
@@ -282,5 +282,5 @@ public sealed class AckTimeoutTests : IDisposable
 
     private OutboxEntry Publish(string id) => _rig.Publish(id);
 
-    private OutboxEntry Entry(string id, InputKind kind, InputState state) => _rig.Entry(id, kind, state);
+    private OutboxEntry Entry(string id, EventKind kind, EventState state) => _rig.Entry(id, kind, state);
 }

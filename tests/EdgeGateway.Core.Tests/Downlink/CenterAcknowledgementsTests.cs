@@ -1,9 +1,8 @@
 using System.Text;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -29,7 +28,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_PublishedAlarm_RaisesAcknowledgedWithLatency()
     {
         // Arrange
-        var alarm = Entry("alarm-1", InputKind.Panic);
+        var alarm = Entry("alarm-1", EventKind.Panic);
         _acks.Published(alarm);
         _time.Advance(TimeSpan.FromMilliseconds(1_234));
         (string Id, string By, TimeSpan Latency)? raised = null;
@@ -48,7 +47,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_AckWithoutBy_ReportsEmptyBy()
     {
         // Arrange
-        _acks.Published(Entry("alarm-1", InputKind.Smoke));
+        _acks.Published(Entry("alarm-1", EventKind.Smoke));
         string? by = null;
         _acks.Acknowledged += (_, b, _) => by = b;
 
@@ -63,7 +62,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_SameAckTwice_RaisesOnce()
     {
         // Arrange
-        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        _acks.Published(Entry("alarm-1", EventKind.Panic));
         var raised = 0;
         _acks.Acknowledged += (_, _, _) => raised++;
 
@@ -79,7 +78,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_UnknownId_LogsOnceAndIgnores()
     {
         // Arrange
-        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        _acks.Published(Entry("alarm-1", EventKind.Panic));
         var raised = 0;
         _acks.Acknowledged += (_, _, _) => raised++;
 
@@ -113,7 +112,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_Malformed_LogsAndDoesNotThrow(string payload)
     {
         // Arrange
-        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        _acks.Published(Entry("alarm-1", EventKind.Panic));
         var raised = 0;
         _acks.Acknowledged += (_, _, _) => raised++;
 
@@ -133,7 +132,7 @@ public class CenterAcknowledgementsTests
     public void OnAckMessage_InvalidUtf8_DoesNotThrow(byte[] payload)
     {
         // Arrange
-        _acks.Published(Entry("alarm-1", InputKind.Panic));
+        _acks.Published(Entry("alarm-1", EventKind.Panic));
 
         // Act
         var exception = Record.Exception(() => _acks.OnAckMessage(payload));
@@ -145,9 +144,9 @@ public class CenterAcknowledgementsTests
     }
 
     [Theory]
-    [InlineData(InputKind.Door)]
-    [InlineData(InputKind.Generic)]
-    public void Published_EventLaneEntry_IsNotTracked(InputKind kind)
+    [InlineData(EventKind.Door)]
+    [InlineData(EventKind.Generic)]
+    public void Published_EventLaneEntry_IsNotTracked(EventKind kind)
     {
         // Arrange
         var entry = Entry("door-1", kind);
@@ -167,7 +166,7 @@ public class CenterAcknowledgementsTests
     public void Published_SameAlarmTwice_KeepsFirstPublishTime()
     {
         // Arrange
-        var alarm = Entry("alarm-1", InputKind.Intrusion);
+        var alarm = Entry("alarm-1", EventKind.Intrusion);
         _acks.Published(alarm);
         _time.Advance(TimeSpan.FromSeconds(2));
 
@@ -180,6 +179,6 @@ public class CenterAcknowledgementsTests
         Assert.Equal(TimeSpan.FromSeconds(3), _acks.LastLatency);
     }
 
-    private OutboxEntry Entry(string id, InputKind kind) => OutboxEntry.Create(
-        new EventDraft(id, "input", kind, InputState.Active, _time.GetUtcNow(), true, "somewhere"), 1, _identity);
+    private OutboxEntry Entry(string id, EventKind kind) => OutboxEntry.Create(
+        new EventDraft(id, "input", kind, EventState.Active, _time.GetUtcNow(), true, "somewhere"), 1, _identity);
 }

@@ -1,9 +1,8 @@
 using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Events;
@@ -16,7 +15,7 @@ public class EventPayloadTests
     public void Serialize_ActivePanic_WritesV1FieldsInOrder()
     {
         // Arrange
-        var draft = Draft(InputKind.Panic, InputState.Active);
+        var draft = Draft(EventKind.Panic, EventState.Active);
 
         // Act
         using var json = JsonDocument.Parse(EventPayload.Serialize(draft, 42, _identity));
@@ -44,7 +43,7 @@ public class EventPayloadTests
     public void Serialize_RestoredUnsynced_WritesRestoredAndSyncedFalse()
     {
         // Arrange
-        var draft = Draft(InputKind.Door, InputState.Restored) with { ClockSynced = false };
+        var draft = Draft(EventKind.Door, EventState.Restored) with { ClockSynced = false };
 
         // Act
         using var json = JsonDocument.Parse(EventPayload.Serialize(draft, 7, _identity));
@@ -59,7 +58,7 @@ public class EventPayloadTests
     public void Serialize_NonAsciiLocation_RoundTrips()
     {
         // Arrange
-        var draft = Draft(InputKind.Panic, InputState.Active) with { Location = "教学楼 \"A\" 3F" };
+        var draft = Draft(EventKind.Panic, EventState.Active) with { Location = "教学楼 \"A\" 3F" };
 
         // Act
         using var json = JsonDocument.Parse(EventPayload.Serialize(draft, 1, _identity));
@@ -98,16 +97,16 @@ public class EventPayloadTests
     }
 
     [Theory]
-    [InlineData(InputKind.Panic, Lane.Alarm, "alarm", "panic")]
-    [InlineData(InputKind.Smoke, Lane.Alarm, "alarm", "smoke")]
-    [InlineData(InputKind.Intrusion, Lane.Alarm, "alarm", "intrusion")]
-    [InlineData(InputKind.Tamper, Lane.Alarm, "alarm", "tamper")]
-    [InlineData(InputKind.Door, Lane.Event, "event", "door")]
-    [InlineData(InputKind.Generic, Lane.Event, "event", "generic")]
-    public void Create_Kind_MapsToLaneTopicAndKindName(InputKind kind, Lane lane, string topicLeaf, string kindName)
+    [InlineData(EventKind.Panic, Lane.Alarm, "alarm", "panic")]
+    [InlineData(EventKind.Smoke, Lane.Alarm, "alarm", "smoke")]
+    [InlineData(EventKind.Intrusion, Lane.Alarm, "alarm", "intrusion")]
+    [InlineData(EventKind.Tamper, Lane.Alarm, "alarm", "tamper")]
+    [InlineData(EventKind.Door, Lane.Event, "event", "door")]
+    [InlineData(EventKind.Generic, Lane.Event, "event", "generic")]
+    public void Create_Kind_MapsToLaneTopicAndKindName(EventKind kind, Lane lane, string topicLeaf, string kindName)
     {
         // Arrange
-        var draft = Draft(kind, InputState.Active);
+        var draft = Draft(kind, EventState.Active);
         var topics = new TopicScheme(_identity);
 
         // Act
@@ -124,7 +123,7 @@ public class EventPayloadTests
         Assert.Equal(EventPayload.Serialize(draft, 3, _identity), entry.Payload);
     }
 
-    private static EventDraft Draft(InputKind kind, InputState state) => new(
+    private static EventDraft Draft(EventKind kind, EventState state) => new(
         "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
         "office-panic",
         kind,

@@ -1,7 +1,7 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -26,7 +26,7 @@ public class EventRecorderTests
     public void Record_StoreAccepts_ReturnsEntriesStampedWithClock()
     {
         // Arrange
-        var transitions = Transitions(InputKind.Panic);
+        var transitions = Transitions(EventKind.Panic);
 
         // Act
         var entries = _recorder.Record(transitions);
@@ -49,7 +49,7 @@ public class EventRecorderTests
         _store.FailNextAppend(new IOException("No space left on device"));
 
         // Act
-        var entries = _recorder.Record(Transitions(InputKind.Panic, InputKind.Door));
+        var entries = _recorder.Record(Transitions(EventKind.Panic, EventKind.Door));
 
         // Assert: the caller gets its two events; the forwarder can send them and the fault from memory.
         Assert.Equal([1L, 2L], entries.Select(e => e.Seq));
@@ -66,7 +66,7 @@ public class EventRecorderTests
     {
         // Arrange
         _store.FailNextAppend(new IOException("No space left on device"));
-        var inMemory = _recorder.Record(Transitions(InputKind.Panic, InputKind.Smoke));
+        var inMemory = _recorder.Record(Transitions(EventKind.Panic, EventKind.Smoke));
         var sentFromMemory = _unwritten.Pending.ToList();
         _time.Advance(TimeSpan.FromSeconds(90));
 
@@ -80,8 +80,8 @@ public class EventRecorderTests
         var accepted = _store.Accepted;
         Assert.Equal(sentFromMemory.OrderBy(e => e.Seq).Select(e => e.EventId), accepted.Take(3).Select(d => d.Id));
         Assert.Equal(inMemory.Select(e => e.EventId), accepted.Take(2).Select(d => d.Id));
-        Assert.Equal(InputKind.Fault, accepted[3].Kind);
-        Assert.Equal(InputState.Restored, accepted[3].State);
+        Assert.Equal(EventKind.Fault, accepted[3].Kind);
+        Assert.Equal(EventState.Restored, accepted[3].State);
         Assert.Equal("90", accepted[3].Detail!["durationSeconds"]);
         Assert.Equal(4, _store.LastSeq);
     }
@@ -91,14 +91,14 @@ public class EventRecorderTests
     {
         // Arrange
         _store.FailNextAppend(new IOException("No space left on device"));
-        _recorder.Record(Transitions(InputKind.Panic));
+        _recorder.Record(Transitions(EventKind.Panic));
 
         // Act: the disk accepts again by the time the next press comes.
-        var next = _recorder.Record(Transitions(InputKind.Door));
+        var next = _recorder.Record(Transitions(EventKind.Door));
 
         // Assert
         Assert.Equal(2 + 1, Assert.Single(next).Seq);
-        Assert.Equal([InputKind.Panic, InputKind.Fault, InputKind.Door, InputKind.Fault], _store.Accepted.Select(d => d.Kind));
+        Assert.Equal([EventKind.Panic, EventKind.Fault, EventKind.Door, EventKind.Fault], _store.Accepted.Select(d => d.Kind));
         Assert.Equal(4, _store.LastSeq);
     }
 
@@ -106,8 +106,8 @@ public class EventRecorderTests
     public void Record_TwoBatches_GetConsecutiveSeqsAndDistinctIds()
     {
         // Act
-        var first = _recorder.Record(Transitions(InputKind.Smoke));
-        var second = _recorder.Record(Transitions(InputKind.Smoke));
+        var first = _recorder.Record(Transitions(EventKind.Smoke));
+        var second = _recorder.Record(Transitions(EventKind.Smoke));
 
         // Assert
         Assert.Equal(1, Assert.Single(first).Seq);
@@ -119,7 +119,7 @@ public class EventRecorderTests
     public void RecordFault_IsAnAlarmLaneEventWithItsDetail()
     {
         // Act
-        var entry = Assert.Single(_recorder.RecordFault("uplink", InputState.Restored, new Dictionary<string, string> { ["fault"] = "path", ["durationSeconds"] = "42" }));
+        var entry = Assert.Single(_recorder.RecordFault("uplink", EventState.Restored, new Dictionary<string, string> { ["fault"] = "path", ["durationSeconds"] = "42" }));
 
         // Assert
         Assert.Equal(Lane.Alarm, entry.Lane);
@@ -130,6 +130,6 @@ public class EventRecorderTests
         Assert.Equal("42", json.GetProperty("detail").GetProperty("durationSeconds").GetString());
     }
 
-    private static List<(InputChannel Channel, InputState State)> Transitions(params InputKind[] kinds) =>
-        [.. kinds.Select((kind, i) => (new InputChannel(new InputOptions { Id = $"input-{i}", Pin = 5 + i, Kind = kind }), InputState.Active))];
+    private static List<(InputChannel Channel, EventState State)> Transitions(params EventKind[] kinds) =>
+        [.. kinds.Select((kind, i) => (new InputChannel(new InputOptions { Id = $"input-{i}", Pin = 5 + i, Kind = kind }), EventState.Active))];
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Rigs;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Sensors;
 
 namespace EdgeGateway.Core.Tests.Events;
 
@@ -14,7 +12,7 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void Create_InputEventWithoutDetail_KeepsTheV1ShapeExactly()
     {
-        var entry = OutboxEntry.Create(Draft(InputKind.Panic), 42, _rig.Identity);
+        var entry = OutboxEntry.Create(Draft(EventKind.Panic), 42, _rig.Identity);
 
         using var json = JsonDocument.Parse(entry.Payload);
         Assert.Equal(
@@ -25,7 +23,7 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void Create_Fault_GoesToTheAlarmTopicWithItsDetail()
     {
-        var entry = OutboxEntry.Create(Draft(InputKind.Fault) with { Detail = new Dictionary<string, string> { ["fault"] = "sensor" } }, 7, _rig.Identity);
+        var entry = OutboxEntry.Create(Draft(EventKind.Fault) with { Detail = new Dictionary<string, string> { ["fault"] = "sensor" } }, 7, _rig.Identity);
 
         using var json = JsonDocument.Parse(entry.Payload);
         Assert.Equal(("alarm", Lane.Alarm), (entry.TopicLeaf, entry.Lane));
@@ -36,7 +34,7 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void Create_Temperature_IsAnAlarm()
     {
-        var entry = OutboxEntry.Create(Draft(InputKind.Temperature), 7, _rig.Identity);
+        var entry = OutboxEntry.Create(Draft(EventKind.Temperature), 7, _rig.Identity);
 
         Assert.Equal(("alarm", Lane.Alarm), (entry.TopicLeaf, entry.Lane));
     }
@@ -44,7 +42,7 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void Create_Telemetry_GoesToTheTelemetryTopicInItsOwnShape()
     {
-        var draft = Draft(InputKind.Telemetry) with { Telemetry = new TelemetrySample("sht3x", new SensorReadings(4.256, 61.04)) };
+        var draft = Draft(EventKind.Telemetry) with { Telemetry = new TelemetrySample("sht3x", new SensorReadings(4.256, 61.04)) };
 
         var entry = OutboxEntry.Create(draft, 9, _rig.Identity);
 
@@ -61,10 +59,10 @@ public sealed class OutboxEntryKindsTests
     [Fact]
     public void TelemetryPayload_DraftWithoutSample_Throws()
     {
-        Assert.Throws<ArgumentException>(() => TelemetryPayload.Serialize(Draft(InputKind.Telemetry), 1, _rig.Identity));
+        Assert.Throws<ArgumentException>(() => TelemetryPayload.Serialize(Draft(EventKind.Telemetry), 1, _rig.Identity));
     }
 
-    private static EventDraft Draft(InputKind kind) => new(
-        "0193a0e0-0000-7000-8000-000000000001", "cold-room", kind, InputState.Active,
+    private static EventDraft Draft(EventKind kind) => new(
+        "0193a0e0-0000-7000-8000-000000000001", "cold-room", kind, EventState.Active,
         new DateTimeOffset(2026, 11, 29, 5, 13, 56, 123, TimeSpan.Zero), true, "Canteen cold room");
 }

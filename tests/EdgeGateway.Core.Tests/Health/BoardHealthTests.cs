@@ -1,6 +1,6 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Tests.Rigs;
-using EdgeGateway.Health;
-using EdgeGateway.Inputs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +16,7 @@ public sealed class BoardHealthTests
         var first = sut.Update(new BoardReading(50, UnderVoltage: true));
         var second = sut.Update(new BoardReading(50, UnderVoltage: true));
 
-        Assert.Equal(("board", InputKind.Fault, InputState.Active), (first!.Value.Source, first.Value.Kind, first.Value.State));
+        Assert.Equal(("board", EventKind.Fault, EventState.Active), (first!.Value.Source, first.Value.Kind, first.Value.State));
         Assert.Null(second);
     }
 
@@ -28,7 +28,7 @@ public sealed class BoardHealthTests
 
         var restore = sut.Update(new BoardReading(50, UnderVoltage: false));
 
-        Assert.Equal((InputKind.Fault, InputState.Restored), (restore!.Value.Kind, restore.Value.State));
+        Assert.Equal((EventKind.Fault, EventState.Restored), (restore!.Value.Kind, restore.Value.State));
     }
 
     [Fact]

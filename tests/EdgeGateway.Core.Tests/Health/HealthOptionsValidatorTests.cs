@@ -1,4 +1,4 @@
-using EdgeGateway.Health;
+using EdgeGateway.Core.Health;
 
 namespace EdgeGateway.Core.Tests.Health;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using EdgeGateway.Health;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Core.Tests.Health;
 

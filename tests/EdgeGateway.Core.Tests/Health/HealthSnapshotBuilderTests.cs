@@ -1,10 +1,9 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Health;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -49,9 +48,9 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     [Fact]
     public void Build_WaitingEntries_DepthAndOldestAgePerLane_NullForEmptyLanes()
     {
-        _recorder.Record([new NewEvent("gate-door", InputKind.Door, InputState.Active, "")]);
+        _recorder.Record([new NewEvent("gate-door", EventKind.Door, EventState.Active, "")]);
         _time.Advance(TimeSpan.FromSeconds(2.5));
-        _recorder.Record([new NewEvent("gym-door", InputKind.Door, InputState.Active, "")]);
+        _recorder.Record([new NewEvent("gym-door", EventKind.Door, EventState.Active, "")]);
         _time.Advance(TimeSpan.FromSeconds(10));
 
         var health = _sut.Build("primary", 0);
@@ -65,9 +64,9 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     [Fact]
     public void Build_OldestSent_AgeIsTheNextOldests()
     {
-        var first = _recorder.Record([new NewEvent("gate-door", InputKind.Door, InputState.Active, "")]);
+        var first = _recorder.Record([new NewEvent("gate-door", EventKind.Door, EventState.Active, "")]);
         _time.Advance(TimeSpan.FromSeconds(30));
-        _recorder.Record([new NewEvent("gate-door", InputKind.Door, InputState.Restored, "")]);
+        _recorder.Record([new NewEvent("gate-door", EventKind.Door, EventState.Restored, "")]);
         _time.Advance(TimeSpan.FromSeconds(5));
         _store.Remove(first);
 
@@ -81,7 +80,7 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     public void Build_ClockSteppedBack_OldestAgeIsZeroNotNegative()
     {
         // Accepted while the clock was an hour ahead (FakeTimeProvider cannot step back).
-        _store.Append([new EventDraft(Guid.NewGuid().ToString(), "office-panic", InputKind.Panic, InputState.Active, _time.GetUtcNow().AddHours(1), false, "")]);
+        _store.Append([new EventDraft(Guid.NewGuid().ToString(), "office-panic", EventKind.Panic, EventState.Active, _time.GetUtcNow().AddHours(1), false, "")]);
 
         Assert.Equal(new LaneHealth(1, TimeSpan.Zero), _sut.Build("none", 0).Alarm);
     }
@@ -89,8 +88,8 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     [Fact]
     public void Build_UplinkAcksBoardAndTestMode_AreTakenFromTheirOwners()
     {
-        var alarm = _recorder.Record([new NewEvent("office-panic", InputKind.Panic, InputState.Active, "")]).Single();
-        var second = _recorder.Record([new NewEvent("hall-panic", InputKind.Panic, InputState.Active, "")]).Single();
+        var alarm = _recorder.Record([new NewEvent("office-panic", EventKind.Panic, EventState.Active, "")]).Single();
+        var second = _recorder.Record([new NewEvent("hall-panic", EventKind.Panic, EventState.Active, "")]).Single();
         _acks.Published(alarm);
         _acks.Published(second);
         _time.Advance(TimeSpan.FromMilliseconds(312));

@@ -1,4 +1,5 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Core.Tests.Inputs;
 
@@ -44,7 +45,7 @@ public class InputChannelTests
 
         // Assert
         Assert.Null(beforeDebounce);
-        Assert.Equal(InputState.Active, afterDebounce);
+        Assert.Equal(EventState.Active, afterDebounce);
         Assert.True(channel.IsActive);
     }
 
@@ -72,7 +73,7 @@ public class InputChannelTests
         // Arrange: NO + pull-up, so low is active.
         var channel = new InputChannel(Input());
         channel.Observe(true, Ms(0));
-        var results = new List<InputState?>();
+        var results = new List<EventState?>();
 
         // Act: contact bounces for 8 ms, then stays closed.
         for (var t = 0; t <= 8; t += 2)
@@ -87,7 +88,7 @@ public class InputChannelTests
         }
 
         // Assert
-        Assert.Equal([InputState.Active], results.Where(r => r is not null));
+        Assert.Equal([EventState.Active], results.Where(r => r is not null));
         Assert.True(channel.IsActive);
     }
 
@@ -120,7 +121,7 @@ public class InputChannelTests
 
         // Act: pressed for 150 ms, well past the debounce but short of MinActiveMs.
         channel.Observe(false, Ms(100));
-        var results = new List<InputState?> { channel.Evaluate(Ms(130)), channel.Evaluate(Ms(249)) };
+        var results = new List<EventState?> { channel.Evaluate(Ms(130)), channel.Evaluate(Ms(249)) };
         channel.Observe(true, Ms(250));
         results.Add(channel.Evaluate(Ms(1_000)));
 
@@ -143,14 +144,14 @@ public class InputChannelTests
 
         // Assert
         Assert.Null(justBefore);
-        Assert.Equal(InputState.Active, atMinActive);
+        Assert.Equal(EventState.Active, atMinActive);
     }
 
     [Fact]
     public void Evaluate_PanicReleased_StaysActive()
     {
         // Arrange: panic inputs latch by default.
-        var channel = new InputChannel(Input(kind: InputKind.Panic));
+        var channel = new InputChannel(Input(kind: EventKind.Panic));
         Press(channel, Ms(0));
 
         // Act
@@ -167,7 +168,7 @@ public class InputChannelTests
     public void Reset_LatchedAndReleased_ReportsRestored()
     {
         // Arrange
-        var channel = new InputChannel(Input(kind: InputKind.Panic));
+        var channel = new InputChannel(Input(kind: EventKind.Panic));
         Press(channel, Ms(0));
         channel.Observe(true, Ms(100));
         channel.Evaluate(Ms(200));
@@ -176,7 +177,7 @@ public class InputChannelTests
         var reset = channel.Reset();
 
         // Assert
-        Assert.Equal(InputState.Restored, reset);
+        Assert.Equal(EventState.Restored, reset);
         Assert.False(channel.IsActive);
         Assert.Null(channel.Evaluate(Ms(300)));
     }
@@ -185,7 +186,7 @@ public class InputChannelTests
     public void Reset_LatchedAndStillPressed_ReportsNothingAndStaysActive()
     {
         // Arrange
-        var channel = new InputChannel(Input(kind: InputKind.Panic));
+        var channel = new InputChannel(Input(kind: EventKind.Panic));
         Press(channel, Ms(0));
 
         // Act
@@ -201,7 +202,7 @@ public class InputChannelTests
     public void Reset_NeverActive_ReportsNothing()
     {
         // Arrange
-        var channel = new InputChannel(Input(kind: InputKind.Panic));
+        var channel = new InputChannel(Input(kind: EventKind.Panic));
         channel.Observe(true, Ms(0));
         channel.Evaluate(Ms(100));
 
@@ -216,7 +217,7 @@ public class InputChannelTests
     public void Evaluate_NonLatchingReleased_ReportsRestoredAfterDebounce()
     {
         // Arrange
-        var channel = new InputChannel(Input(kind: InputKind.Door));
+        var channel = new InputChannel(Input(kind: EventKind.Door));
         Press(channel, Ms(0));
 
         // Act
@@ -226,7 +227,7 @@ public class InputChannelTests
 
         // Assert
         Assert.Null(beforeDebounce);
-        Assert.Equal(InputState.Restored, afterDebounce);
+        Assert.Equal(EventState.Restored, afterDebounce);
         Assert.False(channel.IsActive);
     }
 
@@ -234,7 +235,7 @@ public class InputChannelTests
     public void Evaluate_PanicWithLatchFalse_ReportsRestoredAfterDebounce()
     {
         // Arrange: the validator rejects this, but the channel honours the explicit setting.
-        var channel = new InputChannel(Input(kind: InputKind.Panic, latch: false));
+        var channel = new InputChannel(Input(kind: EventKind.Panic, latch: false));
         Press(channel, Ms(0));
 
         // Act
@@ -242,7 +243,7 @@ public class InputChannelTests
         var result = channel.Evaluate(Ms(120));
 
         // Assert
-        Assert.Equal(InputState.Restored, result);
+        Assert.Equal(EventState.Restored, result);
     }
 
     [Fact]
@@ -291,7 +292,7 @@ public class InputChannelTests
     public void NextDeadline_ReleasePendingWithMinActive_IsEdgePlusDebounce()
     {
         // Arrange
-        var channel = new InputChannel(Input(kind: InputKind.Door, minActiveMs: 300));
+        var channel = new InputChannel(Input(kind: EventKind.Door, minActiveMs: 300));
         channel.Observe(false, Ms(0));
         channel.Evaluate(Ms(300));
 
@@ -313,7 +314,7 @@ public class InputChannelTests
         var result = channel.Evaluate(Ms(20));
 
         // Assert
-        Assert.Equal(InputState.Active, result);
+        Assert.Equal(EventState.Active, result);
         Assert.Null(channel.NextDeadline);
     }
 
@@ -330,7 +331,7 @@ public class InputChannelTests
 
         // Assert
         Assert.Equal(Ms(30), channel.NextDeadline);
-        Assert.Equal(InputState.Active, channel.Evaluate(Ms(30)));
+        Assert.Equal(EventState.Active, channel.Evaluate(Ms(30)));
     }
 
     private static void Press(InputChannel channel, TimeSpan at)
@@ -339,13 +340,13 @@ public class InputChannelTests
         channel.Observe(!active, at);
         channel.Evaluate(at);
         channel.Observe(active, at);
-        Assert.Equal(InputState.Active, channel.Evaluate(at + s_debounce));
+        Assert.Equal(EventState.Active, channel.Evaluate(at + s_debounce));
     }
 
     private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
 
     private static InputOptions Input(
-        InputKind kind = InputKind.Generic,
+        EventKind kind = EventKind.Generic,
         ContactType contact = ContactType.NO,
         PullMode pull = PullMode.Up,
         int minActiveMs = 0,

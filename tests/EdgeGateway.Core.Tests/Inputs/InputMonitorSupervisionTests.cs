@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Tests.Rigs;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +19,7 @@ public sealed class InputMonitorSupervisionTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var door = new InputOptions
         {
-            Id = "gate-door", Pin = 22, Kind = InputKind.Door, Contact = ContactType.NC, Location = "School gate",
+            Id = "gate-door", Pin = 22, Kind = EventKind.Door, Contact = ContactType.NC, Location = "School gate",
             MaxActivations = 3, SwingerWindowSeconds = 60, SwingerQuietSeconds = 120,
         };
         using var sut = new InputMonitor(

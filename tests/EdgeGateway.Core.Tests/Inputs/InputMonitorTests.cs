@@ -1,7 +1,7 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,9 +18,9 @@ public sealed class InputMonitorTests : IAsyncDisposable
     private readonly RecordingOutboxStore _store;
     private readonly InputMonitor _monitor;
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(10));
-    private readonly List<(string Input, InputState State)> _transitions = [];
+    private readonly List<(string Input, EventState State)> _transitions = [];
     private readonly Lock _gate = new();
-    private readonly List<(Func<string, InputState, bool> Match, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<string, EventState, bool> Match, TaskCompletionSource Done)> _waiters = [];
 
     public InputMonitorTests()
     {
@@ -32,8 +32,8 @@ public sealed class InputMonitorTests : IAsyncDisposable
         {
             Inputs =
             [
-                new() { Id = "office-panic", Pin = PanicPin, Kind = InputKind.Panic, Location = "Main office, desk 2" },
-                new() { Id = "gym-door", Pin = DoorPin, Kind = InputKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
+                new() { Id = "office-panic", Pin = PanicPin, Kind = EventKind.Panic, Location = "Main office, desk 2" },
+                new() { Id = "gym-door", Pin = DoorPin, Kind = EventKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
             ],
         };
         _monitor = new InputMonitor(
@@ -47,7 +47,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange
         await StartAsync();
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
 
         // Act
         _lines.Set(PanicPin, false);
@@ -57,8 +57,8 @@ public sealed class InputMonitorTests : IAsyncDisposable
         // Assert
         var draft = Assert.Single(_store.Accepted);
         Assert.Equal("office-panic", draft.Input);
-        Assert.Equal(InputKind.Panic, draft.Kind);
-        Assert.Equal(InputState.Active, draft.State);
+        Assert.Equal(EventKind.Panic, draft.Kind);
+        Assert.Equal(EventState.Active, draft.State);
         Assert.Equal("Main office, desk 2", draft.Location);
         Assert.Equal(Lane.Alarm, draft.Lane);
         Assert.Equal(1, _store.LastSeq);
@@ -69,7 +69,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange
         await StartAsync();
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
 
         // Act: edges in quick succession, all at the same fake instant, ending pressed.
         _lines.Set(PanicPin, false);
@@ -79,7 +79,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         await _time.RunForAsync(TimeSpan.FromMilliseconds(500), _timeout.Token);
 
         // Assert
-        Assert.Equal([("office-panic", InputState.Active)], Transitions());
+        Assert.Equal([("office-panic", EventState.Active)], Transitions());
         Assert.Single(_store.Accepted);
     }
 
@@ -88,7 +88,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange
         await StartAsync();
-        var active = WhenTransition("gym-door", InputState.Active);
+        var active = WhenTransition("gym-door", EventState.Active);
         var before = _time.GetUtcNow();
 
         // Act: the NC door contact opens (line goes high) but the driver never calls back.
@@ -97,7 +97,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
 
         // Assert
         var draft = Assert.Single(_store.Accepted);
-        Assert.Equal(("gym-door", InputKind.Door, InputState.Active), (draft.Input, draft.Kind, draft.State));
+        Assert.Equal(("gym-door", EventKind.Door, EventState.Active), (draft.Input, draft.Kind, draft.State));
         Assert.Equal(Lane.Event, draft.Lane);
         Assert.InRange(_time.GetUtcNow() - before, TimeSpan.Zero, TimeSpan.FromMilliseconds(100 + 20));
     }
@@ -107,22 +107,22 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange
         await StartAsync();
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
         _lines.Set(PanicPin, false);
         await _time.RunUntilAsync(active, _timeout.Token);
         _lines.Set(PanicPin, true);
         await _time.RunForAsync(TimeSpan.FromMilliseconds(300), _timeout.Token);
         var latched = Transitions();
-        var restored = WhenTransition("office-panic", InputState.Restored);
+        var restored = WhenTransition("office-panic", EventState.Restored);
 
         // Act
         _monitor.RequestReset("office-panic");
         await _time.RunUntilAsync(restored, _timeout.Token);
 
         // Assert
-        Assert.Equal([("office-panic", InputState.Active)], latched);
+        Assert.Equal([("office-panic", EventState.Active)], latched);
         Assert.Equal(
-            [InputState.Active, InputState.Restored],
+            [EventState.Active, EventState.Restored],
             _store.Accepted.Select(d => d.State));
         Assert.Equal(2, _store.LastSeq);
         Assert.False(_monitor.Channels.Single(c => c.Options.Id == "office-panic").IsActive);
@@ -133,7 +133,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange: the panic is latched, then the outbox refuses the next write so the loop sits in the recorder's retry.
         await StartAsync();
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
         _lines.Set(PanicPin, false);
         await _time.RunUntilAsync(active, _timeout.Token);
         _store.FailNextAppend(new IOException("disk busy"));
@@ -141,7 +141,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         _store.AppendRefused += _ => refused.TrySetResult();
         _lines.Set(DoorPin, true);
         await _time.RunUntilAsync(refused.Task, _timeout.Token);
-        var restored = WhenTransition("office-panic", InputState.Restored);
+        var restored = WhenTransition("office-panic", EventState.Restored);
 
         // Act: while the loop was busy the button was released and the operator reset it; both wait in the queue.
         _lines.Set(PanicPin, true);
@@ -150,7 +150,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
 
         // Assert
         Assert.Equal(
-            [("office-panic", InputState.Active), ("gym-door", InputState.Active), ("office-panic", InputState.Restored)],
+            [("office-panic", EventState.Active), ("gym-door", EventState.Active), ("office-panic", EventState.Restored)],
             Transitions());
         Assert.False(_monitor.Channels.Single(c => c.Options.Id == "office-panic").IsActive);
     }
@@ -160,7 +160,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange
         await StartAsync();
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
         _lines.Set(PanicPin, false);
         await _time.RunUntilAsync(active, _timeout.Token);
 
@@ -169,7 +169,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         await _time.RunForAsync(TimeSpan.FromMilliseconds(300), _timeout.Token);
 
         // Assert
-        Assert.Equal([("office-panic", InputState.Active)], Transitions());
+        Assert.Equal([("office-panic", EventState.Active)], Transitions());
         Assert.Single(_store.Accepted);
     }
 
@@ -178,7 +178,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         // Arrange: the panic button is already held down when the gateway starts.
         _lines.SetWithoutEdge(PanicPin, false);
-        var active = WhenTransition("office-panic", InputState.Active);
+        var active = WhenTransition("office-panic", EventState.Active);
 
         // Act
         await StartAsync();
@@ -186,7 +186,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         await _time.RunForAsync(TimeSpan.FromSeconds(1), _timeout.Token);
 
         // Assert
-        Assert.Equal([("office-panic", InputState.Active)], Transitions());
+        Assert.Equal([("office-panic", EventState.Active)], Transitions());
         var draft = Assert.Single(_store.Accepted);
         Assert.Equal("office-panic", draft.Input);
         Assert.True(_lines.ReadCount > 2, "the periodic poll kept reading the lines");
@@ -213,7 +213,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
 
     private Task StartAsync() => _monitor.StartAsync(_timeout.Token);
 
-    private void OnTransitioned(InputChannel channel, InputState state)
+    private void OnTransitioned(InputChannel channel, EventState state)
     {
         lock (_gate)
         {
@@ -225,7 +225,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         }
     }
 
-    private Task WhenTransition(string inputId, InputState state)
+    private Task WhenTransition(string inputId, EventState state)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -237,7 +237,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
         return done.Task;
     }
 
-    private List<(string Input, InputState State)> Transitions()
+    private List<(string Input, EventState State)> Transitions()
     {
         lock (_gate)
         {

@@ -1,5 +1,5 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Core.Tests.Inputs;
@@ -121,7 +121,7 @@ public sealed class InputSupervisorTests
 
         Flap(DoorPin, activeHigh: true, times: 3);
 
-        var fault = Assert.Single(_sut.Events, e => e.Kind == InputKind.Fault);
+        var fault = Assert.Single(_sut.Events, e => e.Kind == EventKind.Fault);
         Assert.Equal(
             new Dictionary<string, string>
             {
@@ -138,7 +138,7 @@ public sealed class InputSupervisorTests
 
         var loop = Assert.Single(_sut.Lines, l => l.Pin == TamperPin);
 
-        Assert.Equal(("gate-door", InputKind.Tamper, ContactType.NC, false), (loop.Id, loop.Kind, loop.Contact, loop.Latches));
+        Assert.Equal(("gate-door", EventKind.Tamper, ContactType.NC, false), (loop.Id, loop.Kind, loop.Contact, loop.Latches));
         Assert.Single(_sut.Channels);
     }
 
@@ -171,7 +171,7 @@ public sealed class InputSupervisorTests
     {
         Id = "gate-door",
         Pin = DoorPin,
-        Kind = InputKind.Door,
+        Kind = EventKind.Door,
         Contact = ContactType.NC,
         MaxActivations = maxActivations,
         SwingerWindowSeconds = windowSeconds,
@@ -183,7 +183,7 @@ public sealed class InputSupervisorTests
     {
         Id = "office-panic",
         Pin = PanicPin,
-        Kind = InputKind.Panic,
+        Kind = EventKind.Panic,
         MaxActivations = maxActivations,
     };
 
@@ -220,7 +220,7 @@ public sealed class InputSupervisorTests
 
     private List<string> Drain()
     {
-        var events = _sut.Events.Select(e => $"{e.Source} {EventPayload.KindName(e.Kind)} {(e.State == InputState.Active ? "active" : "restored")}").ToList();
+        var events = _sut.Events.Select(e => $"{e.Source} {EventPayload.KindName(e.Kind)} {(e.State == EventState.Active ? "active" : "restored")}").ToList();
         _sut.ClearReported();
         return events;
     }

@@ -1,4 +1,5 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Core.Tests.Inputs;
 
@@ -8,8 +9,8 @@ public sealed class InputsOptionsValidatorSupervisionTests
     public void Validate_TamperPinUsedByAnotherInput_NamesTheKey()
     {
         var result = Validate(
-            new InputOptions { Id = "office-panic", Pin = 17, Kind = InputKind.Panic },
-            new InputOptions { Id = "gate-door", Pin = 22, Kind = InputKind.Door, TamperPin = 17 });
+            new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic },
+            new InputOptions { Id = "gate-door", Pin = 22, Kind = EventKind.Door, TamperPin = 17 });
 
         Assert.Contains("Inputs:1:TamperPin: GPIO 17 of input 'gate-door' is already used by input 'office-panic' (Inputs:0)", result);
     }
@@ -23,9 +24,9 @@ public sealed class InputsOptionsValidatorSupervisionTests
     }
 
     [Theory]
-    [InlineData(InputKind.Temperature, "temperature")]
-    [InlineData(InputKind.Telemetry, "telemetry")]
-    public void Validate_SensorEventKind_IsRefused(InputKind kind, string name)
+    [InlineData(EventKind.Temperature, "temperature")]
+    [InlineData(EventKind.Telemetry, "telemetry")]
+    public void Validate_SensorEventKind_IsRefused(EventKind kind, string name)
     {
         var result = Validate(new InputOptions { Id = "x", Pin = 5, Kind = kind });
 
@@ -51,7 +52,7 @@ public sealed class InputsOptionsValidatorSupervisionTests
     [Fact]
     public void Validate_Defaults_AreValid()
     {
-        var result = Validate(new InputOptions { Id = "gate-door", Pin = 22, Kind = InputKind.Door, Contact = ContactType.NC, TamperPin = 5 });
+        var result = Validate(new InputOptions { Id = "gate-door", Pin = 22, Kind = EventKind.Door, Contact = ContactType.NC, TamperPin = 5 });
 
         Assert.Empty(result);
     }

@@ -1,4 +1,5 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 
 namespace EdgeGateway.Core.Tests.Inputs;
 
@@ -10,7 +11,7 @@ public class InputsOptionsValidatorTests
     public void Validate_ValidInputs_Succeeds()
     {
         // Arrange
-        var options = Options(Input("office-panic", 17, InputKind.Panic), Input("gym-door", 27, InputKind.Door));
+        var options = Options(Input("office-panic", 17, EventKind.Panic), Input("gym-door", 27, EventKind.Door));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -23,7 +24,7 @@ public class InputsOptionsValidatorTests
     public void Validate_DuplicatePin_NamesBothInputsAndKey()
     {
         // Arrange
-        var options = Options(Input("office-panic", 17, InputKind.Panic), Input("hall-smoke", 17, InputKind.Smoke));
+        var options = Options(Input("office-panic", 17, EventKind.Panic), Input("hall-smoke", 17, EventKind.Smoke));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -46,7 +47,7 @@ public class InputsOptionsValidatorTests
     public void Validate_PinOffHeader_FailsWithPinKey(int pin)
     {
         // Arrange
-        var options = Options(Input("office-panic", pin, InputKind.Panic));
+        var options = Options(Input("office-panic", pin, EventKind.Panic));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -63,7 +64,7 @@ public class InputsOptionsValidatorTests
     public void Validate_PinAtHeaderBounds_Succeeds(int pin)
     {
         // Arrange
-        var options = Options(Input("office-panic", pin, InputKind.Panic));
+        var options = Options(Input("office-panic", pin, EventKind.Panic));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -89,7 +90,7 @@ public class InputsOptionsValidatorTests
     public void Validate_IdMissing_FailsWithIdKey()
     {
         // Arrange
-        var options = Options(Input("office-panic", 17, InputKind.Panic), Input("", 18, InputKind.Door));
+        var options = Options(Input("office-panic", 17, EventKind.Panic), Input("", 18, EventKind.Door));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -106,7 +107,7 @@ public class InputsOptionsValidatorTests
     public void Validate_IdNotTopicSegment_FailsWithIdKey(string id)
     {
         // Arrange
-        var options = Options(Input(id, 17, InputKind.Panic));
+        var options = Options(Input(id, 17, EventKind.Panic));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -121,7 +122,7 @@ public class InputsOptionsValidatorTests
     public void Validate_DuplicateId_NamesFirstInput()
     {
         // Arrange
-        var options = Options(Input("office-panic", 17, InputKind.Panic), Input("office-panic", 18, InputKind.Panic));
+        var options = Options(Input("office-panic", 17, EventKind.Panic), Input("office-panic", 18, EventKind.Panic));
 
         // Act
         var result = _validator.Validate(null, options);
@@ -134,7 +135,7 @@ public class InputsOptionsValidatorTests
     public void Validate_PanicWithLatchFalse_Fails()
     {
         // Arrange
-        var input = Input("office-panic", 17, InputKind.Panic);
+        var input = Input("office-panic", 17, EventKind.Panic);
         input.Latch = false;
 
         // Act
@@ -149,7 +150,7 @@ public class InputsOptionsValidatorTests
     public void Validate_DoorWithLatchFalse_Succeeds()
     {
         // Arrange
-        var input = Input("gym-door", 17, InputKind.Door);
+        var input = Input("gym-door", 17, EventKind.Door);
         input.Latch = false;
 
         // Act
@@ -167,7 +168,7 @@ public class InputsOptionsValidatorTests
     public void Validate_TimingOutOfRange_FailsWithKey(int debounceMs, int minActiveMs, string expected)
     {
         // Arrange
-        var input = Input("gym-door", 17, InputKind.Door);
+        var input = Input("gym-door", 17, EventKind.Door);
         input.DebounceMs = debounceMs;
         input.MinActiveMs = minActiveMs;
 
@@ -182,7 +183,7 @@ public class InputsOptionsValidatorTests
     public void Validate_SeveralProblems_ReportsEach()
     {
         // Arrange
-        var options = Options(new InputOptions { Id = "", Pin = 99, Kind = InputKind.Panic, Latch = false });
+        var options = Options(new InputOptions { Id = "", Pin = 99, Kind = EventKind.Panic, Latch = false });
 
         // Act
         var result = _validator.Validate(null, options);
@@ -191,7 +192,7 @@ public class InputsOptionsValidatorTests
         Assert.Equal(3, result.Failures!.Count());
     }
 
-    private static InputOptions Input(string id, int pin, InputKind kind) => new() { Id = id, Pin = pin, Kind = kind };
+    private static InputOptions Input(string id, int pin, EventKind kind) => new() { Id = id, Pin = pin, Kind = kind };
 
     private static InputsOptions Options(params InputOptions[] inputs) => new() { Inputs = [.. inputs] };
 }

@@ -1,9 +1,8 @@
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outputs;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Tests.Outputs;
@@ -27,7 +26,7 @@ public sealed class GuardFeedbackTests
         var feedback = new GuardFeedback(lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), rig.Recorder, acks, led, escalation);
 
         await feedback.StartAsync(CancellationToken.None);
-        var alarm = rig.Recorder.Record([new NewEvent("office-panic", InputKind.Panic, InputState.Active, "office")]).Single();
+        var alarm = rig.Recorder.Record([new NewEvent("office-panic", EventKind.Panic, EventState.Active, "office")]).Single();
 
         Assert.Equal(s_outputs, lines.Opened);
         Assert.Equal(AlarmAckState.Accepted, acks.StateOf(alarm.EventId));
@@ -35,7 +34,7 @@ public sealed class GuardFeedbackTests
 
         await feedback.StopAsync(CancellationToken.None);
         Assert.True(lines.Closed);
-        var after = rig.Recorder.Record([new NewEvent("gate-panic", InputKind.Panic, InputState.Active, "gate")]).Single();
+        var after = rig.Recorder.Record([new NewEvent("gate-panic", EventKind.Panic, EventState.Active, "gate")]).Single();
         Assert.Null(acks.StateOf(after.EventId));
     }
 }

@@ -1,7 +1,7 @@
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Rigs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Outputs;
 
 namespace EdgeGateway.Core.Tests.Outputs;
 

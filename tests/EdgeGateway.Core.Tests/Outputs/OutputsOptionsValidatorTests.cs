@@ -1,6 +1,7 @@
-using EdgeGateway.Inputs;
-using EdgeGateway.Outputs;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Sensors;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Tests.Outputs;
@@ -11,8 +12,8 @@ public sealed class OutputsOptionsValidatorTests
     {
         Inputs =
         [
-            new InputOptions { Id = "office-panic", Pin = 17, Kind = InputKind.Panic },
-            new InputOptions { Id = "store-intrusion", Pin = 24, Kind = InputKind.Intrusion, TamperPin = 25 },
+            new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic },
+            new InputOptions { Id = "store-intrusion", Pin = 24, Kind = EventKind.Intrusion, TamperPin = 25 },
         ],
     };
 

@@ -1,9 +1,8 @@
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Outputs;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -28,7 +27,7 @@ internal sealed class AckRig : IDisposable
 
     public CenterAcknowledgements Acks { get; }
 
-    public OutboxEntry Entry(string id, InputKind kind = InputKind.Panic, InputState state = InputState.Active) => OutboxEntry.Create(
+    public OutboxEntry Entry(string id, EventKind kind = EventKind.Panic, EventState state = EventState.Active) => OutboxEntry.Create(
         new EventDraft(id, "office-panic", kind, state, Time.GetUtcNow(), true, "office"), ++_seq, Identity);
 
     /// <summary>An active panic alarm sent and PUBACKed now.</summary>

@@ -1,9 +1,7 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Rigs;
@@ -14,7 +12,7 @@ internal sealed class RecorderRig
     public RecorderRig()
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
-        Identity = new GatewayIdentity(Options.Create(new GatewayOptions { SiteId = "hy-school-017", GatewayId = "gw1" }), Time);
+        Identity = new GatewayIdentity("hy-school-017", "gw1", Time);
         Store = new InMemoryOutboxStore(Identity);
         Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, new SyncedClock(), Time, NullLogger<EventRecorder>.Instance);
     }

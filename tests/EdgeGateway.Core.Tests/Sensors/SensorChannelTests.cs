@@ -1,6 +1,5 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Sensors;
 
 namespace EdgeGateway.Core.Tests.Sensors;
 
@@ -17,7 +16,7 @@ public sealed class SensorChannelTests
         var events = sut.OnReading(new SensorReadings(4.0), _now);
 
         var telemetry = Assert.Single(events);
-        Assert.Equal((InputKind.Telemetry, "cold-room"), (telemetry.Kind, telemetry.Source));
+        Assert.Equal((EventKind.Telemetry, "cold-room"), (telemetry.Kind, telemetry.Source));
         Assert.Equal(new TelemetrySample("ds18b20", new SensorReadings(4.0)), telemetry.Telemetry);
     }
 
@@ -72,7 +71,7 @@ public sealed class SensorChannelTests
 
         for (var i = 0; i < 59; i++)
         {
-            Assert.DoesNotContain(Read(sut, 8.5), e => e.Kind == InputKind.Temperature);
+            Assert.DoesNotContain(Read(sut, 8.5), e => e.Kind == EventKind.Temperature);
         }
 
         Assert.False(sut.IsAlarmed);
@@ -84,10 +83,10 @@ public sealed class SensorChannelTests
         var sut = new SensorChannel(ColdRoom());
         sut.OnReading(new SensorReadings(8.5), _now);
 
-        var alarms = Enumerable.Range(0, 70).SelectMany(_ => Read(sut, 8.5)).Where(e => e.Kind == InputKind.Temperature).ToList();
+        var alarms = Enumerable.Range(0, 70).SelectMany(_ => Read(sut, 8.5)).Where(e => e.Kind == EventKind.Temperature).ToList();
 
         var alarm = Assert.Single(alarms);
-        Assert.Equal((InputState.Active, "limit=high limitC=8.0 minDurationSeconds=600 temperatureC=8.5"), (alarm.State, Flat(alarm.Detail)));
+        Assert.Equal((EventState.Active, "limit=high limitC=8.0 minDurationSeconds=600 temperatureC=8.5"), (alarm.State, Flat(alarm.Detail)));
         Assert.Equal(Lane.Alarm, LaneRules.LaneOf(alarm.Kind));
     }
 
@@ -102,7 +101,7 @@ public sealed class SensorChannelTests
         }
 
         Read(sut, 7.9);
-        var alarmed = Enumerable.Range(0, 59).SelectMany(_ => Read(sut, 8.5)).Any(e => e.Kind == InputKind.Temperature);
+        var alarmed = Enumerable.Range(0, 59).SelectMany(_ => Read(sut, 8.5)).Any(e => e.Kind == EventKind.Temperature);
 
         Assert.False(alarmed);
     }
@@ -112,10 +111,10 @@ public sealed class SensorChannelTests
     {
         var sut = AlarmedColdRoom();
 
-        Assert.DoesNotContain(Read(sut, 7.6), e => e.Kind == InputKind.Temperature);
-        var restore = Assert.Single(Read(sut, 7.4), e => e.Kind == InputKind.Temperature);
+        Assert.DoesNotContain(Read(sut, 7.6), e => e.Kind == EventKind.Temperature);
+        var restore = Assert.Single(Read(sut, 7.4), e => e.Kind == EventKind.Temperature);
 
-        Assert.Equal((InputState.Restored, "limit=high limitC=8.0 temperatureC=7.4"), (restore.State, Flat(restore.Detail)));
+        Assert.Equal((EventState.Restored, "limit=high limitC=8.0 temperatureC=7.4"), (restore.State, Flat(restore.Detail)));
         Assert.False(sut.IsAlarmed);
     }
 
@@ -124,7 +123,7 @@ public sealed class SensorChannelTests
     {
         var sut = new SensorChannel(ColdRoom(o => (o.HighC, o.LowC, o.MinDurationSeconds) = (null, 0, 0)));
 
-        var alarm = Assert.Single(sut.OnReading(new SensorReadings(-0.2), _now), e => e.Kind == InputKind.Temperature);
+        var alarm = Assert.Single(sut.OnReading(new SensorReadings(-0.2), _now), e => e.Kind == EventKind.Temperature);
 
         Assert.Equal("limit=low limitC=0.0 minDurationSeconds=0 temperatureC=-0.2", Flat(alarm.Detail));
     }
@@ -147,7 +146,7 @@ public sealed class SensorChannelTests
         var events = Enumerable.Range(0, 10).SelectMany(_ => sut.OnFailure("no such device")).ToList();
 
         var fault = Assert.Single(events);
-        Assert.Equal((InputKind.Fault, InputState.Active, "error=no such device failedReads=3 fault=sensor"), (fault.Kind, fault.State, Flat(fault.Detail)));
+        Assert.Equal((EventKind.Fault, EventState.Active, "error=no such device failedReads=3 fault=sensor"), (fault.Kind, fault.State, Flat(fault.Detail)));
     }
 
     [Fact]
@@ -172,7 +171,7 @@ public sealed class SensorChannelTests
 
         var events = sut.OnReading(new SensorReadings(4), _now);
 
-        Assert.Equal([(InputKind.Fault, InputState.Restored), (InputKind.Telemetry, InputState.Active)], events.Select(e => (e.Kind, e.State)));
+        Assert.Equal([(EventKind.Fault, EventState.Restored), (EventKind.Telemetry, EventState.Active)], events.Select(e => (e.Kind, e.State)));
         Assert.False(sut.IsFaulted);
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Core.Tests.Rigs;
-using EdgeGateway.Events;
-using EdgeGateway.Sensors;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

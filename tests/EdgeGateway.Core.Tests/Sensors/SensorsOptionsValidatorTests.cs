@@ -1,4 +1,4 @@
-using EdgeGateway.Sensors;
+using EdgeGateway.Core.Sensors;
 
 namespace EdgeGateway.Core.Tests.Sensors;
 

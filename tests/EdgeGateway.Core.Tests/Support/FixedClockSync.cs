@@ -1,4 +1,4 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Tests.Support;
 

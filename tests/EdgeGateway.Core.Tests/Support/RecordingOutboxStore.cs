@@ -1,5 +1,5 @@
-using EdgeGateway.Events;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Core.Tests.Support;
 

@@ -1,4 +1,4 @@
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Outputs;
 
 namespace EdgeGateway.Core.Tests.Support;
 

@@ -1,6 +1,4 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using Microsoft.Extensions.Options;
+using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Tests.Support;
 
@@ -10,5 +8,5 @@ internal static class TestIdentity
     public const string GatewayId = "gw-01";
 
     public static GatewayIdentity Create(TimeProvider time) =>
-        new(Options.Create(new GatewayOptions { SiteId = SiteId, GatewayId = GatewayId }), time);
+        new(SiteId, GatewayId, time);
 }

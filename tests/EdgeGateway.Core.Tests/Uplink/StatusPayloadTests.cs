@@ -1,8 +1,8 @@
 using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Uplink;
@@ -17,8 +17,8 @@ public class StatusPayloadTests
         // Arrange
         InputOptions[] inputs =
         [
-            new() { Id = "office-panic", Pin = 17, Kind = InputKind.Panic, Location = "Main office" },
-            new() { Id = "gym-door", Pin = 27, Kind = InputKind.Door, Location = "Gym" },
+            new() { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Location = "Main office" },
+            new() { Id = "gym-door", Pin = 27, Kind = EventKind.Door, Location = "Gym" },
         ];
         var now = new DateTimeOffset(2026, 11, 29, 5, 13, 56, 789, TimeSpan.Zero);
 

@@ -1,5 +1,5 @@
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Uplink;

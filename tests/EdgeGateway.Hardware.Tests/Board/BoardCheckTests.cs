@@ -1,5 +1,6 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Hardware.Board;
-using EdgeGateway.Inputs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ public sealed class BoardCheckTests : IDisposable
     {
         Model(Pi4);
 
-        await Start(new InputOptions { Id = "lab-contact", Pin = 3, Kind = InputKind.Generic });
+        await Start(new InputOptions { Id = "lab-contact", Pin = 3, Kind = EventKind.Generic });
 
         var warning = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
         Assert.Equal(
@@ -32,7 +33,7 @@ public sealed class BoardCheckTests : IDisposable
     {
         Model(Pi4);
 
-        await Start(new InputOptions { Id = "store-intrusion", Pin = 24, Kind = InputKind.Intrusion, TamperPin = 4 });
+        await Start(new InputOptions { Id = "store-intrusion", Pin = 24, Kind = EventKind.Intrusion, TamperPin = 4 });
 
         var warning = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
         Assert.Contains("store-intrusion (Tamper) uses GPIO 4", warning.Message, StringComparison.Ordinal);
@@ -43,7 +44,7 @@ public sealed class BoardCheckTests : IDisposable
     {
         Model("Raspberry Pi 5 Model B Rev 1.0");
 
-        await Start(new InputOptions { Id = "office-panic", Pin = 17, Kind = InputKind.Panic });
+        await Start(new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic });
 
         Assert.DoesNotContain(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
         Assert.Equal("Board: Raspberry Pi 5 Model B Rev 1.0", _logger.LatestRecord.Message);

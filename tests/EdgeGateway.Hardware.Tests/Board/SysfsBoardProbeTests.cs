@@ -1,5 +1,5 @@
+using EdgeGateway.Core.Health;
 using EdgeGateway.Hardware.Board;
-using EdgeGateway.Health;
 
 namespace EdgeGateway.Hardware.Tests.Board;
 

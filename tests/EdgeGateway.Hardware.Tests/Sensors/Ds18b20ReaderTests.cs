@@ -1,5 +1,6 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware.Sensors;
-using EdgeGateway.Sensors;
 
 namespace EdgeGateway.Hardware.Tests.Sensors;
 

@@ -1,5 +1,5 @@
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware.Sensors;
-using EdgeGateway.Sensors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Device.I2c;
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware.Sensors;
-using EdgeGateway.Sensors;
 
 namespace EdgeGateway.Hardware.Tests.Sensors;
 

@@ -1,4 +1,4 @@
-using EdgeGateway.Connection;
+using EdgeGateway.Mqtt.Connection;
 
 namespace EdgeGateway.Mqtt.Tests.Connection;
 

@@ -1,5 +1,5 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Connection;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Mqtt.Tests.Connection;

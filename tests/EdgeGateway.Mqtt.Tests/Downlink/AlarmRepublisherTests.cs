@@ -1,5 +1,5 @@
-using EdgeGateway.Downlink;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Mqtt.Tests.Downlink;
@@ -17,7 +17,7 @@ public sealed class AlarmRepublisherTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
         await harness.StartAsync();
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
 
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Count() >= 2, s_wait);
@@ -46,7 +46,7 @@ public sealed class AlarmRepublisherTests
             }
         };
         await harness.StartAsync();
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
 
         await GatewayProcess.WaitUntilAsync(() => harness.Acknowledgements.StateOf(alarm.EventId) == AlarmAckState.Acknowledged, s_wait);
@@ -62,7 +62,7 @@ public sealed class AlarmRepublisherTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
         await harness.StartAsync();
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
         await GatewayProcess.WaitUntilAsync(() => harness.Acknowledgements.StateOf(alarm.EventId) == AlarmAckState.Published, s_wait);
 

@@ -1,4 +1,4 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Mqtt.Tests.Downlink;
@@ -16,7 +16,7 @@ public sealed class CenterAckListenerTests
         var acknowledged = new TaskCompletionSource<(string Id, string By)>(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Acknowledgements.Acknowledged += (id, by, _) => acknowledged.TrySetResult((id, by));
         await harness.StartAsync();
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
 
@@ -39,7 +39,7 @@ public sealed class CenterAckListenerTests
 
         await center.PublishAsync(harness.Topics.Ack, "{not json");
         await center.PublishAsync(harness.Topics.Ack, "[1,2,3]");
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
 
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);

@@ -2,18 +2,18 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Downlink;
-using EdgeGateway.Downlink.Commands;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.TestKit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Mqtt.Tests.Downlink;
@@ -133,7 +133,7 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
     /// <summary>Appends a panic and returns how long it took to reach the center.</summary>
     private static async Task<TimeSpan> ForwardAlarmAsync(UplinkHarness harness, CenterClient center)
     {
-        var alarm = harness.Append(InputKind.Panic).Single();
+        var alarm = harness.Append(EventKind.Panic).Single();
         var appendedAt = TimeProvider.System.GetTimestamp();
         harness.Signal.Notify();
         await center.WaitForAsync(m => m.Topic == harness.Topics.Alarm && m.Json.GetProperty("id").GetString() == alarm.EventId);
@@ -143,7 +143,7 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
     private async Task<UplinkHarness> StartAsync()
     {
         _harness = await UplinkHarness.CreateAsync();
-        var inputs = Options.Create(new InputsOptions { Inputs = [new() { Id = "office-panic", Pin = 17, Kind = InputKind.Panic, Location = "Main office" }] });
+        var inputs = Options.Create(new InputsOptions { Inputs = [new() { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Location = "Main office" }] });
         _monitor = new InputMonitor(new FakeInputLines(), _harness.Recorder, inputs, Options.Create(new InputMonitorOptions()), TimeProvider.System, NullLogger<InputMonitor>.Instance);
         _testMode = new TestModeSwitch(_harness.Recorder, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
         var options = Options.Create(new CommandOptions());

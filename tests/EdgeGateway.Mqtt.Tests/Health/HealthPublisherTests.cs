@@ -1,6 +1,7 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Health;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Mqtt.Health;
 using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class HealthPublisherTests
         await using var harness = await UplinkHarness.CreateAsync();
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
-        harness.Append(InputKind.Door);
+        harness.Append(EventKind.Door);
         await harness.StartAsync();
         await using var health = await StartPublisherAsync(harness, intervalSeconds: 60);
 
@@ -43,7 +44,7 @@ public sealed class HealthPublisherTests
         Assert.Single(center.On("/health"));
 
         // ... and at it, with what changed meanwhile.
-        harness.Append(InputKind.Panic);
+        harness.Append(EventKind.Panic);
         _time.Advance(TimeSpan.FromSeconds(1));
         await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() == 2, s_wait);
         var second = center.On("/health").Last().Json;
@@ -95,7 +96,7 @@ public sealed class HealthPublisherTests
         await using var health = await StartPublisherAsync(harness, intervalSeconds: 3600);
 
         await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any() && center.On("/status").Any(), s_wait);
-        harness.Append(InputKind.Panic);
+        harness.Append(EventKind.Panic);
 
         await health.ReportNowAsync(CancellationToken.None).WaitAsync(s_wait);
 

@@ -1,9 +1,10 @@
-using EdgeGateway.Configuration;
-using EdgeGateway.Events;
-using EdgeGateway.Health;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Health;
 using EdgeGateway.TestKit;
-using EdgeGateway.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +45,7 @@ public sealed class HealthServiceCollectionExtensionsTests
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test", DataDirectory = Path.GetTempPath() }));
-        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton(new GatewayIdentity("s1", "gw-test", TimeProvider.System));
         services.AddSingleton<IClockSync, UnsyncedClock>();
         services.AddSingleton<IOutboxStore>(sp => new InMemoryOutboxStore(sp.GetRequiredService<GatewayIdentity>()));
         services.AddSingleton<UnwrittenEntries>();

@@ -1,5 +1,4 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 using Xunit.Sdk;
 
@@ -16,7 +15,7 @@ public sealed class ContractCheckTests
         await using var harness = await UplinkHarness.CreateAsync();
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
-        harness.Append(InputKind.Panic, InputKind.Door, InputKind.Tamper);
+        harness.Append(EventKind.Panic, EventKind.Door, EventKind.Tamper);
 
         await harness.StartAsync();
         await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
@@ -35,7 +34,7 @@ public sealed class ContractCheckTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         center.Contract.NotFromGateway(harness.Topics.Alarm);
         await center.StartAsync();
-        harness.Store.Append([new EventDraft("not-a-uuid", "office-panic", InputKind.Panic, InputState.Active, TimeProvider.System.GetUtcNow(), true, "here")]);
+        harness.Store.Append([new EventDraft("not-a-uuid", "office-panic", EventKind.Panic, EventState.Active, TimeProvider.System.GetUtcNow(), true, "here")]);
         await harness.StartAsync();
         await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
 

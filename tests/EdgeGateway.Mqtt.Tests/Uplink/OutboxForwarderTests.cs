@@ -1,4 +1,4 @@
-using EdgeGateway.Inputs;
+using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Mqtt.Tests.Uplink;
@@ -13,7 +13,7 @@ public sealed class OutboxForwarderTests
         await using var harness = await UplinkHarness.CreateAsync(inFlightWindow: 4);
         await using var center = new MqttRecorder(harness.Broker.Port);
         await center.StartAsync();
-        harness.Append(InputKind.Door, InputKind.Generic, InputKind.Door, InputKind.Panic, InputKind.Door, InputKind.Smoke);
+        harness.Append(EventKind.Door, EventKind.Generic, EventKind.Door, EventKind.Panic, EventKind.Door, EventKind.Smoke);
 
         await harness.StartAsync();
         await GatewayProcess.WaitUntilAsync(() => center.Messages.Count(m => m.IsEvent) == 6, s_wait);
@@ -35,7 +35,7 @@ public sealed class OutboxForwarderTests
         await harness.StartAsync();
         await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
-        var entry = harness.Append(InputKind.Panic).Single();
+        var entry = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
 
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
@@ -56,7 +56,7 @@ public sealed class OutboxForwarderTests
         {
             // A stopped in-process broker may not close the socket: then the keepalive (5 s) has to notice.
             await GatewayProcess.WaitUntilAsync(() => !harness.Connection.IsConnected, TimeSpan.FromSeconds(40));
-            harness.Append(InputKind.Intrusion, InputKind.Door);
+            harness.Append(EventKind.Intrusion, EventKind.Door);
             harness.Signal.Notify();
         });
         await using var center = new MqttRecorder(harness.Broker.Port);
@@ -72,7 +72,7 @@ public sealed class OutboxForwarderTests
     {
         await using var harness = await UplinkHarness.CreateAsync();
         await harness.StartAsync();
-        harness.Append(InputKind.Panic, InputKind.Door);
+        harness.Append(EventKind.Panic, EventKind.Door);
         harness.Signal.Notify();
 
         // The broker answers "no matching subscribers": it dropped the alarm, so the gateway keeps it.

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>The <c>Commands</c> section: limits on the center's commands (<c>…/cmd</c>).</summary>
 public sealed class CommandOptions

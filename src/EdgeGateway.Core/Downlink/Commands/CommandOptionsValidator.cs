@@ -1,7 +1,7 @@
-using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 public sealed class CommandOptionsValidator : IValidateOptions<CommandOptions>
 {

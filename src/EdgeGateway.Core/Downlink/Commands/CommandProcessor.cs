@@ -1,11 +1,11 @@
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outputs;
-using EdgeGateway.Uplink;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
 /// Checks and carries out the center's commands (<c>reset</c>, <c>silence</c>, <c>test-mode</c>, <c>status</c>) and

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
 /// A token bucket over the command stream: bursts of up to <c>burst</c> commands, then <c>perMinute</c> sustained.

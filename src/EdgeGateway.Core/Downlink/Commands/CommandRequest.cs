@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
 /// A command as read from <c>…/cmd</c>: <c>id</c>, <c>command</c> and <c>ts</c> checked, arguments kept as their JSON

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>Error codes of a command result (docs/mqtt-contract.md, <c>cmd/result</c>).</summary>
 public static class CommandErrors

@@ -1,7 +1,8 @@
-using EdgeGateway.Events;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Downlink.Commands;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
 /// The center's <c>test-mode</c>: marks events <c>"test": true</c> (<see cref="EventRecorder.TestMode"/>) until it is

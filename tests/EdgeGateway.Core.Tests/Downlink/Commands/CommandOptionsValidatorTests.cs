@@ -1,4 +1,4 @@
-using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Core.Downlink.Commands;
 
 namespace EdgeGateway.Core.Tests.Downlink.Commands;
 

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGateway.Downlink.Commands;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Core.Tests.Downlink.Commands;
 
@@ -33,7 +32,7 @@ public sealed class CommandProcessorTests : IAsyncDisposable
         Assert.Equal("reset", json.GetProperty("command").GetString());
         Assert.Equal("office-panic", CommandRig.Detail(result, "reset"));
         Assert.Equal("office-panic", CommandRig.Detail(result, "active"));
-        Assert.Equal([InputState.Active, InputState.Restored], _rig.Store.Accepted.Select(d => d.State));
+        Assert.Equal([EventState.Active, EventState.Restored], _rig.Store.Accepted.Select(d => d.State));
     }
 
     [Fact]
@@ -63,7 +62,7 @@ public sealed class CommandProcessorTests : IAsyncDisposable
         Assert.Equal(CommandErrors.UnknownInput, CommandRig.ErrorCode(result));
         Assert.Contains("no-such-input", CommandRig.Json(result).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.False(CommandRig.Json(result).GetProperty("ok").GetBoolean());
-        Assert.Equal([InputState.Active], _rig.Store.Accepted.Select(d => d.State));
+        Assert.Equal([EventState.Active], _rig.Store.Accepted.Select(d => d.State));
     }
 
     [Fact]
@@ -384,7 +383,7 @@ public sealed class CommandProcessorTests : IAsyncDisposable
 
     private EventDraft RecordPress()
     {
-        _rig.Recorder.Record([new NewEvent("office-panic", InputKind.Panic, InputState.Active, "Main office")]);
+        _rig.Recorder.Record([new NewEvent("office-panic", EventKind.Panic, EventState.Active, "Main office")]);
         return _rig.Store.Accepted[^1];
     }
 

@@ -1,4 +1,4 @@
-using EdgeGateway.Downlink.Commands;
+using EdgeGateway.Core.Downlink.Commands;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Downlink.Commands;

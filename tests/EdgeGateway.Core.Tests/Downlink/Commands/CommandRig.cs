@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Support;
-using EdgeGateway.Downlink.Commands;
-using EdgeGateway.Events;
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
-using EdgeGateway.Outputs;
+using EdgeGateway.Core.Uplink;
 using EdgeGateway.TestKit;
-using EdgeGateway.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -30,8 +30,8 @@ internal sealed class CommandRig : IAsyncDisposable
         {
             Inputs =
             [
-                new() { Id = "office-panic", Pin = PanicPin, Kind = InputKind.Panic, Location = "Main office, desk 2" },
-                new() { Id = "gym-door", Pin = 27, Kind = InputKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
+                new() { Id = "office-panic", Pin = PanicPin, Kind = EventKind.Panic, Location = "Main office, desk 2" },
+                new() { Id = "gym-door", Pin = 27, Kind = EventKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
             ],
         };
         Monitor = new InputMonitor(Lines, Recorder, Options.Create(inputs), Options.Create(new InputMonitorOptions()), Time, NullLogger<InputMonitor>.Instance);

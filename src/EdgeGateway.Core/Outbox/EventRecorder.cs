@@ -1,8 +1,8 @@
-using EdgeGateway.Inputs;
-using EdgeGateway.Outbox;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Events;
+namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// Turns input transitions and gateway faults into events and gets them into the outbox. Normally an event is
@@ -57,8 +57,8 @@ public sealed class EventRecorder(
     }
 
     /// <summary>Records the transitions as one batch (one flush).</summary>
-    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, InputState State)> transitions) =>
-        Record([.. transitions.Select(t => NewEvent.Of(t.Channel, t.State))]);
+    public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, EventState State)> transitions) =>
+        Record([.. transitions.Select(t => t.Channel.EventOf(t.State))]);
 
     /// <summary>Stamps events (input transitions, supervision faults, sensor alarms, telemetry) and records them as one batch.</summary>
     public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<NewEvent> events)
@@ -74,7 +74,7 @@ public sealed class EventRecorder(
     }
 
     /// <summary>Records a fault of the gateway itself (<c>uplink</c>, <c>outbox</c>, …) on the alarm lane.</summary>
-    public IReadOnlyList<OutboxEntry> RecordFault(string source, InputState state, IReadOnlyDictionary<string, string> detail)
+    public IReadOnlyList<OutboxEntry> RecordFault(string source, EventState state, IReadOnlyDictionary<string, string> detail)
     {
         var now = time.GetUtcNow();
         return Record([EventDraft.Fault(NewId(now), source, state, now, clock.IsSynchronized, detail)]);
@@ -143,7 +143,7 @@ public sealed class EventRecorder(
             _storageFaultSince = null;
             var now = time.GetUtcNow();
             Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
-            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", InputState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
+            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
             {
                 ["fault"] = "storage",
                 ["since"] = EventPayload.FormatTimestamp(since),
@@ -163,7 +163,7 @@ public sealed class EventRecorder(
             var now = time.GetUtcNow();
             _storageFaultSince = now;
             Log.StorageFault(logger, _unwrittenDrafts.Count, error);
-            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", InputState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
+            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
             {
                 ["fault"] = "storage",
                 ["error"] = error.Message,

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>One successful read of a sensor; a quantity the sensor does not measure is null.</summary>
 /// <param name="TemperatureC">Degrees Celsius.</param>

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeGateway.Events;
 
-namespace EdgeGateway.Sensors;
+namespace EdgeGateway.Core.Events;
 
 /// <summary>
 /// The v1 telemetry message on <c>…/telemetry</c>: the event envelope (v, id, seq, boot, site, gateway, ts, synced)
@@ -10,7 +9,7 @@ namespace EdgeGateway.Sensors;
 /// </summary>
 public static class TelemetryPayload
 {
-    /// <summary>Serialises a <see cref="Inputs.InputKind.Telemetry"/> draft (one with <see cref="EventDraft.Telemetry"/>).</summary>
+    /// <summary>Serialises a <see cref="EventKind.Telemetry"/> draft (one with <see cref="EventDraft.Telemetry"/>).</summary>
     public static byte[] Serialize(EventDraft draft, long seq, GatewayIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(draft);
