@@ -52,6 +52,7 @@ public sealed class HealthServiceCollectionExtensionsTests
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<IStatusPayloadSource>(new StaticStatusPayloadSource());
+        services.AddSingleton<LivenessRegistry>();
         services.AddMqttUplink(configuration);
         services.AddHealthReporting(configuration);
         return services;
