@@ -1,6 +1,7 @@
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Uplink;
 using EdgeGateway.Hardware;
 using EdgeGateway.Hardware.Board;
 using EdgeGateway.Hardware.Sensors;
@@ -33,10 +34,11 @@ public static class GatewayServices
         services.AddSingleton<InputMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
 
-        // Sensors and board health (issue 5): after the inputs, so their start-up never delays the alarm path.
+        // Sensors and board health: after the inputs, so their start-up never delays the alarm path.
         services.AddSensors(configuration);
         services.AddBoard(configuration);
 
+        services.AddSingleton<IStatusPayloadSource, StatusPayloadSource>();
         services.AddCenterCommands(configuration);
         services.AddMqttUplink(configuration);
         services.AddHealthReporting(configuration);

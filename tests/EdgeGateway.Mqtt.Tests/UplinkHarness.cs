@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Outputs;
@@ -33,9 +34,11 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
         var mqttOptions = Options.Create(options);
         Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
-        Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
-        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, ForwarderLog);
-        AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);
+        var status = new StatusMessages(Identity, Topics, new StaticStatusPayloadSource(), TimeProvider.System);
+        var outages = new PathOutageRecorder(Recorder, mqttOptions, TimeProvider.System);
+        Connection = new MqttConnection(mqttOptions, Identity, Topics, Router, status, outages, TimeProvider.System, ConnectionLog);
+        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, new LivenessRegistry(TimeProvider.System), ForwarderLog);
+        AckListener = new CenterAckListener(Router, Topics, Acknowledgements);
         Republisher = new AlarmRepublisher(Connection, Topics, Acknowledgements, TimeProvider.System, NullLogger<AlarmRepublisher>.Instance);
     }
 
@@ -56,6 +59,8 @@ internal sealed class UplinkHarness : IAsyncDisposable
     public CenterAcknowledgements Acknowledgements { get; }
 
     public FakeLogger<MqttConnection> ConnectionLog { get; } = new();
+
+    public DownlinkRouter Router { get; } = new(NullLogger<DownlinkRouter>.Instance);
 
     public FakeLogger<OutboxForwarder> ForwarderLog { get; } = new();
 
@@ -137,4 +142,12 @@ internal sealed class UplinkHarness : IAsyncDisposable
 internal sealed class UnsyncedClock : IClockSync
 {
     public bool IsSynchronized => false;
+}
+
+/// <summary>A gateway with no inputs that has dropped nothing.</summary>
+internal sealed class StaticStatusPayloadSource : IStatusPayloadSource
+{
+    public IReadOnlyList<InputOptions> Inputs { get; } = [];
+
+    public OutboxDrops Dropped => default;
 }

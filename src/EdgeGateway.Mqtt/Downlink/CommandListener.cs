@@ -26,6 +26,7 @@ public sealed class CommandListener : BackgroundService
     public static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly MqttConnection _connection;
+    private readonly DownlinkRouter _router;
     private readonly TopicScheme _topics;
     private readonly CommandProcessor _processor;
     private readonly TimeProvider _time;
@@ -39,6 +40,7 @@ public sealed class CommandListener : BackgroundService
 
     public CommandListener(
         MqttConnection connection,
+        DownlinkRouter router,
         TopicScheme topics,
         CommandProcessor processor,
         IOptions<CommandOptions> options,
@@ -46,6 +48,7 @@ public sealed class CommandListener : BackgroundService
         ILogger<CommandListener> logger)
     {
         _connection = connection;
+        _router = router;
         _topics = topics;
         _processor = processor;
         _time = time;
@@ -57,7 +60,7 @@ public sealed class CommandListener : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _connection.Subscribe(_topics.Command, OnCommand);
+        _router.Subscribe(_topics.Command, OnCommand);
         return base.StartAsync(cancellationToken);
     }
 

@@ -31,8 +31,8 @@ public sealed class OutboxForwarder : BackgroundService
     private readonly CenterAcknowledgements _acknowledgements;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxForwarder> _logger;
+    private readonly LivenessRegistry _liveness;
     private readonly int _window;
-    private readonly LivenessRegistry? _liveness;
 
     public OutboxForwarder(
         MqttConnection connection,
@@ -43,10 +43,9 @@ public sealed class OutboxForwarder : BackgroundService
         CenterAcknowledgements acknowledgements,
         IOptions<MqttOptions> options,
         TimeProvider time,
-        ILogger<OutboxForwarder> logger,
-        LivenessRegistry? liveness = null)
+        LivenessRegistry liveness,
+        ILogger<OutboxForwarder> logger)
     {
-        _liveness = liveness;
         _connection = connection;
         _store = store;
         _unwritten = unwritten;
@@ -54,6 +53,7 @@ public sealed class OutboxForwarder : BackgroundService
         _topics = topics;
         _acknowledgements = acknowledgements;
         _time = time;
+        _liveness = liveness;
         _logger = logger;
         _window = options.Value.InFlightWindow;
     }
@@ -97,7 +97,7 @@ public sealed class OutboxForwarder : BackgroundService
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
-                owner._liveness?.Beat(LivenessRegistry.Forwarder);
+                owner._liveness.Beat(LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
                 if (reload || _ready.Count == 0)
                 {

@@ -148,7 +148,7 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
         _testMode = new TestModeSwitch(_harness.Recorder, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
         var options = Options.Create(new CommandOptions());
         var processor = new CommandProcessor(_monitor, _testMode, new UnsyncedClock(), options, TimeProvider.System, NullLogger<CommandProcessor>.Instance, _sounder);
-        _listener = new CommandListener(_harness.Connection, _harness.Topics, processor, options, TimeProvider.System, _listenerLog);
+        _listener = new CommandListener(_harness.Connection, _harness.Router, _harness.Topics, processor, options, TimeProvider.System, _listenerLog);
         await _listener.StartAsync(CancellationToken.None);
         await _harness.StartAsync();
         await _harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);

@@ -51,6 +51,8 @@ public sealed class HealthServiceCollectionExtensionsTests
         services.AddSingleton<UnwrittenEntries>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EventRecorder>();
+        services.AddSingleton<IStatusPayloadSource>(new StaticStatusPayloadSource());
+        services.AddSingleton<LivenessRegistry>();
         services.AddMqttUplink(configuration);
         services.AddHealthReporting(configuration);
         return services;

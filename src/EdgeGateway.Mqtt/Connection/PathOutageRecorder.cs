@@ -1,0 +1,57 @@
+using System.Globalization;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Mqtt.Connection;
+
+/// <summary>
+/// Times each loss of the path to the broker; an outage longer than the keepalive becomes a restored uplink path-fault
+/// event, recorded at the connect that ends it (it could not have been sent before). Start-up counts as a lost path.
+/// </summary>
+public sealed class PathOutageRecorder
+{
+    private readonly EventRecorder _recorder;
+    private readonly TimeSpan _keepAlive;
+    private readonly TimeProvider _time;
+
+    // Monotonic timestamp for the length: a clock step of months does not change it. The wall time is only reported.
+    private long _lostAt;
+    private DateTimeOffset _lostAtWall;
+
+    public PathOutageRecorder(EventRecorder recorder, IOptions<MqttOptions> options, TimeProvider time)
+    {
+        _recorder = recorder;
+        _keepAlive = TimeSpan.FromSeconds(options.Value.KeepAliveSeconds);
+        _time = time;
+        _lostAt = time.GetTimestamp();
+        _lostAtWall = time.GetUtcNow();
+    }
+
+    public void PathLost()
+    {
+        _lostAt = _time.GetTimestamp();
+        _lostAtWall = _time.GetUtcNow();
+    }
+
+    /// <summary>Connected to <paramref name="host"/> (the <paramref name="broker"/>, primary or secondary) again.</summary>
+    public void PathRestored(string broker, string host)
+    {
+        var duration = _time.GetElapsedTime(_lostAt);
+        if (duration <= _keepAlive)
+        {
+            return;
+        }
+
+        var end = _time.GetUtcNow();
+        _recorder.RecordFault("uplink", EventState.Restored, new Dictionary<string, string>
+        {
+            ["fault"] = "path",
+            ["start"] = EventPayload.FormatTimestamp(_lostAtWall),
+            ["end"] = EventPayload.FormatTimestamp(end),
+            ["durationSeconds"] = ((long)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            ["broker"] = broker,
+            ["host"] = host,
+        });
+    }
+}
