@@ -1,3 +1,4 @@
+using EdgeGateway.Demo;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
 

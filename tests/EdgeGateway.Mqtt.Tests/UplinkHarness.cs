@@ -6,7 +6,7 @@ using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Uplink;
-using EdgeGateway.Mqtt.Broker;
+using EdgeGateway.Demo.Broker;
 using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.Mqtt.Uplink;
@@ -72,7 +72,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
 
     public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20)
     {
-        var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
+        var broker = await EmbeddedBroker.StartAsync();
         return new UplinkHarness(broker, new MqttOptions
         {
             Host = "127.0.0.1",
@@ -109,7 +109,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var port = Broker.Port;
         await Broker.DisposeAsync();
         await whileDown();
-        Broker = await EmbeddedBroker.StartAsync(NullLogger.Instance, port);
+        Broker = await EmbeddedBroker.StartAsync(port);
         WatchContract(Broker);
     }
 

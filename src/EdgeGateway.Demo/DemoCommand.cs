@@ -3,17 +3,17 @@ using EdgeGateway.Center;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outputs;
+using EdgeGateway.Demo.Broker;
 using EdgeGateway.Hardware;
-using EdgeGateway.Mqtt.Broker;
+using EdgeGateway.Host;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EdgeGateway.Host.Cli;
+namespace EdgeGateway.Demo;
 
 /// <summary>
-/// <c>edge-gateway demo</c>: the whole path on one machine. An in-process broker, the gateway with simulated GPIO,
+/// <c>edge-demo</c>: the whole path on one machine. An in-process broker, the gateway with simulated GPIO,
 /// and a center view that acknowledges alarms; a scripted guard presses the panic button through the sim socket.
 /// </summary>
 public static class DemoCommand
@@ -28,7 +28,7 @@ public static class DemoCommand
         var dataDirectory = Directory.CreateTempSubdirectory("edge-gateway-demo-").FullName;
         try
         {
-            await using var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
+            await using var broker = await EmbeddedBroker.StartAsync();
             output.WriteLine($"[demo] in-process MQTT broker on 127.0.0.1:{broker.Port}; gateway data in {dataDirectory}");
 
             await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, AutoAck = true, Operator = "demo-operator" }, time);
