@@ -22,9 +22,13 @@ public static class DemoCommand
     private const int DoorPin = 27;
     private const int StatusLedPin = 5;
 
-    public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="presses">Stop after this many panic presses; 0 for until cancelled.</param>
+    /// <param name="interval">The pause between presses.</param>
+    /// <param name="output">Where the demo, the guard, the gateway's LED and the center view write their lines.</param>
+    /// <param name="time">The clock of the center view and of the guard's pauses.</param>
+    /// <param name="cancellationToken">Stops the demo cleanly (exit code 0).</param>
+    public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
         var dataDirectory = Directory.CreateTempSubdirectory("edge-gateway-demo-").FullName;
         try
         {
@@ -48,7 +52,7 @@ public static class DemoCommand
             await gateway.StartAsync(cancellationToken);
             try
             {
-                return await PressAsync(gateway, Path.Combine(dataDirectory, "gpio-sim.sock"), acknowledged, presses, interval, output, cancellationToken);
+                return await PressAsync(gateway, Path.Combine(dataDirectory, "gpio-sim.sock"), acknowledged, presses, interval, output, time, cancellationToken);
             }
             finally
             {
@@ -69,9 +73,8 @@ public static class DemoCommand
     }
 
     /// <summary>The scripted guard: press, wait for the center's ack, release, key reset; then the gate opens and closes.</summary>
-    private static async Task<int> PressAsync(IHost gateway, string socket, SemaphoreSlim acknowledged, int presses, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> PressAsync(IHost gateway, string socket, SemaphoreSlim acknowledged, int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
         await using var pins = await SimulatedGpioClient.ConnectAsync(socket, cancellationToken);
         var monitor = gateway.Services.GetRequiredService<InputMonitor>();
         for (var round = 1; presses == 0 || round <= presses; round++)

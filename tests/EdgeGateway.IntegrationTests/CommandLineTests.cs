@@ -79,7 +79,7 @@ public sealed class CommandLineTests
         var output = new StringWriter();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), timeout.Token);
+        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token);
 
         var text = output.ToString();
         Assert.Equal(0, exit);
