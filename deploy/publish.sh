@@ -34,7 +34,7 @@ for rid in "${rids[@]}"; do
     -p:DebugType=none -p:PublishDocumentationFiles=false \
     -o "$release/bin" >"out/release/${name}.publish.log" 2>&1 \
     || { cat "out/release/${name}.publish.log"; exit 1; }
-  rm -f "out/release/${name}.publish.log" "$release/bin/edge-center.runtimeconfig.json"
+  rm -f "out/release/${name}.publish.log"
   cp deploy/systemd/edge-gateway.service deploy/config.example.json "$release/"
   install -m 0755 deploy/install.sh "$release/install.sh"
   mkdir -p "$release/mosquitto" && cp deploy/mosquitto/* "$release/mosquitto/"

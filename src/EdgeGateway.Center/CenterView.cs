@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Center.Board;
+using EdgeGateway.Center.Commands;
 
 namespace EdgeGateway.Center;
 
@@ -120,7 +122,7 @@ public sealed class CenterView
             json.WriteStartObject();
             json.WriteString("type", traffic.Type);
             json.WriteString("topic", traffic.Topic);
-            json.WriteString("at", traffic.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("at", WireTimestamp.Format(traffic.At));
             if (traffic.Retained)
             {
                 json.WriteBoolean("retained", true);

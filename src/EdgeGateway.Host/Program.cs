@@ -34,12 +34,7 @@ var sim = new Command("sim", "Drive the simulated GPIO of a running gateway: sim
 sim.SetAction((parse, cancellationToken) => SimCommand.RunAsync(
     parse.GetValue(config)!, parse.GetValue(simVerb)!, parse.GetValue(simPin), parse.GetValue(simLevel), Console.Out, Console.Error, cancellationToken));
 
-var presses = new Option<int>("--presses") { Description = "Stop after this many panic presses (0 = until Ctrl+C)", DefaultValueFactory = _ => 0 };
-var interval = new Option<double>("--interval") { Description = "Seconds between presses", DefaultValueFactory = _ => 5 };
-var demo = new Command("demo", "Gateway + in-process broker + center view on this machine, simulated GPIO") { presses, interval };
-demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.GetValue(presses), TimeSpan.FromSeconds(parse.GetValue(interval)), Console.Out, cancellationToken));
-
-var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, status, walkTest, sim, demo };
+var root = new RootCommand("edge-gateway: campus alarm gateway (GPIO → durable outbox → MQTT)") { config, run, checkConfig, selftest, status, walkTest, sim };
 root.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
 return await root.Parse(args).InvokeAsync();
 

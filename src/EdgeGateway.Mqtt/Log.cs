@@ -32,9 +32,6 @@ internal static partial class Log
     [LoggerMessage(4009, LogLevel.Error, "Broker refused seq {Seq}: {ReasonCode} {ReasonString}; it stays in the outbox")]
     public static partial void PublishRefused(ILogger logger, long seq, string reasonCode, string reasonString);
 
-    [LoggerMessage(4010, LogLevel.Information, "Embedded MQTT broker listening on 127.0.0.1:{Port}")]
-    public static partial void BrokerStarted(ILogger logger, int port);
-
     [LoggerMessage(4011, LogLevel.Warning, "Dropping the MQTT session: {Reason}")]
     public static partial void Dropping(ILogger logger, string reason);
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Center;
+using EdgeGateway.Center.Commands;
 using EdgeGateway.TestKit;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -14,7 +15,7 @@ using Xunit.Abstractions;
 namespace EdgeGateway.IntegrationTests;
 
 /// <summary>
-/// Issue 4, the center's side: <c>edge-center</c>'s <see cref="CenterConsole"/> against a real Mosquitto, with the
+/// The center's side: <c>edge-center</c>'s <see cref="CenterConsole"/> against a real Mosquitto, with the
 /// gateway as a separate process where the gateway's behaviour matters and a plain MQTT publisher for volume.
 /// </summary>
 public sealed class CenterConsoleTests(ITestOutputHelper output)

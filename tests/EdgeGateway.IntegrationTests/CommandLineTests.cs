@@ -1,3 +1,4 @@
+using EdgeGateway.Demo;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
 
@@ -78,7 +79,7 @@ public sealed class CommandLineTests
         var output = new StringWriter();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), timeout.Token);
+        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token);
 
         var text = output.ToString();
         Assert.Equal(0, exit);

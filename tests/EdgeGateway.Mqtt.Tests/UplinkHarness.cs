@@ -7,7 +7,7 @@ using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Uplink;
-using EdgeGateway.Mqtt.Broker;
+using EdgeGateway.Demo.Broker;
 using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.Mqtt.Uplink;
@@ -77,7 +77,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
 
     public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20)
     {
-        var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
+        var broker = await EmbeddedBroker.StartAsync();
         return new UplinkHarness(broker, new MqttOptions
         {
             Host = "127.0.0.1",
@@ -114,7 +114,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var port = Broker.Port;
         await Broker.DisposeAsync();
         await whileDown();
-        Broker = await EmbeddedBroker.StartAsync(NullLogger.Instance, port);
+        Broker = await EmbeddedBroker.StartAsync(port);
         WatchContract(Broker);
     }
 

@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Server;
-using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Mqtt.Broker;
+namespace EdgeGateway.Demo.Broker;
 
 /// <summary>An in-process MQTT broker on 127.0.0.1 for the demo and tests (MQTTnet.Server), with persistent sessions.</summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
@@ -27,7 +26,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <summary>Raised for every message a client publishes, before the broker routes it: (client id, message). Tests check the gateway's messages against the contract.</summary>
     public event Action<string, MqttApplicationMessage>? Publishing;
 
-    public static async Task<EmbeddedBroker> StartAsync(ILogger logger, int port = 0)
+    /// <param name="port">0 for a free loopback port.</param>
+    public static async Task<EmbeddedBroker> StartAsync(int port = 0)
     {
         if (port == 0)
         {
@@ -42,7 +42,6 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             .Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
         await server.StartAsync();
-        Log.BrokerStarted(logger, port);
         return new EmbeddedBroker(server, port);
     }
 

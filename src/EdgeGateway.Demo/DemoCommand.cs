@@ -3,17 +3,17 @@ using EdgeGateway.Center;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outputs;
+using EdgeGateway.Demo.Broker;
 using EdgeGateway.Hardware;
-using EdgeGateway.Mqtt.Broker;
+using EdgeGateway.Host;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EdgeGateway.Host.Cli;
+namespace EdgeGateway.Demo;
 
 /// <summary>
-/// <c>edge-gateway demo</c>: the whole path on one machine. An in-process broker, the gateway with simulated GPIO,
+/// <c>edge-demo</c>: the whole path on one machine. An in-process broker, the gateway with simulated GPIO,
 /// and a center view that acknowledges alarms; a scripted guard presses the panic button through the sim socket.
 /// </summary>
 public static class DemoCommand
@@ -22,13 +22,17 @@ public static class DemoCommand
     private const int DoorPin = 27;
     private const int StatusLedPin = 5;
 
-    public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="presses">Stop after this many panic presses; 0 for until cancelled.</param>
+    /// <param name="interval">The pause between presses.</param>
+    /// <param name="output">Where the demo, the guard, the gateway's LED and the center view write their lines.</param>
+    /// <param name="time">The clock of the center view and of the guard's pauses.</param>
+    /// <param name="cancellationToken">Stops the demo cleanly (exit code 0).</param>
+    public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
         var dataDirectory = Directory.CreateTempSubdirectory("edge-gateway-demo-").FullName;
         try
         {
-            await using var broker = await EmbeddedBroker.StartAsync(NullLogger.Instance);
+            await using var broker = await EmbeddedBroker.StartAsync();
             output.WriteLine($"[demo] in-process MQTT broker on 127.0.0.1:{broker.Port}; gateway data in {dataDirectory}");
 
             await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, AutoAck = true, Operator = "demo-operator" }, time);
@@ -48,7 +52,7 @@ public static class DemoCommand
             await gateway.StartAsync(cancellationToken);
             try
             {
-                return await PressAsync(gateway, Path.Combine(dataDirectory, "gpio-sim.sock"), acknowledged, presses, interval, output, cancellationToken);
+                return await PressAsync(gateway, Path.Combine(dataDirectory, "gpio-sim.sock"), acknowledged, presses, interval, output, time, cancellationToken);
             }
             finally
             {
@@ -69,9 +73,8 @@ public static class DemoCommand
     }
 
     /// <summary>The scripted guard: press, wait for the center's ack, release, key reset; then the gate opens and closes.</summary>
-    private static async Task<int> PressAsync(IHost gateway, string socket, SemaphoreSlim acknowledged, int presses, TimeSpan interval, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> PressAsync(IHost gateway, string socket, SemaphoreSlim acknowledged, int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
         await using var pins = await SimulatedGpioClient.ConnectAsync(socket, cancellationToken);
         var monitor = gateway.Services.GetRequiredService<InputMonitor>();
         for (var round = 1; presses == 0 || round <= presses; round++)
