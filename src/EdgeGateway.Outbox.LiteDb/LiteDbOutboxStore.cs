@@ -540,39 +540,22 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>
-    /// Chooses what to drop: expired telemetry, then the oldest telemetry and the oldest events until the outbox
-    /// fits <see cref="OutboxOptions.MaxEntries"/>. Alarms are never dropped. Candidates are taken oldest first:
-    /// LiteDB's entries, then the journalled ones, then the ones being appended.
+    /// Chooses what to drop by <see cref="OutboxDropPolicy"/> and takes it off <paramref name="depth"/>. Candidates are
+    /// listed oldest first: LiteDB's entries, then the journalled ones, then the ones being appended.
     /// </summary>
     private DropPlan PlanDrops(LiteDatabase db, long[] depth, DateTimeOffset now, List<JournalEntry> accepted)
     {
         var plan = new DropPlan();
-        var chosen = new long[3];
-        if (_limits.TelemetryTtlHours > 0 && depth[(int)Lane.Telemetry] > 0)
+        var chosen = OutboxDropPolicy.Choose(
+            _limits,
+            new OutboxDepth(depth[(int)Lane.Alarm], depth[(int)Lane.Event], depth[(int)Lane.Telemetry]),
+            now,
+            lane => OldestFirst(db, lane, accepted),
+            candidate => candidate.AcceptedAtMs);
+        foreach (var (lane, candidate) in chosen)
         {
-            var cutoff = (now - TimeSpan.FromHours(_limits.TelemetryTtlHours)).ToUnixTimeMilliseconds();
-            // Telemetry is appended in time order, so the expired ones are at the start of the lane.
-            foreach (var candidate in OldestFirst(db, Lane.Telemetry, accepted).TakeWhile(c => c.AcceptedAtMs < cutoff).ToList())
-            {
-                plan.Add(Lane.Telemetry, candidate);
-                chosen[(int)Lane.Telemetry]++;
-                depth[(int)Lane.Telemetry]--;
-            }
-        }
-
-        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
-        {
-            var excess = depth.Sum() - _limits.MaxEntries;
-            if (excess <= 0)
-            {
-                break;
-            }
-
-            foreach (var candidate in OldestFirst(db, lane, accepted).Skip((int)chosen[(int)lane]).Take((int)Math.Min(excess, int.MaxValue)).ToList())
-            {
-                plan.Add(lane, candidate);
-                depth[(int)lane]--;
-            }
+            plan.Add(lane, candidate);
+            depth[(int)lane]--;
         }
 
         return plan;

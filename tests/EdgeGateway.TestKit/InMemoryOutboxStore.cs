@@ -158,22 +158,11 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
 
     private void EnforceLimits(DateTimeOffset now)
     {
-        var telemetry = _lanes[(int)Lane.Telemetry];
-        if (_limits.TelemetryTtlHours > 0)
+        var depth = new OutboxDepth(_lanes[(int)Lane.Alarm].Count, _lanes[(int)Lane.Event].Count, _lanes[(int)Lane.Telemetry].Count);
+        var chosen = OutboxDropPolicy.Choose(_limits, depth, now, lane => _lanes[(int)lane].Keys, seq => _acceptedAt[seq].ToUnixTimeMilliseconds());
+        foreach (var (lane, seq) in chosen)
         {
-            var cutoff = now - TimeSpan.FromHours(_limits.TelemetryTtlHours);
-            foreach (var seq in telemetry.Keys.TakeWhile(seq => _acceptedAt[seq] < cutoff).ToList())
-            {
-                Drop(Lane.Telemetry, seq);
-            }
-        }
-
-        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
-        {
-            while (_lanes.Sum(l => l.Count) > _limits.MaxEntries && _lanes[(int)lane].Count > 0)
-            {
-                Drop(lane, _lanes[(int)lane].Keys.First());
-            }
+            Drop(lane, seq);
         }
     }
 
