@@ -32,7 +32,8 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Store = new InMemoryOutboxStore(Identity);
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
         var mqttOptions = Options.Create(options);
-        Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
+        var clock = new UnsyncedClock();
+        Recorder = new EventRecorder(new OutboxWriter(Store, Unwritten, Signal, Identity, clock, TimeProvider.System, NullLogger<OutboxWriter>.Instance), Identity, clock, TimeProvider.System);
         Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
         Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, ForwarderLog);
         AckListener = new CenterAckListener(Connection, Topics, Acknowledgements);

@@ -26,8 +26,9 @@ public sealed class InputMonitorTests : IAsyncDisposable
     {
         var identity = TestIdentity.Create(_time);
         _store = new RecordingOutboxStore(identity);
-        var recorder = new EventRecorder(
-            _store, new UnwrittenEntries(), new OutboxSignal(), identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
+        var clock = new FixedClockSync(true);
+        var writer = new OutboxWriter(_store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, _time, NullLogger<OutboxWriter>.Instance);
+        var recorder = new EventRecorder(writer, identity, clock, _time);
         var inputs = new InputsOptions
         {
             Inputs =

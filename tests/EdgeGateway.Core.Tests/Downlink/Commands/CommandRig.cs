@@ -25,7 +25,7 @@ internal sealed class CommandRig : IAsyncDisposable
     {
         var identity = TestIdentity.Create(Time);
         Store = new RecordingOutboxStore(identity);
-        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<EventRecorder>.Instance);
+        Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<OutboxWriter>.Instance), identity, Clock, Time);
         var inputs = new InputsOptions
         {
             Inputs =
