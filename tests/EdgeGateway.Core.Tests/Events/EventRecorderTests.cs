@@ -2,6 +2,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,7 +11,7 @@ namespace EdgeGateway.Core.Tests.Events;
 public class EventRecorderTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 13, 56, 123, TimeSpan.Zero));
-    private readonly RecordingOutboxStore _store;
+    private readonly InMemoryOutboxStore _store;
     private readonly RecordingLogger<OutboxWriter> _logger = new();
     private readonly UnwrittenEntries _unwritten = new();
     private readonly OutboxWriter _writer;
@@ -19,7 +20,7 @@ public class EventRecorderTests
     public EventRecorderTests()
     {
         var identity = TestIdentity.Create(_time);
-        _store = new RecordingOutboxStore(identity);
+        _store = new InMemoryOutboxStore(identity);
         var clock = new FixedClockSync(false);
         _writer = new OutboxWriter(_store, _unwritten, new OutboxSignal(), identity, clock, _time, _logger);
         _recorder = new EventRecorder(_writer, identity, clock, _time);
