@@ -28,7 +28,7 @@ internal static class HealthBench
             using var store = new LiteDbOutboxStore(Path.Combine(directory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, new OutboxOptions { MaxEntries = backlog * 2 });
             store.Open();
             var clock = new KernelClockSync();
-            var recorder = new EventRecorder(store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, time, NullLogger<EventRecorder>.Instance);
+            var recorder = new EventRecorder(new OutboxWriter(store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, time, NullLogger<OutboxWriter>.Instance), identity, clock, time);
             var snapshots = new HealthSnapshotBuilder(store, identity, clock, new BoardHealth(), recorder,
                 new CenterAcknowledgements(time, NullLogger<CenterAcknowledgements>.Instance), gateway, time);
 

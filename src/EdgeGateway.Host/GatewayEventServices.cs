@@ -24,6 +24,7 @@ public static class GatewayEventServices
         services.AddSingleton<IClockSync, KernelClockSync>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<UnwrittenEntries>();
+        services.AddSingleton<OutboxWriter>();
         services.AddSingleton<EventRecorder>();
 
         services.AddOptionsWithValidateOnStart<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));

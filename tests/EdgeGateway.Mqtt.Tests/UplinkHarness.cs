@@ -33,7 +33,8 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Store = new InMemoryOutboxStore(Identity);
         Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
         var mqttOptions = Options.Create(options);
-        Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
+        var clock = new UnsyncedClock();
+        Recorder = new EventRecorder(new OutboxWriter(Store, Unwritten, Signal, Identity, clock, TimeProvider.System, NullLogger<OutboxWriter>.Instance), Identity, clock, TimeProvider.System);
         var status = new StatusMessages(Identity, Topics, new StaticStatusPayloadSource(), TimeProvider.System);
         var outages = new PathOutageRecorder(Recorder, mqttOptions, TimeProvider.System);
         Connection = new MqttConnection(mqttOptions, Identity, Topics, Router, status, outages, TimeProvider.System, ConnectionLog);

@@ -6,35 +6,38 @@ namespace EdgeGateway.TestKit;
 /// <summary>
 /// A thread-safe in-memory <see cref="IOutboxStore"/> with the same semantics as the LiteDB store (it runs the
 /// same contract tests), for tests that need an outbox but not a disk. Unlike the real store it works without
-/// <see cref="Open"/>, so tests that do not start a host need not call it.
+/// <see cref="Open"/>, so tests that do not start a host need not call it. It records every accepted draft and can
+/// be told to refuse appends (<see cref="FailNextAppend"/>), as a full or failing disk would.
 /// </summary>
 public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions? limits = null) : IOutboxStore
 {
     private readonly OutboxOptions _limits = limits ?? new OutboxOptions();
-    private readonly Dictionary<long, DateTimeOffset> _acceptedAt = [];
-    private long _droppedEvents;
-    private long _droppedTelemetry;
-
     private readonly Lock _lock = new();
 
     // Indexed by (int)Lane; SortedDictionary keeps seq order within a lane.
     private readonly SortedDictionary<long, OutboxEntry>[] _lanes = [new(), new(), new()];
+    private readonly Dictionary<long, DateTimeOffset> _acceptedAt = [];
+    private readonly List<EventDraft> _accepted = [];
+    private readonly Queue<Exception> _failures = new();
+    private long _droppedEvents;
+    private long _droppedTelemetry;
     private long _lastSeq;
     private bool _disposed;
 
-    /// <summary>How many times <see cref="Open"/> was called.</summary>
-    public int OpenCount { get; private set; }
+    /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
+    public event Action<IReadOnlyList<OutboxEntry>>? Appended;
 
-    /// <summary>When set, <see cref="Append"/> throws this and stores nothing (simulates a full or failing disk).</summary>
-    public Exception? AppendFault { get; set; }
+    /// <summary>Raised when <see cref="FailNextAppend"/> refuses an append, just before it throws, outside the store's lock.</summary>
+    public event Action<Exception>? AppendRefused;
 
-    public bool IsDisposed
+    /// <summary>Every draft accepted so far, in order (dropped and removed ones too).</summary>
+    public IReadOnlyList<EventDraft> Accepted
     {
         get
         {
             lock (_lock)
             {
-                return _disposed;
+                return [.. _accepted];
             }
         }
     }
@@ -45,7 +48,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         {
             lock (_lock)
             {
-                return new OutboxDepth(_lanes[0].Count, _lanes[1].Count, _lanes[2].Count);
+                return DepthLocked();
             }
         }
     }
@@ -74,43 +77,49 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
 
     public OutboxRecovery? Recovery => null;
 
+    /// <summary>
+    /// The next append throws <paramref name="exception"/> and stores nothing, consuming no seq, as the LiteDB store
+    /// does when the disk refuses. Queued: call it again to refuse the appends after that one too.
+    /// </summary>
+    public void FailNextAppend(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        lock (_lock)
+        {
+            _failures.Enqueue(exception);
+        }
+    }
+
     public void Open()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            OpenCount++;
         }
     }
 
     public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
+        List<OutboxEntry> entries = [];
+        Exception? failure;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (AppendFault is { } fault)
+            if (!_failures.TryDequeue(out failure))
             {
-                throw fault;
+                entries = AppendLocked(drafts);
             }
-
-            var entries = new List<OutboxEntry>(drafts.Count);
-            foreach (var draft in drafts)
-            {
-                var entry = OutboxEntry.Create(draft, _lastSeq + 1, identity);
-                _lastSeq++;
-                _lanes[(int)entry.Lane].Add(entry.Seq, entry);
-                _acceptedAt[entry.Seq] = draft.Timestamp;
-                entries.Add(entry);
-            }
-
-            if (drafts.Count > 0)
-            {
-                EnforceLimits(drafts.Max(d => d.Timestamp));
-            }
-
-            return entries;
         }
+
+        if (failure is not null)
+        {
+            AppendRefused?.Invoke(failure);
+            throw failure;
+        }
+
+        Appended?.Invoke(entries);
+        return entries;
     }
 
     public IReadOnlyList<OutboxEntry> ReadPending(int max)
@@ -156,41 +165,6 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
-    private void EnforceLimits(DateTimeOffset now)
-    {
-        var telemetry = _lanes[(int)Lane.Telemetry];
-        if (_limits.TelemetryTtlHours > 0)
-        {
-            var cutoff = now - TimeSpan.FromHours(_limits.TelemetryTtlHours);
-            foreach (var seq in telemetry.Keys.TakeWhile(seq => _acceptedAt[seq] < cutoff).ToList())
-            {
-                Drop(Lane.Telemetry, seq);
-            }
-        }
-
-        foreach (var lane in (ReadOnlySpan<Lane>)[Lane.Telemetry, Lane.Event])
-        {
-            while (_lanes.Sum(l => l.Count) > _limits.MaxEntries && _lanes[(int)lane].Count > 0)
-            {
-                Drop(lane, _lanes[(int)lane].Keys.First());
-            }
-        }
-    }
-
-    private void Drop(Lane lane, long seq)
-    {
-        _lanes[(int)lane].Remove(seq);
-        _acceptedAt.Remove(seq);
-        if (lane == Lane.Telemetry)
-        {
-            _droppedTelemetry++;
-        }
-        else
-        {
-            _droppedEvents++;
-        }
-    }
-
     public void Dispose()
     {
         lock (_lock)
@@ -198,4 +172,45 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
             _disposed = true;
         }
     }
+
+    private List<OutboxEntry> AppendLocked(IReadOnlyList<EventDraft> drafts)
+    {
+        var entries = new List<OutboxEntry>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            var entry = OutboxEntry.Create(draft, _lastSeq + 1, identity);
+            _lastSeq++;
+            _lanes[(int)entry.Lane].Add(entry.Seq, entry);
+            _acceptedAt[entry.Seq] = draft.Timestamp;
+            entries.Add(entry);
+        }
+
+        _accepted.AddRange(drafts);
+        if (drafts.Count > 0)
+        {
+            DropOverLimits(drafts.Max(d => d.Timestamp));
+        }
+
+        return entries;
+    }
+
+    private void DropOverLimits(DateTimeOffset now)
+    {
+        var chosen = OutboxDropPolicy.Choose(_limits, DepthLocked(), now, lane => _lanes[(int)lane].Keys, seq => _acceptedAt[seq].ToUnixTimeMilliseconds());
+        foreach (var (lane, seq) in chosen)
+        {
+            _lanes[(int)lane].Remove(seq);
+            _acceptedAt.Remove(seq);
+            if (lane == Lane.Telemetry)
+            {
+                _droppedTelemetry++;
+            }
+            else
+            {
+                _droppedEvents++;
+            }
+        }
+    }
+
+    private OutboxDepth DepthLocked() => new(_lanes[(int)Lane.Alarm].Count, _lanes[(int)Lane.Event].Count, _lanes[(int)Lane.Telemetry].Count);
 }

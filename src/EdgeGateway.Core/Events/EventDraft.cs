@@ -21,6 +21,9 @@ public sealed record EventDraft(
     /// <summary>The sample of a <see cref="EventKind.Telemetry"/> draft, which is serialised as a telemetry message.</summary>
     public TelemetrySample? Telemetry { get; init; }
 
+    /// <summary>A new event id: a version 7 GUID, unique and ordered by <paramref name="timestamp"/>.</summary>
+    public static string NewId(DateTimeOffset timestamp) => Guid.CreateVersion7(timestamp).ToString();
+
     /// <summary>A gateway fault as an event: <paramref name="source"/> is what failed (<c>uplink</c>, <c>outbox</c>, an input id).</summary>
     public static EventDraft Fault(string id, string source, EventState state, DateTimeOffset timestamp, bool clockSynced, IReadOnlyDictionary<string, string> detail) =>
         new(id, source, EventKind.Fault, state, timestamp, clockSynced, "") { Detail = detail };

@@ -1,36 +1,19 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Turns input transitions and gateway faults into events and gets them into the outbox. Normally an event is
-/// accepted only once it is on disk. If the disk refuses (full, I/O error), the events are kept in memory with
-/// the seq they will have, sent from there while the path is up, a storage fault is reported, and the write is
-/// retried (<see cref="RetryUnwritten"/>) until it succeeds: the gateway keeps running and no alarm is dropped.
+/// Turns input transitions and gateway faults into events: gives each an id and the time, clock-sync and test-mode
+/// stamps, and hands them to the <see cref="OutboxWriter"/> as one batch.
 /// </summary>
-public sealed class EventRecorder(
-    IOutboxStore store,
-    UnwrittenEntries unwritten,
-    OutboxSignal signal,
-    GatewayIdentity identity,
-    IClockSync clock,
-    TimeProvider time,
-    ILogger<EventRecorder> logger)
+public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity, IClockSync clock, TimeProvider time)
 {
-    /// <summary>How often a refused write is retried.</summary>
-    public static readonly TimeSpan WriteRetryDelay = TimeSpan.FromSeconds(1);
-
-    private readonly Lock _lock = new();
-    private readonly List<EventDraft> _unwrittenDrafts = [];
-    private DateTimeOffset? _storageFaultSince;
+    private volatile bool _testMode;
 
     public GatewayIdentity Identity => identity;
 
-    private volatile bool _testMode;
-
-    /// <summary>Raised (outside the recorder's lock) with the entries of every recorded batch, on disk or in memory.</summary>
+    /// <summary>Raised (outside the writer's lock) with the entries of every recorded batch, on disk or in memory.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 
     /// <summary>
@@ -44,18 +27,6 @@ public sealed class EventRecorder(
         set => _testMode = value;
     }
 
-    /// <summary>True while events are waiting in memory for the disk.</summary>
-    public bool IsStorageFaulted
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _storageFaultSince is not null;
-            }
-        }
-    }
-
     /// <summary>Records the transitions as one batch (one flush).</summary>
     public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<(InputChannel Channel, EventState State)> transitions) =>
         Record([.. transitions.Select(t => t.Channel.EventOf(t.State))]);
@@ -66,7 +37,7 @@ public sealed class EventRecorder(
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        return Record([.. events.Select(e => new EventDraft(NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location, TestMode)
+        return Record([.. events.Select(e => new EventDraft(EventDraft.NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location, TestMode)
         {
             Detail = e.Detail,
             Telemetry = e.Telemetry,
@@ -77,7 +48,7 @@ public sealed class EventRecorder(
     public IReadOnlyList<OutboxEntry> RecordFault(string source, EventState state, IReadOnlyDictionary<string, string> detail)
     {
         var now = time.GetUtcNow();
-        return Record([EventDraft.Fault(NewId(now), source, state, now, clock.IsSynchronized, detail)]);
+        return Record([EventDraft.Fault(EventDraft.NewId(now), source, state, now, clock.IsSynchronized, detail)]);
     }
 
     /// <summary>
@@ -86,96 +57,8 @@ public sealed class EventRecorder(
     /// </summary>
     public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<EventDraft> drafts)
     {
-        IReadOnlyList<OutboxEntry> recorded;
-        lock (_lock)
-        {
-            var first = _unwrittenDrafts.Count;
-            _unwrittenDrafts.AddRange(drafts);
-            recorded = [.. WriteLocked().Skip(first).Take(drafts.Count)];
-        }
-
+        var recorded = writer.Write(drafts);
         Accepted?.Invoke(recorded);
         return recorded;
     }
-
-    /// <summary>Tries again to write what the disk refused. Returns true when nothing is left in memory.</summary>
-    public bool RetryUnwritten()
-    {
-        lock (_lock)
-        {
-            if (_unwrittenDrafts.Count > 0)
-            {
-                WriteLocked();
-            }
-
-            return _unwrittenDrafts.Count == 0;
-        }
-    }
-
-    private IReadOnlyList<OutboxEntry> WriteLocked()
-    {
-        IReadOnlyList<OutboxEntry> entries;
-        try
-        {
-            entries = store.Append(_unwrittenDrafts);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            entries = KeepInMemoryLocked(ex);
-            signal.Notify();
-            return entries;
-        }
-
-        for (var i = 0; i < entries.Count; i++)
-        {
-            Log.EventAccepted(logger, entries[i].Seq, _unwrittenDrafts[i].Input, _unwrittenDrafts[i].Kind, _unwrittenDrafts[i].State, entries[i].EventId);
-        }
-
-        _unwrittenDrafts.Clear();
-        var alreadySent = unwritten.Written(entries);
-        if (alreadySent.Count > 0)
-        {
-            store.Remove(alreadySent);
-        }
-
-        if (_storageFaultSince is { } since)
-        {
-            _storageFaultSince = null;
-            var now = time.GetUtcNow();
-            Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
-            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
-            {
-                ["fault"] = "storage",
-                ["since"] = EventPayload.FormatTimestamp(since),
-                ["durationSeconds"] = ((long)(now - since).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }));
-            entries = [.. entries, .. WriteLocked()];
-        }
-
-        signal.Notify();
-        return entries;
-    }
-
-    private IReadOnlyList<OutboxEntry> KeepInMemoryLocked(Exception error)
-    {
-        if (_storageFaultSince is null)
-        {
-            var now = time.GetUtcNow();
-            _storageFaultSince = now;
-            Log.StorageFault(logger, _unwrittenDrafts.Count, error);
-            _unwrittenDrafts.Add(EventDraft.Fault(NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
-            {
-                ["fault"] = "storage",
-                ["error"] = error.Message,
-            }));
-        }
-
-        // The seqs they will get: the store gives out seqs in order and a failed append consumes none.
-        var next = store.LastSeq + 1;
-        var entries = _unwrittenDrafts.Select((draft, i) => OutboxEntry.Create(draft, next + i, identity)).ToList();
-        unwritten.Replace(entries);
-        return entries;
-    }
-
-    private static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString();
 }

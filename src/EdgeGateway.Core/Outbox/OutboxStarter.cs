@@ -8,7 +8,7 @@ namespace EdgeGateway.Core.Outbox;
 /// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
 /// a store found corrupt (and set aside) as a fault event; and, while the disk refuses writes, retries them.
 /// </summary>
-public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, TimeProvider time) : BackgroundService
+public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,10 +29,10 @@ public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, Ti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(EventRecorder.WriteRetryDelay, time);
+        using var timer = new PeriodicTimer(OutboxWriter.RetryDelay, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            recorder.RetryUnwritten();
+            writer.RetryUnwritten();
         }
     }
 }

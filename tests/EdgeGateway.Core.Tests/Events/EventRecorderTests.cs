@@ -2,6 +2,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,16 +11,19 @@ namespace EdgeGateway.Core.Tests.Events;
 public class EventRecorderTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 13, 56, 123, TimeSpan.Zero));
-    private readonly RecordingOutboxStore _store;
-    private readonly RecordingLogger<EventRecorder> _logger = new();
+    private readonly InMemoryOutboxStore _store;
+    private readonly RecordingLogger<OutboxWriter> _logger = new();
     private readonly UnwrittenEntries _unwritten = new();
+    private readonly OutboxWriter _writer;
     private readonly EventRecorder _recorder;
 
     public EventRecorderTests()
     {
         var identity = TestIdentity.Create(_time);
-        _store = new RecordingOutboxStore(identity);
-        _recorder = new EventRecorder(_store, _unwritten, new OutboxSignal(), identity, new FixedClockSync(false), _time, _logger);
+        _store = new InMemoryOutboxStore(identity);
+        var clock = new FixedClockSync(false);
+        _writer = new OutboxWriter(_store, _unwritten, new OutboxSignal(), identity, clock, _time, _logger);
+        _recorder = new EventRecorder(_writer, identity, clock, _time);
     }
 
     [Fact]
@@ -39,7 +43,7 @@ public class EventRecorderTests
         Assert.False(draft.ClockSynced);
         Assert.Equal(draft.Id, entry.EventId);
         Assert.True(Guid.TryParse(draft.Id, out var id) && id.Version == 7, "event ids are version 7 GUIDs");
-        Assert.False(_recorder.IsStorageFaulted);
+        Assert.False(_writer.IsStorageFaulted);
     }
 
     [Fact]
@@ -53,7 +57,7 @@ public class EventRecorderTests
 
         // Assert: the caller gets its two events; the forwarder can send them and the fault from memory.
         Assert.Equal([1L, 2L], entries.Select(e => e.Seq));
-        Assert.True(_recorder.IsStorageFaulted);
+        Assert.True(_writer.IsStorageFaulted);
         Assert.Empty(_store.Accepted);
         var pending = _unwritten.Pending;
         Assert.Equal([1L, 3L, 2L], pending.Select(e => e.Seq));
@@ -71,11 +75,11 @@ public class EventRecorderTests
         _time.Advance(TimeSpan.FromSeconds(90));
 
         // Act
-        var done = _recorder.RetryUnwritten();
+        var done = _writer.RetryUnwritten();
 
         // Assert
         Assert.True(done);
-        Assert.False(_recorder.IsStorageFaulted);
+        Assert.False(_writer.IsStorageFaulted);
         Assert.True(_unwritten.IsEmpty);
         var accepted = _store.Accepted;
         Assert.Equal(sentFromMemory.OrderBy(e => e.Seq).Select(e => e.EventId), accepted.Take(3).Select(d => d.Id));

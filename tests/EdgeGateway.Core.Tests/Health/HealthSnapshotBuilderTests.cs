@@ -26,7 +26,8 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     {
         _identity = TestIdentity.Create(_time);
         _store = new InMemoryOutboxStore(_identity);
-        _recorder = new EventRecorder(_store, new UnwrittenEntries(), new OutboxSignal(), _identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
+        var clock = new FixedClockSync(true);
+        _recorder = new EventRecorder(new OutboxWriter(_store, new UnwrittenEntries(), new OutboxSignal(), _identity, clock, _time, NullLogger<OutboxWriter>.Instance), _identity, clock, _time);
         _acks = new CenterAcknowledgements(_time, NullLogger<CenterAcknowledgements>.Instance);
         _sut = new HealthSnapshotBuilder(_store, _identity, new FixedClockSync(true), _board, _recorder, _acks,
             Options.Create(new GatewayOptions { SiteId = "s", GatewayId = "g", DataDirectory = _dataDirectory.FullName }), _time);

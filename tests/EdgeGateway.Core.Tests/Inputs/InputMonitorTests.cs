@@ -15,7 +15,7 @@ public sealed class InputMonitorTests : IAsyncDisposable
 
     private readonly TimerAwareTimeProvider _time = new();
     private readonly FakeInputLines _lines = new();
-    private readonly RecordingOutboxStore _store;
+    private readonly InMemoryOutboxStore _store;
     private readonly InputMonitor _monitor;
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(10));
     private readonly List<(string Input, EventState State)> _transitions = [];
@@ -25,9 +25,10 @@ public sealed class InputMonitorTests : IAsyncDisposable
     public InputMonitorTests()
     {
         var identity = TestIdentity.Create(_time);
-        _store = new RecordingOutboxStore(identity);
-        var recorder = new EventRecorder(
-            _store, new UnwrittenEntries(), new OutboxSignal(), identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
+        _store = new InMemoryOutboxStore(identity);
+        var clock = new FixedClockSync(true);
+        var writer = new OutboxWriter(_store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, _time, NullLogger<OutboxWriter>.Instance);
+        var recorder = new EventRecorder(writer, identity, clock, _time);
         var inputs = new InputsOptions
         {
             Inputs =

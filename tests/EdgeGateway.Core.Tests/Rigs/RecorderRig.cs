@@ -14,7 +14,8 @@ internal sealed class RecorderRig
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
         Identity = new GatewayIdentity("hy-school-017", "gw1", Time);
         Store = new InMemoryOutboxStore(Identity);
-        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, new SyncedClock(), Time, NullLogger<EventRecorder>.Instance);
+        var clock = new SyncedClock();
+        Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, clock, Time, NullLogger<OutboxWriter>.Instance), Identity, clock, Time);
     }
 
     public FakeTimeProvider Time { get; }

@@ -50,6 +50,7 @@ public sealed class HealthServiceCollectionExtensionsTests
         services.AddSingleton<IOutboxStore>(sp => new InMemoryOutboxStore(sp.GetRequiredService<GatewayIdentity>()));
         services.AddSingleton<UnwrittenEntries>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxWriter>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<IStatusPayloadSource>(new StaticStatusPayloadSource());
         services.AddSingleton<LivenessRegistry>();

@@ -24,8 +24,8 @@ internal sealed class CommandRig : IAsyncDisposable
     public CommandRig(bool withSounder = true, bool withReporter = true, CommandOptions? options = null)
     {
         var identity = TestIdentity.Create(Time);
-        Store = new RecordingOutboxStore(identity);
-        Recorder = new EventRecorder(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<EventRecorder>.Instance);
+        Store = new InMemoryOutboxStore(identity);
+        Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<OutboxWriter>.Instance), identity, Clock, Time);
         var inputs = new InputsOptions
         {
             Inputs =
@@ -47,7 +47,7 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public FakeInputLines Lines { get; } = new();
 
-    public RecordingOutboxStore Store { get; }
+    public InMemoryOutboxStore Store { get; }
 
     public EventRecorder Recorder { get; }
 

@@ -1,0 +1,115 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
+using LiteDB;
+
+namespace EdgeGateway.Outbox.LiteDb;
+
+/// <summary>
+/// What an append drops to respect <see cref="OutboxOptions"/> (chosen by <see cref="OutboxDropPolicy"/>): a prefix
+/// of each LiteDB lane, and journalled (or just accepted) entries by seq. Arrays are indexed by (int)Lane.
+/// </summary>
+internal sealed class DropPlan
+{
+    private DropPlan()
+    {
+    }
+
+    /// <summary>Per lane, the highest seq dropped from LiteDB (every LiteDB entry up to it goes), or null.</summary>
+    public long?[] FromDatabaseUpTo { get; } = new long?[3];
+
+    public long[] FromDatabaseCount { get; } = new long[3];
+
+    /// <summary>Seqs of journalled or just accepted entries dropped; they ride along in the append's journal frame.</summary>
+    public List<long> FromJournal { get; } = [];
+
+    /// <summary>Entries dropped per lane.</summary>
+    public long[] Count { get; } = new long[3];
+
+    /// <summary>
+    /// Chooses what to drop and takes it off <paramref name="depth"/> (entries per lane, the append's included).
+    /// Candidates are listed oldest first: LiteDB's entries, then the journalled ones, then the ones being appended.
+    /// </summary>
+    public static DropPlan Choose(OutboxOptions limits, OutboxDatabase database, OutboxLanes lanes, long[] depth, DateTimeOffset now, IReadOnlyList<JournalEntry> accepted)
+    {
+        var plan = new DropPlan();
+        var chosen = OutboxDropPolicy.Choose(
+            limits,
+            new OutboxDepth(depth[(int)Lane.Alarm], depth[(int)Lane.Event], depth[(int)Lane.Telemetry]),
+            now,
+            lane => OldestFirst(database, lanes, lane, accepted),
+            candidate => candidate.AcceptedAtMs);
+        foreach (var (lane, candidate) in chosen)
+        {
+            plan.Add(lane, candidate);
+            depth[(int)lane]--;
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// Deletes the chosen LiteDB entries before the append's journal write, without a checkpoint: if that write
+    /// then fails, the entries stay dropped (the outbox was full) and the append stores nothing.
+    /// </summary>
+    public void DeleteFromDatabase(OutboxDatabase database, OutboxLanes lanes)
+    {
+        if (FromDatabaseUpTo.All(upTo => upTo is null))
+        {
+            return;
+        }
+
+        database.BeginTransaction();
+        foreach (var lane in OutboxLanes.All)
+        {
+            if (FromDatabaseUpTo[(int)lane] is long upTo)
+            {
+                // Removed entries in that range go too; they are no longer the next move's to delete.
+                database.LaneCollection(lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
+                lanes.Deleting[(int)lane].RemoveWhere(seq => seq <= upTo);
+            }
+        }
+
+        // Meta counts what LiteDB itself has dropped; the journal's drops join them at the next move.
+        var dropped = new long[3];
+        for (var i = 0; i < dropped.Length; i++)
+        {
+            dropped[i] = lanes.Dropped[i] - lanes.JournalDrops[i] + FromDatabaseCount[i];
+        }
+
+        database.WriteMeta(lanes.MovedSeq, dropped);
+        database.Commit();
+    }
+
+    private static IEnumerable<Candidate> OldestFirst(OutboxDatabase database, OutboxLanes lanes, Lane lane, IReadOnlyList<JournalEntry> accepted)
+    {
+        foreach (var doc in database.LaneCollection(lane).Find(Query.All(Query.Ascending)))
+        {
+            if (!lanes.Deleting[(int)lane].Contains(doc["_id"].AsInt64))
+            {
+                yield return new Candidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
+            }
+        }
+
+        foreach (var journalled in lanes.Journalled[(int)lane].Values.Concat(accepted.Where(a => a.Entry.Lane == lane)))
+        {
+            yield return new Candidate(journalled.Entry.Seq, journalled.AcceptedAtMs, InDatabase: false);
+        }
+    }
+
+    private void Add(Lane lane, Candidate candidate)
+    {
+        if (candidate.InDatabase)
+        {
+            FromDatabaseUpTo[(int)lane] = candidate.Seq;
+            FromDatabaseCount[(int)lane]++;
+        }
+        else
+        {
+            FromJournal.Add(candidate.Seq);
+        }
+
+        Count[(int)lane]++;
+    }
+
+    private readonly record struct Candidate(long Seq, long AcceptedAtMs, bool InDatabase);
+}

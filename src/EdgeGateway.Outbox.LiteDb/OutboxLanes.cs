@@ -1,0 +1,186 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
+using LiteDB;
+
+namespace EdgeGateway.Outbox.LiteDb;
+
+/// <summary>
+/// What the outbox holds, lane by lane, across LiteDB and the journal: the depths and drop counts, the journalled
+/// entries not yet in LiteDB, and the LiteDB entries removed through the journal. Reads see both halves as one
+/// queue. Not thread-safe: only the store's lock guards it. Arrays are indexed by (int)Lane.
+/// </summary>
+internal sealed class OutboxLanes
+{
+    /// <summary>Every lane, in the order <see cref="ReadPending"/> walks them.</summary>
+    public static readonly Lane[] All = [Lane.Alarm, Lane.Event, Lane.Telemetry];
+
+    /// <summary>Entries waiting per lane.</summary>
+    public long[] Depth { get; } = new long[3];
+
+    /// <summary>Entries dropped unsent per lane, since the outbox was created.</summary>
+    public long[] Dropped { get; } = new long[3];
+
+    /// <summary>Journalled entries not yet in LiteDB, per lane, by seq. All have higher seqs than the lane's LiteDB entries.</summary>
+    public SortedDictionary<long, JournalEntry>[] Journalled { get; } = [new(), new(), new()];
+
+    /// <summary>Drops recorded in the journal's frames (not yet in LiteDB's meta), per lane.</summary>
+    public long[] JournalDrops { get; } = new long[3];
+
+    /// <summary>LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.</summary>
+    public HashSet<long>[] Deleting { get; } = [[], [], []];
+
+    /// <summary>The last seq given out.</summary>
+    public long LastSeq { get; set; }
+
+    /// <summary>
+    /// LastSeq in LiteDB's meta: every seq up to it was moved into LiteDB (or removed before it could be), so the
+    /// journal's replay skips them. The journal holds only seqs above it.
+    /// </summary>
+    public long MovedSeq { get; set; }
+
+    /// <summary>Takes the state from a database just opened; the journal is replayed on top of it.</summary>
+    public void Load(OutboxDatabase database)
+    {
+        var meta = database.ReadMeta();
+        LastSeq = meta.LastSeq;
+        MovedSeq = LastSeq;
+        Dropped[(int)Lane.Event] = meta.DroppedEvents;
+        Dropped[(int)Lane.Telemetry] = meta.DroppedTelemetry;
+        foreach (var lane in All)
+        {
+            Depth[(int)lane] = database.LaneCollection(lane).LongCount();
+        }
+    }
+
+    /// <summary>Forgets the journal's part: after a move into LiteDB, or before the journal is replayed again.</summary>
+    public void ClearJournalled()
+    {
+        foreach (var lane in All)
+        {
+            Journalled[(int)lane].Clear();
+            Deleting[(int)lane].Clear();
+        }
+
+        Array.Clear(JournalDrops);
+    }
+
+    /// <summary>Records an append that is on disk: its entries, the depth after it, and its drops.</summary>
+    public void Accept(IReadOnlyList<JournalEntry> accepted, long[] depth, DropPlan drops)
+    {
+        LastSeq = accepted[^1].Entry.Seq;
+        depth.CopyTo(Depth, 0);
+        foreach (var journalled in accepted)
+        {
+            Journalled[(int)journalled.Entry.Lane].Add(journalled.Entry.Seq, journalled);
+        }
+
+        foreach (var dropped in drops.FromJournal)
+        {
+            var lane = TakeJournalled(dropped)!.Value.Entry.Lane;
+            JournalDrops[(int)lane]++;
+        }
+
+        for (var i = 0; i < drops.Count.Length; i++)
+        {
+            Dropped[i] += drops.Count[i];
+        }
+    }
+
+    /// <summary>The stored ones among <paramref name="entries"/> (each once), to remove.</summary>
+    public List<JournalKey> StoredOf(OutboxDatabase database, IEnumerable<OutboxEntry> entries)
+    {
+        var stored = new List<JournalKey>();
+        var seen = new HashSet<long>();
+        foreach (var entry in entries)
+        {
+            if (Enum.IsDefined(entry.Lane) && seen.Add(entry.Seq) && IsStored(database, entry))
+            {
+                stored.Add(new JournalKey(entry.Seq, entry.Lane));
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>Records a remove that is in the journal. Entries already in LiteDB are deleted by the next move.</summary>
+    public void Remove(IEnumerable<JournalKey> removed)
+    {
+        foreach (var key in removed)
+        {
+            if (TakeJournalled(key.Seq) is null)
+            {
+                Deleting[(int)key.Lane].Add(key.Seq);
+            }
+
+            Depth[(int)key.Lane]--;
+        }
+    }
+
+    public List<OutboxEntry> ReadPending(OutboxDatabase database, int max)
+    {
+        var result = new List<OutboxEntry>(Math.Min(max, 256));
+        foreach (var lane in All)
+        {
+            var remaining = max - result.Count;
+            if (remaining == 0)
+            {
+                break;
+            }
+
+            var deleting = Deleting[(int)lane];
+            var stored = deleting.Count == 0
+                ? database.LaneCollection(lane).Find(Query.All(Query.Ascending), 0, remaining)
+                : database.LaneCollection(lane).Find(Query.All(Query.Ascending)).Where(d => !deleting.Contains(d["_id"].AsInt64)).Take(remaining);
+            foreach (var doc in stored)
+            {
+                result.Add(OutboxDatabase.FromDocument(doc, lane));
+            }
+
+            result.AddRange(Journalled[(int)lane].Values.Take(max - result.Count).Select(j => j.Entry));
+        }
+
+        return result;
+    }
+
+    public DateTimeOffset? OldestTimestamp(OutboxDatabase database, Lane lane)
+    {
+        // Lanes are keyed by seq, given out in acceptance order; LiteDB holds older entries than the journal.
+        // Entries removed but not yet deleted by the next move are skipped.
+        var deleting = Deleting[(int)lane];
+        var oldest = database.LaneCollection(lane).Find(Query.All(Query.Ascending))
+            .FirstOrDefault(d => !deleting.Contains(d["_id"].AsInt64));
+        var journalled = Journalled[(int)lane];
+        var oldestMs = oldest?["At"].AsInt64 ?? (journalled.Count > 0 ? journalled.Values.First().AcceptedAtMs : null);
+        return oldestMs is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    /// <summary>Takes a journalled entry out of its lane; null if no lane has it.</summary>
+    public JournalEntry? TakeJournalled(long seq)
+    {
+        foreach (var lane in Journalled)
+        {
+            if (lane.Remove(seq, out var journalled))
+            {
+                return journalled;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already). Seq alone could
+    /// match a different event if a failed append's seq was given out again, so the event id must match too.
+    /// </summary>
+    private bool IsStored(OutboxDatabase database, OutboxEntry entry)
+    {
+        if (Journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled))
+        {
+            return journalled.Entry.EventId == entry.EventId;
+        }
+
+        return !Deleting[(int)entry.Lane].Contains(entry.Seq)
+            && database.LaneCollection(entry.Lane).FindById(entry.Seq) is { } doc
+            && doc["EventId"].AsString == entry.EventId;
+    }
+}
