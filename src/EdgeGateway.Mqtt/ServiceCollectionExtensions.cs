@@ -11,14 +11,17 @@ namespace EdgeGateway.Mqtt;
 
 public static class MqttServiceCollectionExtensions
 {
-    /// <summary>The uplink (outbox → broker), the ack downlink and the republish of unacknowledged alarms. Hosted services start in this order.</summary>
+    /// <summary>
+    /// The uplink (outbox → broker, and Core's <see cref="IUplinkPath"/>), the ack listener and the republish of
+    /// unacknowledged alarms. Hosted services start in this order. Needs Core's topics, outbox and
+    /// <see cref="CenterAcknowledgements"/> (<c>AddTopics</c>, <c>AddOutbox</c>, <c>AddAcknowledgements</c>).
+    /// </summary>
     public static IServiceCollection AddMqttUplink(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
-        services.AddSingleton<TopicScheme>();
-        services.AddSingleton<CenterAcknowledgements>();
         services.AddSingleton<MqttConnection>();
+        services.AddSingleton<IUplinkPath, ConnectionPath>();
         services.AddHostedService<CenterAckListener>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
         services.AddHostedService<OutboxForwarder>();
