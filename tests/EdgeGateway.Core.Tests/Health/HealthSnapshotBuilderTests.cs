@@ -27,8 +27,8 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
         _identity = TestIdentity.Create(_time);
         _store = new InMemoryOutboxStore(_identity);
         _recorder = new EventRecorder(_store, new UnwrittenEntries(), new OutboxSignal(), _identity, new FixedClockSync(true), _time, NullLogger<EventRecorder>.Instance);
-        _acks = new CenterAcknowledgements(_time, NullLogger<CenterAcknowledgements>.Instance);
-        _sut = new HealthSnapshotBuilder(_store, _identity, new FixedClockSync(true), _board, _recorder, _acks,
+        _acks = new CenterAcknowledgements(_time, NullLogger<CenterAcknowledgements>.Instance, Options.Create(new AckOptions()));
+        _sut = new HealthSnapshotBuilder(_store, _identity, new FixedClockSync(true), _board, _recorder, _acks, new LivenessRegistry(_time),
             Options.Create(new GatewayOptions { SiteId = "s", GatewayId = "g", DataDirectory = _dataDirectory.FullName }), _time);
     }
 
