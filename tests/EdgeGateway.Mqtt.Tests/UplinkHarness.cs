@@ -4,7 +4,6 @@ using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Broker;
 using EdgeGateway.Mqtt.Connection;
@@ -23,14 +22,14 @@ namespace EdgeGateway.Mqtt.Tests;
 /// </summary>
 internal sealed class UplinkHarness : IAsyncDisposable
 {
-    private UplinkHarness(EmbeddedBroker broker, MqttOptions options, GuardFeedbackOptions feedback)
+    private UplinkHarness(EmbeddedBroker broker, MqttOptions options, AckOptions acks)
     {
         Broker = broker;
         WatchContract(broker);
         Identity = new GatewayIdentity("s1", "gw-test", TimeProvider.System);
         Topics = new TopicScheme(Identity);
         Store = new InMemoryOutboxStore(Identity);
-        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
+        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(acks));
         var mqttOptions = Options.Create(options);
         Recorder = new EventRecorder(Store, Unwritten, Signal, Identity, new UnsyncedClock(), TimeProvider.System, NullLogger<EventRecorder>.Instance);
         Connection = new MqttConnection(mqttOptions, Options.Create(new InputsOptions()), Identity, Topics, Recorder, Store, TimeProvider.System, ConnectionLog);
@@ -82,7 +81,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
             ReconnectDelayMs = 50,
             ReconnectMaxDelaySeconds = 1,
             InFlightWindow = inFlightWindow,
-        }, new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeoutSeconds });
+        }, new AckOptions { TimeoutSeconds = ackTimeoutSeconds });
     }
 
     public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.Append(
