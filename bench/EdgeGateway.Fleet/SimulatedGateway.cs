@@ -1,7 +1,9 @@
 using System.Globalization;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Uplink;
 using EdgeGateway.Host;
 using EdgeGateway.Mqtt;
 using EdgeGateway.Mqtt.Connection;
@@ -74,6 +76,8 @@ internal sealed class SimulatedGateway : IAsyncDisposable
 
         services.AddGatewayEvents(configuration);
         services.AddOptions<InputsOptions>();
+        services.AddTopics();
+        services.AddAcknowledgements(configuration);
         services.AddMqttUplink(configuration);
         return new SimulatedGateway(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), directory);
     }
