@@ -30,7 +30,7 @@ internal static class HealthBench
             var clock = new KernelClockSync();
             var recorder = new EventRecorder(new OutboxWriter(store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, time, NullLogger<OutboxWriter>.Instance), identity, clock, time);
             var snapshots = new HealthSnapshotBuilder(store, identity, clock, new BoardHealth(), recorder,
-                new CenterAcknowledgements(time, NullLogger<CenterAcknowledgements>.Instance), gateway, time);
+                new CenterAcknowledgements(time, NullLogger<CenterAcknowledgements>.Instance, Options.Create(new AckOptions())), new LivenessRegistry(time), gateway, time);
 
             var timings = new List<double>(samples);
             var bytes = 0;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Uplink;
@@ -76,8 +76,8 @@ internal sealed class SimulatedGateway : IAsyncDisposable
 
         services.AddGatewayEvents(configuration);
         services.AddOptions<InputsOptions>();
-        services.AddSingleton<IStatusPayloadSource, StatusPayloadSource>();
-        services.AddSingleton<LivenessRegistry>();
+        services.AddTopics();
+        services.AddAcknowledgements(configuration);
         services.AddMqttUplink(configuration);
         return new SimulatedGateway(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), directory);
     }

@@ -1,7 +1,6 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using System.Runtime.InteropServices;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,9 +17,10 @@ public static class ServiceCollectionExtensions
     public const string LibgpiodV2Library = "libgpiod.so.3";
 
     /// <summary>
-    /// Registers <see cref="IInputLines"/> over the GPIO driver named by <c>Gpio:Driver</c>, with the <c>Gpio</c>
-    /// section validated on start. <c>simulated</c> also registers the <see cref="SimulatedGpioDriver"/> singleton and
-    /// its <see cref="SimulatedGpioSocket"/> hosted service; <c>libgpiod</c> opens <c>/dev/gpiochip{Gpio:Chip}</c>.
+    /// Registers <see cref="IInputLines"/> over the GPIO driver named by <c>Gpio:Driver</c>. <c>simulated</c> also
+    /// registers the <see cref="SimulatedGpioDriver"/> singleton and its <see cref="SimulatedGpioSocket"/> hosted service;
+    /// <c>libgpiod</c> opens <c>/dev/gpiochip{Gpio:Chip}</c>. The <c>Gpio</c> and <c>Gateway</c> sections are bound and
+    /// validated by Core (<c>AddInputOptions</c>, <c>AddGatewayOptions</c>).
     /// </summary>
     /// <remarks>
     /// The driver kind is read from <paramref name="configuration"/> now, because whether the socket service exists
@@ -31,12 +31,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var section = configuration.GetSection(GpioOptions.Section);
-        services.AddOptions<GpioOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GpioOptions>, GpioOptionsValidator>());
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
-
-        var configured = section.Get<GpioOptions>() ?? new GpioOptions();
+        var configured = configuration.GetSection(GpioOptions.Section).Get<GpioOptions>() ?? new GpioOptions();
         if (configured.IsSimulated)
         {
             services.TryAddSingleton<SimulatedGpioDriver>();

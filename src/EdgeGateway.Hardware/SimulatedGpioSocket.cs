@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Hardware;
@@ -15,18 +15,14 @@ namespace EdgeGateway.Hardware;
 /// the level the gateway drives it to); <c>writes &lt;pin&gt;</c> answers how often the gateway wrote it;
 /// anything wrong answers <c>err &lt;reason&gt;</c>. Any number of clients, any number of commands per connection.
 /// </summary>
-public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDisposable
+public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDisposable, ILineProtocol
 {
     /// <summary>A command longer than this is refused; the protocol's longest valid line is about 15 bytes.</summary>
     public const int MaxLineBytes = 256;
 
     private readonly SimulatedGpioDriver _driver;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _lock = new();
-    private readonly HashSet<Task> _clients = [];
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly LineSocketServer _server;
 
     public SimulatedGpioSocket(
         SimulatedGpioDriver driver,
@@ -37,106 +33,57 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
     {
     }
 
-    public SimulatedGpioSocket(SimulatedGpioDriver driver, string path, ILogger<SimulatedGpioSocket>? logger = null)
+    public SimulatedGpioSocket(SimulatedGpioDriver driver, string path, ILogger<SimulatedGpioSocket> logger)
     {
         ArgumentNullException.ThrowIfNull(driver);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(logger);
         _driver = driver;
-        Path = System.IO.Path.GetFullPath(path);
-        _logger = logger ?? NullLogger<SimulatedGpioSocket>.Instance;
+        _logger = logger;
+        _server = new LineSocketServer(path, this, Encoding.ASCII, MaxLineBytes, backlog: 16);
     }
 
     /// <summary>The socket file, as an absolute path.</summary>
-    public string Path { get; }
+    public string Path => _server.Path;
+
+    bool ILineProtocol.Converses => true;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_listener is not null)
-        {
-            throw new InvalidOperationException("The simulated GPIO socket is already started");
-        }
-
         if (Encoding.UTF8.GetByteCount(Path) > GpioOptionsValidator.MaxSocketPathBytes)
         {
             throw new InvalidOperationException(
                 $"Simulated GPIO socket path '{Path}' is longer than {GpioOptionsValidator.MaxSocketPathBytes} bytes; set Gpio:SimSocket to a shorter path");
         }
 
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-
-        // A socket file left by a killed process would make bind fail with "address in use".
-        if (File.Exists(Path))
+        if (_server.Start())
         {
-            File.Delete(Path);
             Log.SimStaleSocketRemoved(_logger, Path);
         }
 
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            listener.Bind(new UnixDomainSocketEndPoint(Path));
-            listener.Listen(16);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-
-        _listener = listener;
-        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
         Log.SimSocketListening(_logger, Path);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_listener is not { } listener)
+        if (await _server.StopAsync(cancellationToken).ConfigureAwait(false))
         {
-            return;
-        }
-
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        listener.Dispose();
-        try
-        {
-            // The accept loop first, so no client can be added after the snapshot below.
-            await (_acceptLoop ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
-            Task[] clients;
-            lock (_lock)
-            {
-                clients = [.. _clients];
-            }
-
-            await Task.WhenAll(clients).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _listener = null;
-            TryDeleteSocketFile();
             Log.SimSocketClosed(_logger, Path);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>For a container disposed synchronously: closes the listener and clients without waiting for them.</summary>
-    public void Dispose()
-    {
-        if (_listener is { } listener)
-        {
-            _stopping.Cancel();
-            listener.Dispose();
-            _listener = null;
-            TryDeleteSocketFile();
-        }
+    public void Dispose() => _server.Dispose();
 
-        _stopping.Dispose();
-    }
+    string? ILineProtocol.Greeting() => null;
+
+    string ILineProtocol.Reply(string line) => Execute(line);
+
+    void ILineProtocol.AcceptFailed(Exception exception) => Log.SimAcceptFailed(_logger, exception);
+
+    void ILineProtocol.ClientFailed(Exception exception) => Log.SimClientFailed(_logger, exception);
 
     /// <summary>Runs one protocol line and returns the reply, without the newline.</summary>
     public string Execute(string line)
@@ -208,113 +155,5 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
 
         error = $"err pin '{text}' is not a GPIO number 0-{SimulatedGpioDriver.SimulatedPinCount - 1}";
         return false;
-    }
-
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
-    {
-        // Off the caller's thread: StartAsync must return once the socket is bound.
-        await Task.Yield();
-        while (!stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(stopping).ConfigureAwait(false);
-            }
-            catch (Exception) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log.SimAcceptFailed(_logger, ex);
-                return;
-            }
-
-            var task = ServeAsync(client, stopping);
-            lock (_lock)
-            {
-                _clients.Add(task);
-            }
-
-            _ = task.ContinueWith(
-                t =>
-                {
-                    lock (_lock)
-                    {
-                        _clients.Remove(t);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
-
-    private async Task ServeAsync(Socket client, CancellationToken stopping)
-    {
-        await Task.Yield();
-        var stream = new NetworkStream(client, ownsSocket: true);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[MaxLineBytes + 1];
-            var length = 0;
-            try
-            {
-                while (true)
-                {
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), stopping).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    length += read;
-                    int newline;
-                    while ((newline = Array.IndexOf(buffer, (byte)'\n', 0, length)) >= 0)
-                    {
-                        var line = Encoding.ASCII.GetString(buffer, 0, newline).TrimEnd('\r');
-                        var reply = Encoding.ASCII.GetBytes(Execute(line) + "\n");
-                        await stream.WriteAsync(reply, stopping).ConfigureAwait(false);
-                        length -= newline + 1;
-                        Buffer.BlockCopy(buffer, newline + 1, buffer, 0, length);
-                    }
-
-                    if (length == buffer.Length)
-                    {
-                        var reply = Encoding.ASCII.GetBytes($"err line longer than {MaxLineBytes} bytes\n");
-                        await stream.WriteAsync(reply, stopping).ConfigureAwait(false);
-                        return;
-                    }
-                }
-            }
-            catch (Exception) when (stopping.IsCancellationRequested)
-            {
-                // Shutting down: the client sees the connection close.
-            }
-            catch (IOException ex)
-            {
-                Log.SimClientFailed(_logger, ex);
-            }
-            catch (SocketException ex)
-            {
-                Log.SimClientFailed(_logger, ex);
-            }
-        }
-    }
-
-    private void TryDeleteSocketFile()
-    {
-        try
-        {
-            File.Delete(Path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the next start removes a stale file anyway.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

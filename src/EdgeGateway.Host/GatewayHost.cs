@@ -7,15 +7,9 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace EdgeGateway.Host;
 
-/// <summary>Builds the gateway host from the installer's JSON file, environment overrides and (for the demo) in-memory values.</summary>
+/// <summary>Builds the gateway host from the <see cref="GatewayConfiguration"/> sources.</summary>
 public static class GatewayHost
 {
-    /// <summary>Where <c>run</c> looks for the configuration when <c>--config</c> is not given.</summary>
-    public const string DefaultConfigFile = "/etc/edge-gateway/config.json";
-
-    /// <summary>Environment variables with this prefix override the file, the .NET way: <c>EDGEGATEWAY_Mqtt__Host=…</c>.</summary>
-    public const string EnvironmentPrefix = "EDGEGATEWAY_";
-
     public static IHost Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, LogLevel gatewayLogLevel = LogLevel.Information)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -23,16 +17,7 @@ public static class GatewayHost
             ApplicationName = "edge-gateway",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (configFile is not null)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        if (overrides is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(overrides);
-        }
+        builder.Configuration.AddGatewaySources(configFile, overrides);
 
         builder.Services.AddSystemd();
         if (!SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))

@@ -1,6 +1,10 @@
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Hardware;
 using EdgeGateway.Hardware.Board;
@@ -11,7 +15,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Host;
 
@@ -20,43 +23,46 @@ public static class GatewayServices
     /// <summary>
     /// The gateway's pipeline, in start order: outbox opened, inputs monitored, then the uplink and downlink.
     /// Hosted services start in registration order and stop in reverse, so the uplink stops before the outbox closes.
+    /// Each feature registers itself (Core's folders, then the adapter for it); this only composes them.
     /// </summary>
     public static IServiceCollection AddEdgeGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddGatewayEvents(configuration);
-        services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
-        services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<InputsOptions>>(new StrictElementsValidator<InputsOptions, InputOptions>(configuration, "Inputs"));
-        services.AddOptions<InputMonitorOptions>().Bind(configuration.GetSection("Gpio"));
-
-        services.AddSingleton<LivenessRegistry>();
         services.AddGpioInputs(configuration);
-        services.AddSingleton<InputMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<InputMonitor>());
+        services.AddInputs(configuration);
 
         // Sensors and board health: after the inputs, so their start-up never delays the alarm path.
         services.AddSensors(configuration);
-        services.AddBoard(configuration);
+        services.AddSensorReaders();
+        services.AddBoard();
+        services.AddHealth(configuration);
 
-        services.AddSingleton<IStatusPayloadSource, StatusPayloadSource>();
-        services.AddCenterCommands(configuration);
+        services.AddTopics();
+        services.AddAcknowledgements(configuration);
+        services.AddCommands(configuration);
+        services.AddCenterCommands();
         services.AddMqttUplink(configuration);
-        services.AddHealthReporting(configuration);
+        services.AddHealthReporting();
         services.AddHostedService<TransportSecurityReport>();
         services.AddGuardFeedback(configuration);
+        services.AddGpioOutputs();
 
         services.AddSingleton<StatusSocket>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSocket>());
 
         // Last to start, first to stop: pings only once everything above has started.
-        services.AddSingleton(sp => new SystemdWatchdog(
-            WatchdogTiming.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId),
-            sp.GetService<ISystemdNotifier>(),
-            sp.GetRequiredService<LivenessRegistry>(),
-            () => sp.GetRequiredService<MqttConnection>().IsConnected,
-            sp.GetRequiredService<OutboxSignal>().Notify,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SystemdWatchdog>>()));
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IUplinkPath>();
+            return new SystemdWatchdog(
+                WatchdogTiming.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId),
+                sp.GetService<ISystemdNotifier>(),
+                sp.GetRequiredService<LivenessRegistry>(),
+                () => path.IsUp,
+                sp.GetRequiredService<OutboxSignal>().Notify,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SystemdWatchdog>>());
+        });
         services.AddHostedService(sp => sp.GetRequiredService<SystemdWatchdog>());
         return services;
     }

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using EdgeGateway.Core.Configuration;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-var config = new Option<string>("--config", "-c") { Description = "Gateway configuration file (JSON)", DefaultValueFactory = _ => GatewayHost.DefaultConfigFile };
+var config = new Option<string>("--config", "-c") { Description = "Gateway configuration file (JSON)", DefaultValueFactory = _ => GatewayConfiguration.DefaultConfigFile };
 
 var run = new Command("run", "Run the gateway (the default verb)") { config };
 run.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(config)!, cancellationToken));
@@ -42,8 +41,8 @@ static async Task<int> RunGatewayAsync(string configFile, CancellationToken canc
 {
     try
     {
-        // Under systemd the root-only config arrives as the credential config.json (LoadCredential=).
-        using var host = GatewayHost.Build(CredentialPath.Resolve(configFile));
+        // Under systemd the root-only config arrives as the credential config.json (LoadCredential=): GatewayConfiguration.
+        using var host = GatewayHost.Build(configFile);
         // The same check as check-config, before any service is built, so the installer reads the same message.
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         await host.RunAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Downlink;
-using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.Mqtt.Downlink;
@@ -13,19 +12,19 @@ namespace EdgeGateway.Mqtt;
 public static class MqttServiceCollectionExtensions
 {
     /// <summary>
-    /// The uplink (outbox → broker), the ack downlink and the republish of unacknowledged alarms. Hosted services start
-    /// in this order. The composition root registers the <see cref="IStatusPayloadSource"/> and the <see cref="LivenessRegistry"/>.
+    /// The uplink (outbox → broker, and Core's <see cref="IUplinkPath"/>), the ack listener and the republish of
+    /// unacknowledged alarms. Hosted services start in this order. Needs Core's topics, outbox and
+    /// <see cref="CenterAcknowledgements"/> (<c>AddTopics</c>, <c>AddOutbox</c>, <c>AddAcknowledgements</c>).
     /// </summary>
     public static IServiceCollection AddMqttUplink(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
-        services.AddSingleton<TopicScheme>();
-        services.AddSingleton<CenterAcknowledgements>();
         services.AddSingleton<DownlinkRouter>();
         services.AddSingleton<StatusMessages>();
         services.AddSingleton<PathOutageRecorder>();
         services.AddSingleton<MqttConnection>();
+        services.AddSingleton<IUplinkPath, ConnectionPath>();
         services.AddHostedService<CenterAckListener>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
         services.AddHostedService<OutboxForwarder>();

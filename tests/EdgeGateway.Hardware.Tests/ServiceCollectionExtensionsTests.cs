@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Inputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,9 @@ public sealed class ServiceCollectionExtensionsTests : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(
-            [new("Gateway:DataDirectory", _dataDirectory), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+            [new("Gateway:SiteId", "s1"), new("Gateway:GatewayId", "gw1"), new("Gateway:DataDirectory", _dataDirectory), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+        builder.Services.AddGatewayOptions(builder.Configuration);
+        builder.Services.AddInputOptions(builder.Configuration);
         builder.Services.AddGpioInputs(builder.Configuration);
         return builder.Build();
     }

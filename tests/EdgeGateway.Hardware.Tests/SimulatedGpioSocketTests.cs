@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Hardware.Tests;
 
@@ -16,7 +17,7 @@ public sealed class SimulatedGpioSocketTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sut = new SimulatedGpioSocket(_driver, SocketPath);
+        _sut = new SimulatedGpioSocket(_driver, SocketPath, NullLogger<SimulatedGpioSocket>.Instance);
         await _sut.StartAsync(_timeout.Token);
     }
 
@@ -145,7 +146,7 @@ public sealed class SimulatedGpioSocketTests : IAsyncLifetime
     {
         await _sut.StopAsync(_timeout.Token);
         await File.WriteAllTextAsync(SocketPath, "left over by a killed process", _timeout.Token);
-        await using var restarted = new SimulatedGpioSocket(_driver, SocketPath);
+        await using var restarted = new SimulatedGpioSocket(_driver, SocketPath, NullLogger<SimulatedGpioSocket>.Instance);
 
         await restarted.StartAsync(_timeout.Token);
         await using var client = await SimulatedGpioClient.ConnectAsync(SocketPath, _timeout.Token);

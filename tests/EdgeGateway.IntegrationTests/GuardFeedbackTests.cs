@@ -78,7 +78,7 @@ public sealed class GuardFeedbackTests
               "Gateway": { "SiteId": "s1", "GatewayId": "gw1", "DataDirectory": "/tmp/x" },
               "Mqtt": { "Host": "127.0.0.1", "UseTls": false },
               "Gpio": { "Driver": "simulated" },
-              "Feedback": { "AckTimeoutSeconds": 0 },
+              "Acks": { "TimeoutSeconds": 0 },
               "Inputs": [ { "Id": "office-panic", "Pin": 17, "Kind": "panic" } ],
               "Outputs": [
                 { "Id": "status-led", "Pin": 17, "Role": "StatusLed" },
@@ -96,7 +96,7 @@ public sealed class GuardFeedbackTests
         Assert.Contains("Outputs:0:Pin: GPIO 17 of output 'status-led' is already used by input 'office-panic' (Inputs:0)", text, StringComparison.Ordinal);
         Assert.Contains("Outputs:1:Role", text, StringComparison.Ordinal);
         Assert.Contains("Outputs:2: unknown key 'ActivLow'", text, StringComparison.Ordinal);
-        Assert.Contains("Feedback:AckTimeoutSeconds: 0 is outside 1-600", text, StringComparison.Ordinal);
+        Assert.Contains("Acks:TimeoutSeconds: 0 is outside 1-600", text, StringComparison.Ordinal);
     }
 
     private static async Task StartOnlineAsync(GatewayProcess gateway, MqttRecorder center)
@@ -127,7 +127,7 @@ public sealed class GuardFeedbackTests
         object[] inputs = [Gateway.Input("office-panic", PanicPin, "panic")];
         var gateway = Gateway.Create(brokerPort, inputs);
         var config = GatewayProcess.SimulatedConfig(gateway.Directory, brokerPort, inputs);
-        config["Feedback"] = new Dictionary<string, object> { ["AckTimeoutSeconds"] = ackTimeoutSeconds, ["AckedIndicationSeconds"] = 60 };
+        config["Acks"] = new Dictionary<string, object> { ["TimeoutSeconds"] = ackTimeoutSeconds, ["AckedIndicationSeconds"] = 60 };
         config["Outputs"] = new object[]
         {
             new { Id = "status-led", Pin = LedPin, Role = "StatusLed" },

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
@@ -31,12 +32,12 @@ public sealed class StatusCommandTests
         Assert.Equal(0, await StatusCommand.RunAsync(gateway.ConfigFile, json: true, raw, new StringWriter(), CancellationToken.None));
 
         Assert.Equal(0, exit);
-        var status = JsonSerializer.Deserialize<StatusSnapshot>(raw.ToString(), StatusJson.Options)!;
+        var status = JsonSerializer.Deserialize<HealthSnapshot>(raw.ToString(), StatusJson.Options)!;
         Assert.True(status.Connected);
-        Assert.Equal(0, status.OutboxAlarms + status.OutboxEvents);
-        Assert.Equal(alarmId, status.LastAckId);
-        Assert.Equal("operator-7", status.LastAckBy);
-        Assert.InRange(status.InputLoopAgeSeconds!.Value, 0, 5);
+        Assert.Equal(0, status.Alarm.Depth + status.Event.Depth);
+        Assert.Equal(alarmId, status.LastAck!.Id);
+        Assert.Equal("operator-7", status.LastAck.By);
+        Assert.InRange(status.InputLoopAge!.Value.TotalSeconds, 0, 5);
         Assert.Contains("connection   connected", table.ToString(), StringComparison.Ordinal);
         Assert.Contains($"last: {alarmId} by operator-7", table.ToString(), StringComparison.Ordinal);
 

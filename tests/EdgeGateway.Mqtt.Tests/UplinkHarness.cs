@@ -5,7 +5,6 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Demo.Broker;
 using EdgeGateway.Mqtt.Connection;
@@ -24,14 +23,14 @@ namespace EdgeGateway.Mqtt.Tests;
 /// </summary>
 internal sealed class UplinkHarness : IAsyncDisposable
 {
-    private UplinkHarness(EmbeddedBroker broker, MqttOptions options, GuardFeedbackOptions feedback)
+    private UplinkHarness(EmbeddedBroker broker, MqttOptions options, AckOptions acks)
     {
         Broker = broker;
         WatchContract(broker);
         Identity = new GatewayIdentity("s1", "gw-test", TimeProvider.System);
         Topics = new TopicScheme(Identity);
         Store = new InMemoryOutboxStore(Identity);
-        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(feedback));
+        Acknowledgements = new CenterAcknowledgements(TimeProvider.System, NullLogger<CenterAcknowledgements>.Instance, Options.Create(acks));
         var mqttOptions = Options.Create(options);
         var clock = new UnsyncedClock();
         Recorder = new EventRecorder(new OutboxWriter(Store, Unwritten, Signal, Identity, clock, TimeProvider.System, NullLogger<OutboxWriter>.Instance), Identity, clock, TimeProvider.System);
@@ -88,7 +87,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
             ReconnectDelayMs = 50,
             ReconnectMaxDelaySeconds = 1,
             InFlightWindow = inFlightWindow,
-        }, new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeoutSeconds });
+        }, new AckOptions { TimeoutSeconds = ackTimeoutSeconds });
     }
 
     public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.Append(

@@ -1,38 +1,21 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeGateway.Core.Outbox;
-using EdgeGateway.Core.Outputs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Downlink;
 
-/// <summary>Where an alarm is on its way to the center's operator.</summary>
-public enum AlarmAckState
-{
-    /// <summary>Recorded in the outbox; the broker has not confirmed it yet.</summary>
-    Accepted,
-
-    /// <summary>The broker's PUBACK came; the center has not acknowledged it yet.</summary>
-    Published,
-
-    /// <summary>The center acknowledged it (an operator or the center's system saw it).</summary>
-    Acknowledged,
-}
-
-/// <summary>How many tracked alarms are in which state, for the status LED.</summary>
-public readonly record struct AckSummary(int Waiting, int Acknowledged, int Escalated);
-
 /// <summary>
 /// Tracks each active alarm from the outbox to the center's application acknowledgement: a PUBACK only says the
 /// broker has the alarm; the ack on <c>.../ack</c> says the center saw it. An alarm not acknowledged
-/// <see cref="GuardFeedbackOptions.AckTimeoutSeconds"/> after its PUBACK is due to be published again (same id and
+/// <see cref="AckOptions.TimeoutSeconds"/> after its PUBACK is due to be published again (same id and
 /// bytes, by the uplink's republisher); one not acknowledged after a second timeout is escalated locally. Restores
 /// and non-alarm events are not tracked: the center acknowledges only active alarms.
 /// </summary>
 /// <remarks>
 /// In memory only, and bounded: an acknowledged alarm is forgotten after
-/// <see cref="GuardFeedbackOptions.AckedIndicationSeconds"/>, and at most <see cref="MaxTracked"/> alarms are kept.
+/// <see cref="AckOptions.AckedIndicationSeconds"/>, and at most <see cref="MaxTracked"/> alarms are kept.
 /// After a restart, alarms the broker already had but the center had not acknowledged are not tracked again.
 /// </remarks>
 public sealed class CenterAcknowledgements : IDisposable
@@ -53,14 +36,14 @@ public sealed class CenterAcknowledgements : IDisposable
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     private long _order;
+    private AckReceipt? _lastAck;
 
-    public CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger, IOptions<GuardFeedbackOptions>? options = null)
+    public CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger, IOptions<AckOptions> options)
     {
         _time = time;
         _logger = logger;
-        var feedback = options?.Value ?? new GuardFeedbackOptions();
-        _ackTimeout = TimeSpan.FromSeconds(feedback.AckTimeoutSeconds);
-        _ackedIndication = TimeSpan.FromSeconds(feedback.AckedIndicationSeconds);
+        _ackTimeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        _ackedIndication = TimeSpan.FromSeconds(options.Value.AckedIndicationSeconds);
     }
 
     /// <summary>Raised when the center acknowledges an alarm this gateway published: (event id, by, latency).</summary>
@@ -84,6 +67,9 @@ public sealed class CenterAcknowledgements : IDisposable
     /// <summary>The last publish-to-ack time, if any alarm has been acknowledged.</summary>
     /// <remarks>Kept as ticks (-1: none) so the health loop's read cannot tear a write by the ack handler.</remarks>
     public TimeSpan? LastLatency => Interlocked.Read(ref _lastLatencyTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>The center's last acknowledgement of an alarm this gateway published, if any since start.</summary>
+    public AckReceipt? LastAck => Volatile.Read(ref _lastAck);
 
     /// <summary>Alarms by state: waiting (accepted or published), acknowledged and not yet forgotten, escalated.</summary>
     public AckSummary Summary
@@ -199,7 +185,7 @@ public sealed class CenterAcknowledgements : IDisposable
     /// <summary>Handles an ack message <c>{"id": "...", "by": "...", "ts": "..."}</c>. Never throws on bad input.</summary>
     public void OnAckMessage(ReadOnlySpan<byte> payload)
     {
-        if (ReadAck(payload) is not var (id, by))
+        if (AckMessage.Read(payload, _logger) is not var (id, by))
         {
             return;
         }
@@ -231,6 +217,7 @@ public sealed class CenterAcknowledgements : IDisposable
             alarm.Timer?.Dispose();
             alarm.Timer = _time.CreateTimer(OnTimer, alarm, _ackedIndication, Timeout.InfiniteTimeSpan);
             Interlocked.Exchange(ref _lastLatencyTicks, latency.Ticks);
+            Volatile.Write(ref _lastAck, new AckReceipt(id, by, _time.GetUtcNow(), latency));
         }
 
         Log.CenterAcknowledged(_logger, id, by, (long)latency.TotalMilliseconds);
@@ -254,39 +241,6 @@ public sealed class CenterAcknowledgements : IDisposable
 
             _alarms.Clear();
         }
-    }
-
-    private (string Id, string By)? ReadAck(ReadOnlySpan<byte> payload)
-    {
-        string? id;
-        string by;
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            using var doc = JsonDocument.ParseValue(ref reader);
-            var root = doc.RootElement;
-            id = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
-                ? idElement.GetString()
-                : null;
-            by = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("by", out var byElement) && byElement.ValueKind == JsonValueKind.String
-                ? byElement.GetString() ?? ""
-                : "";
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // JsonDocument checks structure, not string contents: GetString throws InvalidOperationException
-            // on invalid UTF-8 inside "id" or "by".
-            Log.MalformedAck(_logger, ex.Message);
-            return null;
-        }
-
-        if (string.IsNullOrEmpty(id))
-        {
-            Log.MalformedAck(_logger, "no string 'id'");
-            return null;
-        }
-
-        return (id, by);
     }
 
     /// <summary>The alarm for an entry that needs an ack, added if new.</summary>

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Core.Health;
@@ -7,7 +8,11 @@ namespace EdgeGateway.Core.Health;
 /// <param name="OldestAge">How long the oldest waiting entry has waited; null when the lane is empty (or unreadable now).</param>
 public readonly record struct LaneHealth(long Depth, TimeSpan? OldestAge);
 
-/// <summary>The gateway's condition at one moment: what the <c>health</c> message carries (docs/mqtt-contract.md).</summary>
+/// <summary>
+/// The gateway's condition at one moment: what the <c>health</c> message carries (docs/mqtt-contract.md), and what
+/// <c>edge-gateway status</c> reads from the status socket (the same record as camelCase JSON, with the init-only
+/// properties below too).
+/// </summary>
 /// <param name="BootId">This process start.</param>
 /// <param name="Timestamp">When the snapshot was taken (wall clock).</param>
 /// <param name="ClockSynced">The system clock is NTP-synchronised.</param>
@@ -42,4 +47,26 @@ public sealed record HealthSnapshot(
     long? DiskFreeBytes,
     double? CpuTemperatureC,
     bool? UnderVoltage,
-    bool TestMode);
+    bool TestMode)
+{
+    /// <summary>School site id.</summary>
+    public string SiteId { get; init; } = "";
+
+    /// <summary>Gateway id within the site.</summary>
+    public string GatewayId { get; init; } = "";
+
+    /// <summary>The gateway's software version.</summary>
+    public string Version { get; init; } = "";
+
+    /// <summary>Whether the gateway has a session with a broker now.</summary>
+    public bool Connected => Broker != "none";
+
+    /// <summary>The center's last acknowledgement since start; null before the first.</summary>
+    public AckReceipt? LastAck { get; init; }
+
+    /// <summary>Since the input monitor loop last came round; null if it never did.</summary>
+    public TimeSpan? InputLoopAge { get; init; }
+
+    /// <summary>Since the outbox forwarder loop last came round; null if it never did.</summary>
+    public TimeSpan? ForwarderAge { get; init; }
+}

@@ -17,6 +17,7 @@ public sealed class HealthSnapshotBuilder(
     BoardHealth board,
     EventRecorder recorder,
     CenterAcknowledgements acknowledgements,
+    LivenessRegistry liveness,
     IOptions<GatewayOptions> gateway,
     TimeProvider time)
 {
@@ -48,7 +49,15 @@ public sealed class HealthSnapshotBuilder(
             DiskFreeBytes(_dataDirectory),
             reading.CpuTemperatureC,
             reading.UnderVoltage,
-            recorder.TestMode);
+            recorder.TestMode)
+        {
+            SiteId = identity.SiteId,
+            GatewayId = identity.GatewayId,
+            Version = GatewayIdentity.Version,
+            LastAck = acknowledgements.LastAck,
+            InputLoopAge = liveness.SinceLastBeat(LivenessRegistry.Inputs),
+            ForwarderAge = liveness.SinceLastBeat(LivenessRegistry.Forwarder),
+        };
     }
 
     /// <summary>Space the gateway may use on the filesystem holding <paramref name="directory"/> (statvfs f_bavail); null if unreadable.</summary>

@@ -7,14 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Inputs;
 
-/// <summary>How often lines are read as a backstop to edge events.</summary>
-public sealed class InputMonitorOptions
-{
-    /// <summary>Level read period; it reconciles an edge the driver missed (edge callbacks are not a guarantee).</summary>
-    /// <value>Default 100 ms.</value>
-    public int PollIntervalMs { get; set; } = 100;
-}
-
 /// <summary>
 /// Watches the input lines: edges and a periodic level read feed the <see cref="InputSupervisor"/> (debounce, latch,
 /// swinger shutdown, tamper loops); every change it reports is handed to the <see cref="EventRecorder"/>.
@@ -30,16 +22,16 @@ public sealed class InputMonitor : BackgroundService
     private readonly InputSupervisor _supervisor;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
-    private readonly Health.LivenessRegistry? _liveness;
+    private readonly Health.LivenessRegistry _liveness;
 
     public InputMonitor(
         IInputLines lines,
         EventRecorder recorder,
         IOptions<InputsOptions> inputs,
-        IOptions<InputMonitorOptions> options,
+        IOptions<GpioOptions> options,
         TimeProvider time,
         ILogger<InputMonitor> logger,
-        Health.LivenessRegistry? liveness = null)
+        Health.LivenessRegistry liveness)
     {
         _liveness = liveness;
         _lines = lines;
@@ -77,7 +69,7 @@ public sealed class InputMonitor : BackgroundService
         var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            _liveness?.Beat(Health.LivenessRegistry.Inputs);
+            _liveness.Beat(Health.LivenessRegistry.Inputs);
             var now = Now;
             while (_signals.Reader.TryRead(out var signal))
             {

@@ -1,26 +1,21 @@
-using EdgeGateway.Core.Downlink;
-using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Outputs;
 
 /// <summary>
-/// Opens the outputs (all off), feeds accepted alarms to <see cref="CenterAcknowledgements"/>, and runs the status
-/// LED and the local escalation. On stop every output goes off.
+/// Opens the outputs (all off) and runs the status LED and the local escalation, which follow the ack state of
+/// <see cref="Downlink.CenterAcknowledgements"/>. On stop every output goes off.
 /// </summary>
 public sealed class GuardFeedback(
     IOutputLines lines,
     IOptions<OutputsOptions> outputs,
-    EventRecorder recorder,
-    CenterAcknowledgements acknowledgements,
     StatusLed led,
     LocalEscalation escalation) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lines.Open(outputs.Value.Outputs);
-        recorder.Accepted += acknowledgements.Accepted;
         escalation.Start();
         led.Start();
         return Task.CompletedTask;
@@ -30,7 +25,6 @@ public sealed class GuardFeedback(
     {
         led.Stop();
         escalation.Stop();
-        recorder.Accepted -= acknowledgements.Accepted;
         lines.Close();
         return Task.CompletedTask;
     }

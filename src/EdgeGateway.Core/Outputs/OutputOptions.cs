@@ -35,20 +35,3 @@ public sealed class OutputsOptions
 {
     public List<OutputOptions> Outputs { get; set; } = [];
 }
-
-/// <summary>The <c>Feedback</c> section: how long the gateway waits for the center before telling the guard.</summary>
-public sealed class GuardFeedbackOptions
-{
-    public const string Section = "Feedback";
-
-    /// <summary>
-    /// An alarm the center has not acknowledged this long after the broker's PUBACK is published again; after
-    /// another such wait the local escalation (sounder, escalation relay) starts.
-    /// </summary>
-    /// <value>Default 20 s, the EN 50136-1 category M4 maximum transmission time.</value>
-    public int AckTimeoutSeconds { get; set; } = 20;
-
-    /// <summary>How long the status LED stays steadily on after the center acknowledged an alarm.</summary>
-    /// <value>Default 30 s.</value>
-    public int AckedIndicationSeconds { get; set; } = 30;
-}

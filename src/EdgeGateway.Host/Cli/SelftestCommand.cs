@@ -2,7 +2,6 @@ using System.Globalization;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
-using EdgeGateway.Hardware;
 using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,5 @@
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Inputs;
 using EdgeGateway.Hardware;
 using Microsoft.Extensions.Configuration;
 
@@ -8,12 +10,9 @@ public static class SimCommand
 {
     public static async Task<int> RunAsync(string configFile, string verb, int pin, string? level, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(configFile), optional: false)
-            .AddEnvironmentVariables(GatewayHost.EnvironmentPrefix)
-            .Build();
+        var configuration = GatewayConfiguration.Load(configFile);
         var gpio = configuration.GetSection(GpioOptions.Section).Get<GpioOptions>() ?? new GpioOptions();
-        var gateway = configuration.GetSection(EdgeGateway.Core.Configuration.GatewayOptions.Section).Get<EdgeGateway.Core.Configuration.GatewayOptions>() ?? new();
+        var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         var socketPath = gpio.ResolveSimSocket(gateway.DataDirectory);
         try
         {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Health;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeGateway.Host.Cli;
@@ -17,10 +18,7 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(string configFile, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(CredentialPath.Resolve(configFile)), optional: false)
-            .AddEnvironmentVariables(GatewayHost.EnvironmentPrefix)
-            .Build();
+        var configuration = GatewayConfiguration.Load(configFile);
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         var path = StatusSocket.PathFor(gateway.DataDirectory);
         string line;
@@ -44,22 +42,22 @@ public static class StatusCommand
             return 0;
         }
 
-        var status = JsonSerializer.Deserialize<StatusSnapshot>(line, StatusJson.Options)
+        var status = JsonSerializer.Deserialize<HealthSnapshot>(line, StatusJson.Options)
             ?? throw new InvalidDataException("empty status");
         Print(status, output);
         return 0;
     }
 
-    public static void Print(StatusSnapshot s, TextWriter output)
+    public static void Print(HealthSnapshot s, TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine($"gateway      {s.Site}/{s.Gateway}  version {s.Version}  boot {s.Boot}");
+        output.WriteLine($"gateway      {s.SiteId}/{s.GatewayId}  version {s.Version}  boot {s.BootId}");
         output.WriteLine($"connection   {(s.Connected ? "connected" : "NOT CONNECTED")} ({s.Reconnects.ToString(c)} reconnects since start)");
-        output.WriteLine($"outbox       {s.OutboxAlarms.ToString(c)} alarms, {s.OutboxEvents.ToString(c)} events, {s.OutboxTelemetry.ToString(c)} telemetry waiting for the broker");
-        output.WriteLine($"center acks  {s.AwaitingCenterAck.ToString(c)} alarms awaiting the center's ack; last: "
-            + (s.LastAckId is null ? "none since start" : string.Create(c, $"{s.LastAckId} by {s.LastAckBy} at {s.LastAckAt:u} ({s.LastAckLatencyMs:0} ms)")));
-        output.WriteLine($"health       input loop ran {Age(s.InputLoopAgeSeconds)}, forwarder ran {Age(s.ForwarderAgeSeconds)} (it sleeps until an event or the watchdog's nudge)");
+        output.WriteLine($"outbox       {s.Alarm.Depth.ToString(c)} alarms, {s.Event.Depth.ToString(c)} events, {s.Telemetry.Depth.ToString(c)} telemetry waiting for the broker");
+        output.WriteLine($"center acks  {s.AwaitingAck.ToString(c)} alarms awaiting the center's ack; last: "
+            + (s.LastAck is not { } ack ? "none since start" : string.Create(c, $"{ack.Id} by {ack.By} at {ack.At:u} ({ack.Latency.TotalMilliseconds:0} ms)")));
+        output.WriteLine($"health       input loop ran {Age(s.InputLoopAge)}, forwarder ran {Age(s.ForwarderAge)} (it sleeps until an event or the watchdog's nudge)");
     }
 
-    private static string Age(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0} s ago") : "never";
+    private static string Age(TimeSpan? age) => age is { } a ? string.Create(CultureInfo.InvariantCulture, $"{a.TotalSeconds:0.0} s ago") : "never";
 }

@@ -1,10 +1,7 @@
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Health;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Mqtt;
 
@@ -13,13 +10,10 @@ public static class HealthServiceCollectionExtensions
     /// <summary>
     /// The periodic retained <c>health</c> message and the <see cref="IStatusReporter"/>. Register after
     /// <see cref="MqttServiceCollectionExtensions.AddMqttUplink"/>, so it starts after the connection and stops before it.
+    /// Needs Core's <see cref="HealthSnapshotBuilder"/> and <c>Health</c> section (<c>AddHealth</c>).
     /// </summary>
-    public static IServiceCollection AddHealthReporting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHealthReporting(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
-        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
-        services.TryAddSingleton<BoardHealth>();
-        services.AddSingleton<HealthSnapshotBuilder>();
         services.AddSingleton<HealthPublisher>();
         services.AddSingleton<IStatusReporter>(sp => sp.GetRequiredService<HealthPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthPublisher>());

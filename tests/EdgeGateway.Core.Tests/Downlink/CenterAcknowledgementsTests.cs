@@ -4,6 +4,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Core.Tests.Downlink;
@@ -21,7 +22,7 @@ public class CenterAcknowledgementsTests
     public CenterAcknowledgementsTests()
     {
         _identity = TestIdentity.Create(_time);
-        _acks = new CenterAcknowledgements(_time, _logger);
+        _acks = new CenterAcknowledgements(_time, _logger, Options.Create(new AckOptions()));
     }
 
     [Fact]

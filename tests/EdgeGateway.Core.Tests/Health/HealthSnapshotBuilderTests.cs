@@ -28,8 +28,8 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
         _store = new InMemoryOutboxStore(_identity);
         var clock = new FixedClockSync(true);
         _recorder = new EventRecorder(new OutboxWriter(_store, new UnwrittenEntries(), new OutboxSignal(), _identity, clock, _time, NullLogger<OutboxWriter>.Instance), _identity, clock, _time);
-        _acks = new CenterAcknowledgements(_time, NullLogger<CenterAcknowledgements>.Instance);
-        _sut = new HealthSnapshotBuilder(_store, _identity, new FixedClockSync(true), _board, _recorder, _acks,
+        _acks = new CenterAcknowledgements(_time, NullLogger<CenterAcknowledgements>.Instance, Options.Create(new AckOptions()));
+        _sut = new HealthSnapshotBuilder(_store, _identity, new FixedClockSync(true), _board, _recorder, _acks, new LivenessRegistry(_time),
             Options.Create(new GatewayOptions { SiteId = "s", GatewayId = "g", DataDirectory = _dataDirectory.FullName }), _time);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Tests.Rigs;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,8 +24,8 @@ public sealed class InputMonitorSupervisionTests
             MaxActivations = 3, SwingerWindowSeconds = 60, SwingerQuietSeconds = 120,
         };
         using var sut = new InputMonitor(
-            _lines, _rig.Recorder, Options.Create(new InputsOptions { Inputs = [door] }), Options.Create(new InputMonitorOptions()),
-            _rig.Time, NullLogger<InputMonitor>.Instance);
+            _lines, _rig.Recorder, Options.Create(new InputsOptions { Inputs = [door] }), Options.Create(new GpioOptions()),
+            _rig.Time, NullLogger<InputMonitor>.Instance, new LivenessRegistry(_rig.Time));
         await sut.StartAsync(timeout.Token);
 
         for (var i = 0; i < 3; i++)

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Tests.Support;
@@ -38,8 +39,8 @@ public sealed class InputMonitorTests : IAsyncDisposable
             ],
         };
         _monitor = new InputMonitor(
-            _lines, recorder, Options.Create(inputs), Options.Create(new InputMonitorOptions()), _time,
-            NullLogger<InputMonitor>.Instance);
+            _lines, recorder, Options.Create(inputs), Options.Create(new GpioOptions()), _time,
+            NullLogger<InputMonitor>.Instance, new LivenessRegistry(_time));
         _monitor.Transitioned += OnTransitioned;
     }
 

@@ -20,11 +20,13 @@ public sealed class GuardFeedbackTests
     {
         var rig = new RecorderRig();
         var lines = new RecordingOutputLines(rig.Time);
-        using var acks = new CenterAcknowledgements(rig.Time, new RecordingLogger<CenterAcknowledgements>(), Options.Create(new GuardFeedbackOptions()));
+        using var acks = new CenterAcknowledgements(rig.Time, new RecordingLogger<CenterAcknowledgements>(), Options.Create(new AckOptions()));
         using var led = new StatusLed(lines, acks, () => true, rig.Time, new RecordingLogger<StatusLed>());
         var escalation = new LocalEscalation(lines, acks, new RecordingLogger<LocalEscalation>());
-        var feedback = new GuardFeedback(lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), rig.Recorder, acks, led, escalation);
+        var tracking = new AckTracking(rig.Recorder, acks);
+        var feedback = new GuardFeedback(lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), led, escalation);
 
+        await tracking.StartAsync(CancellationToken.None);
         await feedback.StartAsync(CancellationToken.None);
         var alarm = rig.Recorder.Record([new NewEvent("office-panic", EventKind.Panic, EventState.Active, "office")]).Single();
 
@@ -33,6 +35,7 @@ public sealed class GuardFeedbackTests
         Assert.Equal(LedIndication.WaitingForCenter, led.Indication);
 
         await feedback.StopAsync(CancellationToken.None);
+        await tracking.StopAsync(CancellationToken.None);
         Assert.True(lines.Closed);
         var after = rig.Recorder.Record([new NewEvent("gate-panic", EventKind.Panic, EventState.Active, "gate")]).Single();
         Assert.Null(acks.StateOf(after.EventId));

@@ -81,27 +81,6 @@ public sealed class OutputsOptionsValidatorTests
             result.Failures);
     }
 
-    [Theory]
-    [InlineData(0, 30, "Feedback:AckTimeoutSeconds: 0 is outside 1-600")]
-    [InlineData(601, 30, "Feedback:AckTimeoutSeconds: 601 is outside 1-600")]
-    [InlineData(20, 0, "Feedback:AckedIndicationSeconds: 0 is outside 1-3600")]
-    public void FeedbackTimes_OutOfRange_NameTheKey(int ackTimeout, int indication, string expected)
-    {
-        var result = new GuardFeedbackOptionsValidator().Validate(null, new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeout, AckedIndicationSeconds = indication });
-
-        Assert.Equal([expected], result.Failures);
-    }
-
-    [Fact]
-    public void FeedbackDefaults_AreValid()
-    {
-        var options = new GuardFeedbackOptions();
-
-        Assert.True(new GuardFeedbackOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(20, options.AckTimeoutSeconds);
-        Assert.Equal(30, options.AckedIndicationSeconds);
-    }
-
     private static ValidateOptionsResult Validate(params OutputOptions[] outputs) =>
         new OutputsOptionsValidator(Options.Create(s_inputs), Options.Create(s_sensors)).Validate(null, new OutputsOptions { Outputs = [.. outputs] });
 }

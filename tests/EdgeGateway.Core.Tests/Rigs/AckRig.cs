@@ -1,7 +1,6 @@
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Support;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,7 +15,7 @@ internal sealed class AckRig : IDisposable
     public AckRig(int ackTimeoutSeconds = 20)
     {
         Identity = TestIdentity.Create(Time);
-        Acks = new CenterAcknowledgements(Time, Log, Options.Create(new GuardFeedbackOptions { AckTimeoutSeconds = ackTimeoutSeconds }));
+        Acks = new CenterAcknowledgements(Time, Log, Options.Create(new AckOptions { TimeoutSeconds = ackTimeoutSeconds }));
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));

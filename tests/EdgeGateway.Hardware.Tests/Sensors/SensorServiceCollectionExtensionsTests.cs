@@ -54,6 +54,6 @@ public sealed class SensorServiceCollectionExtensionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        return new ServiceCollection().AddSensors(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddSensors(configuration).AddSensorReaders().BuildServiceProvider();
     }
 }

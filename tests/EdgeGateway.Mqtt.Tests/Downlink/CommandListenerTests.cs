@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outputs;
 using EdgeGateway.Mqtt.Downlink;
@@ -144,7 +145,7 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
     {
         _harness = await UplinkHarness.CreateAsync();
         var inputs = Options.Create(new InputsOptions { Inputs = [new() { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Location = "Main office" }] });
-        _monitor = new InputMonitor(new FakeInputLines(), _harness.Recorder, inputs, Options.Create(new InputMonitorOptions()), TimeProvider.System, NullLogger<InputMonitor>.Instance);
+        _monitor = new InputMonitor(new FakeInputLines(), _harness.Recorder, inputs, Options.Create(new GpioOptions()), TimeProvider.System, NullLogger<InputMonitor>.Instance, new LivenessRegistry(TimeProvider.System));
         _testMode = new TestModeSwitch(_harness.Recorder, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
         var options = Options.Create(new CommandOptions());
         var processor = new CommandProcessor(_monitor, _testMode, new UnsyncedClock(), options, TimeProvider.System, NullLogger<CommandProcessor>.Instance, _sounder);

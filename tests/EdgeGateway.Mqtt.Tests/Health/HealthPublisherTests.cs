@@ -131,6 +131,7 @@ public sealed class HealthPublisherTests
             new BoardHealth(),
             harness.Recorder,
             harness.Acknowledgements,
+            new LivenessRegistry(_time),
             Options.Create(new GatewayOptions { SiteId = "s1", GatewayId = "gw-test", DataDirectory = Path.GetTempPath() }),
             _time);
         return new HealthPublisher(harness.Connection, snapshots, harness.Topics, Options.Create(new HealthOptions { IntervalSeconds = intervalSeconds }), _time, _log);

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Outbox;
@@ -52,10 +53,18 @@ public sealed class HealthServiceCollectionExtensionsTests
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxWriter>();
         services.AddSingleton<EventRecorder>();
+        services.AddTopics();
+        services.AddAcknowledgements(configuration);
         services.AddSingleton<IStatusPayloadSource>(new StaticStatusPayloadSource());
-        services.AddSingleton<LivenessRegistry>();
         services.AddMqttUplink(configuration);
-        services.AddHealthReporting(configuration);
+        services.AddHealth(configuration);
+        services.AddSingleton<IBoardProbe, NoBoard>();
+        services.AddHealthReporting();
         return services;
+    }
+
+    private sealed class NoBoard : IBoardProbe
+    {
+        public BoardReading Read() => BoardReading.Unknown;
     }
 }

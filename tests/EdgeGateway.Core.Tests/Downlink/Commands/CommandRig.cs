@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Outputs;
@@ -34,7 +35,7 @@ internal sealed class CommandRig : IAsyncDisposable
                 new() { Id = "gym-door", Pin = 27, Kind = EventKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
             ],
         };
-        Monitor = new InputMonitor(Lines, Recorder, Options.Create(inputs), Options.Create(new InputMonitorOptions()), Time, NullLogger<InputMonitor>.Instance);
+        Monitor = new InputMonitor(Lines, Recorder, Options.Create(inputs), Options.Create(new GpioOptions()), Time, NullLogger<InputMonitor>.Instance, new LivenessRegistry(Time));
         TestMode = new TestModeSwitch(Recorder, Time, NullLogger<TestModeSwitch>.Instance);
         Processor = new CommandProcessor(
             Monitor, TestMode, Clock, Options.Create(options ?? new CommandOptions()), Time, NullLogger<CommandProcessor>.Instance,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Hardware;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>
 /// Binds each element of a configuration array strictly. The binder silently drops a collection element it cannot

@@ -1,4 +1,6 @@
-namespace EdgeGateway.Hardware.Tests;
+using EdgeGateway.Core.Inputs;
+
+namespace EdgeGateway.Core.Tests.Inputs;
 
 public sealed class GpioOptionsValidatorTests
 {

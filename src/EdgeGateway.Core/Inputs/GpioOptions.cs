@@ -1,6 +1,6 @@
-namespace EdgeGateway.Hardware;
+namespace EdgeGateway.Core.Inputs;
 
-/// <summary>The <c>Gpio</c> section: which GPIO driver reads the input lines.</summary>
+/// <summary>The <c>Gpio</c> section: which GPIO driver reads the input lines (Hardware), and how often the <see cref="InputMonitor"/> reads their levels.</summary>
 public sealed class GpioOptions
 {
     public const string Section = "Gpio";
@@ -8,7 +8,7 @@ public sealed class GpioOptions
     /// <summary>Driver name for the Linux GPIO character device through libgpiod.</summary>
     public const string LibgpiodDriver = "libgpiod";
 
-    /// <summary>Driver name for the in-memory lines driven through <see cref="SimulatedGpioSocket"/>.</summary>
+    /// <summary>Driver name for the in-memory lines driven through the Hardware project's simulator socket.</summary>
     public const string SimulatedDriver = "simulated";
 
     /// <summary>Default socket file name inside <c>Gateway:DataDirectory</c>.</summary>
@@ -30,6 +30,10 @@ public sealed class GpioOptions
     /// <summary>Unix socket path of the simulator control socket, for the simulated driver.</summary>
     /// <value>Default null, meaning <c>{Gateway:DataDirectory}/gpio-sim.sock</c>.</value>
     public string? SimSocket { get; set; }
+
+    /// <summary>Level read period; it reconciles an edge the driver missed (edge callbacks are not a guarantee).</summary>
+    /// <value>Default 100 ms.</value>
+    public int PollIntervalMs { get; set; } = 100;
 
     /// <summary>Whether <see cref="Driver"/> names the simulated driver.</summary>
     public bool IsSimulated => string.Equals(Driver, SimulatedDriver, StringComparison.OrdinalIgnoreCase);

@@ -1,8 +1,8 @@
-using EdgeGateway.Core.Sensors;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Hardware.Sensors;
+namespace EdgeGateway.Core.Sensors;
 
 /// <summary>
 /// Checks each raw <c>Sensors</c> element strictly, and that no sensor shares an id with an input. The binder ignores

@@ -1,7 +1,7 @@
 using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Hardware;
+namespace EdgeGateway.Core.Inputs;
 
 /// <summary>Checks the <c>Gpio</c> section; each failure names its key.</summary>
 public sealed class GpioOptionsValidator : IValidateOptions<GpioOptions>

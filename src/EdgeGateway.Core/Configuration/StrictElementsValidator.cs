@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeGateway.Hardware;
+namespace EdgeGateway.Core.Configuration;
 
 /// <summary>Validates <typeparamref name="TOptions"/> by checking each raw element of its array section strictly.</summary>
 public sealed class StrictElementsValidator<TOptions, TElement>(IConfiguration configuration, string section) : IValidateOptions<TOptions>

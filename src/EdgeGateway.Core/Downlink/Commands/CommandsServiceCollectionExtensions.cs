@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Core.Downlink.Commands;
+
+public static class CommandsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The <c>Commands</c> section (validated on start), the <see cref="TestModeSwitch"/> and the
+    /// <see cref="CommandProcessor"/>. The listener that feeds it comes from the uplink adapter.
+    /// </summary>
+    public static IServiceCollection AddCommands(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptionsWithValidateOnStart<CommandOptions>().Bind(configuration.GetSection(CommandOptions.Section));
+        services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddSingleton<TestModeSwitch>();
+        services.AddSingleton<CommandProcessor>();
+        return services;
+    }
+}

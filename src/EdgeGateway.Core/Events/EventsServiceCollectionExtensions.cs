@@ -1,0 +1,26 @@
+using EdgeGateway.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Core.Events;
+
+public static class EventsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Who the gateway is (the <c>Gateway</c> section, validated on start, and the <see cref="GatewayIdentity"/>), the
+    /// system clock and whether it is NTP-synchronised.
+    /// </summary>
+    public static IServiceCollection AddGatewayIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddGatewayOptions(configuration);
+        services.AddSingleton(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new GatewayIdentity(gateway.SiteId, gateway.GatewayId, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<IClockSync, KernelClockSync>();
+        return services;
+    }
+}

@@ -1,0 +1,9 @@
+using EdgeGateway.Core.Uplink;
+
+namespace EdgeGateway.Mqtt.Connection;
+
+/// <summary>Core's <see cref="IUplinkPath"/>: up while the <see cref="MqttConnection"/> has a session.</summary>
+public sealed class ConnectionPath(MqttConnection connection) : IUplinkPath
+{
+    public bool IsUp => connection.IsConnected;
+}
