@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Core.Outputs;

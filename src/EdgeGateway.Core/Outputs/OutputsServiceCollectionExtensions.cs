@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,6 @@ using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.TestKit;
 using MQTTnet;

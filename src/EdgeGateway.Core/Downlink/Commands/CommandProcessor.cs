@@ -1,6 +1,5 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -5,7 +5,6 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
-using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Tests.Support;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.TestKit;

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Core.Outputs;
+namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>The local sounder (buzzer) the guard hears; the <c>silence</c> command turns it off.</summary>
 public interface ILocalSounder
