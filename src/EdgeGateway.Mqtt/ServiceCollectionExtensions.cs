@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
@@ -5,7 +6,6 @@ using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.Mqtt.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Mqtt;
 
@@ -18,8 +18,7 @@ public static class MqttServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMqttUplink(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptionsWithValidateOnStart<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
-        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddValidatedOptions<MqttOptions, MqttOptionsValidator>(configuration.GetSection(MqttOptions.Section));
         services.AddSingleton<DownlinkRouter>();
         services.AddSingleton<StatusMessages>();
         services.AddSingleton<PathOutageRecorder>();

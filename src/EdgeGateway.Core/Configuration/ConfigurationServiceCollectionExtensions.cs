@@ -7,12 +7,24 @@ namespace EdgeGateway.Core.Configuration;
 
 public static class ConfigurationServiceCollectionExtensions
 {
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates it with
+    /// <typeparamref name="TValidator"/> when the host starts, so a bad value stops the gateway before READY, naming the key.
+    /// </summary>
+    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptionsWithValidateOnStart<TOptions>().Bind(section);
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return services;
+    }
+
     /// <summary>The <c>Gateway</c> section (who this gateway is, where its data lives), validated on start.</summary>
     public static IServiceCollection AddGatewayOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section));
-        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(configuration.GetSection(GatewayOptions.Section));
         return services;
     }
 

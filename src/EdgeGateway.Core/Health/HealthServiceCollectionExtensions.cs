@@ -1,8 +1,8 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Health;
 
@@ -16,10 +16,8 @@ public static class HealthServiceCollectionExtensions
     public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
-        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
-        services.AddOptionsWithValidateOnStart<BoardHealthOptions>().Bind(configuration.GetSection(BoardHealthOptions.Section));
-        services.AddSingleton<IValidateOptions<BoardHealthOptions>, BoardHealthOptionsValidator>();
+        services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(configuration.GetSection(HealthOptions.Section));
+        services.AddValidatedOptions<BoardHealthOptions, BoardHealthOptionsValidator>(configuration.GetSection(BoardHealthOptions.Section));
         services.TryAddSingleton<LivenessRegistry>();
         services.AddSingleton<BoardHealth>();
         services.AddSingleton<HealthSnapshotBuilder>();

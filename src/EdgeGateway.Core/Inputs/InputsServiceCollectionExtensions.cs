@@ -26,11 +26,9 @@ public static class InputsServiceCollectionExtensions
     public static IServiceCollection AddInputOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<InputsOptions>().Bind(configuration);
-        services.AddSingleton<IValidateOptions<InputsOptions>, InputsOptionsValidator>();
+        services.AddValidatedOptions<InputsOptions, InputsOptionsValidator>(configuration);
         services.AddSingleton<IValidateOptions<InputsOptions>>(new StrictElementsValidator<InputsOptions, InputOptions>(configuration, "Inputs"));
-        services.AddOptionsWithValidateOnStart<GpioOptions>().Bind(configuration.GetSection(GpioOptions.Section));
-        services.AddSingleton<IValidateOptions<GpioOptions>, GpioOptionsValidator>();
+        services.AddValidatedOptions<GpioOptions, GpioOptionsValidator>(configuration.GetSection(GpioOptions.Section));
         return services;
     }
 }

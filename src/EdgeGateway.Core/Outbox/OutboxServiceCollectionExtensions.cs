@@ -1,6 +1,6 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Outbox;
 
@@ -13,8 +13,7 @@ public static class OutboxServiceCollectionExtensions
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
-        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
+        services.AddValidatedOptions<OutboxOptions, OutboxOptionsValidator>(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<UnwrittenEntries>();
         services.AddSingleton<OutboxWriter>();

@@ -20,8 +20,7 @@ public static class OutputsServiceCollectionExtensions
     public static IServiceCollection AddGuardFeedback(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<OutputsOptions>().Bind(configuration);
-        services.AddSingleton<IValidateOptions<OutputsOptions>, OutputsOptionsValidator>();
+        services.AddValidatedOptions<OutputsOptions, OutputsOptionsValidator>(configuration);
         services.AddSingleton<IValidateOptions<OutputsOptions>>(new StrictElementsValidator<OutputsOptions, OutputOptions>(configuration, "Outputs"));
         services.AddSingleton(sp =>
         {

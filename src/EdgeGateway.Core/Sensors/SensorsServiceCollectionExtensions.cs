@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,8 +16,7 @@ public static class SensorsServiceCollectionExtensions
     public static IServiceCollection AddSensors(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<SensorsOptions>().Bind(configuration);
-        services.AddSingleton<IValidateOptions<SensorsOptions>, SensorsOptionsValidator>();
+        services.AddValidatedOptions<SensorsOptions, SensorsOptionsValidator>(configuration);
         services.AddSingleton<IValidateOptions<SensorsOptions>>(new SensorsConfigurationValidator(configuration));
         services.AddSingleton<SensorMonitor>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SensorMonitor>());

@@ -1,6 +1,6 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Downlink.Commands;
 
@@ -13,8 +13,7 @@ public static class CommandsServiceCollectionExtensions
     public static IServiceCollection AddCommands(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<CommandOptions>().Bind(configuration.GetSection(CommandOptions.Section));
-        services.AddSingleton<IValidateOptions<CommandOptions>, CommandOptionsValidator>();
+        services.AddValidatedOptions<CommandOptions, CommandOptionsValidator>(configuration.GetSection(CommandOptions.Section));
         services.AddSingleton<TestModeSwitch>();
         services.AddSingleton<CommandProcessor>();
         return services;
