@@ -45,13 +45,17 @@ public static class HealthPayload
             }
 
             json.WriteBoolean("testMode", health.TestMode);
-            json.WriteStartObject("loops");
-            foreach (var loop in health.Loops)
+            // Absent only where nothing is supervised (a part of the gateway composed on its own, as in edge-fleet).
+            if (health.Loops.Count > 0)
             {
-                WriteLoop(json, loop);
-            }
+                json.WriteStartObject("loops");
+                foreach (var loop in health.Loops)
+                {
+                    WriteLoop(json, loop);
+                }
 
-            json.WriteEndObject();
+                json.WriteEndObject();
+            }
         });
     }
 
