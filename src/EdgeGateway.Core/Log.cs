@@ -87,4 +87,22 @@ internal static partial class Log
 
     [LoggerMessage(1606, LogLevel.Warning, "Test mode off: {Reason}")]
     public static partial void TestModeOff(ILogger logger, string reason);
+
+    [LoggerMessage(1701, LogLevel.Error, "Loop {Loop} faulted ({Failures} in a row); restarting it in {BackoffSeconds} s")]
+    public static partial void LoopFaulted(ILogger logger, string loop, int failures, double backoffSeconds, Exception exception);
+
+    [LoggerMessage(1702, LogLevel.Critical, "Loop {Loop} faulted {Failures} times in a row without {HealthySeconds} s of healthy running: it cannot recover in process; the systemd watchdog is withheld so the service is restarted (it is still retried meanwhile)")]
+    public static partial void LoopCannotRecover(ILogger logger, string loop, int failures, double healthySeconds, Exception exception);
+
+    [LoggerMessage(1703, LogLevel.Warning, "Loop {Loop} restarted")]
+    public static partial void LoopRestarted(ILogger logger, string loop);
+
+    [LoggerMessage(1704, LogLevel.Error, "{Part} unavailable: {Reason}; the inputs, the outbox and the uplink run without it")]
+    public static partial void PartUnavailable(ILogger logger, string part, string reason);
+
+    [LoggerMessage(1705, LogLevel.Critical, "Inputs cannot be opened: {Reason}; the gateway stays online, reports a fault and tries again in {RetrySeconds} s")]
+    public static partial void InputsUnavailable(ILogger logger, string reason, double retrySeconds);
+
+    [LoggerMessage(1706, LogLevel.Warning, "Inputs opened after {Attempts} attempts; the inputs-unavailable fault is restored")]
+    public static partial void InputsRecovered(ILogger logger, int attempts);
 }

@@ -6,11 +6,13 @@ namespace EdgeGateway.Hardware;
 /// <summary>
 /// <see cref="IInputLines"/> over a System.Device.Gpio <see cref="GpioController"/>: each input is opened with its
 /// bias and reports both edges. Edges are a hint; <see cref="InputMonitor"/> also polls <see cref="Read"/>.
+/// <see cref="Open"/> is all or nothing, so a failed attempt can simply be repeated.
 /// </summary>
 public sealed class GpioInputLines : IInputLines, IDisposable
 {
-    private readonly GpioController _controller;
+    private readonly Func<GpioDriver> _driver;
     private readonly bool _shouldDispose;
+    private GpioController? _controller;
     private readonly Lock _lock = new();
     private readonly List<(int Pin, PinChangeEventHandler Handler)> _opened = [];
     private bool _disposed;
@@ -23,7 +25,20 @@ public sealed class GpioInputLines : IInputLines, IDisposable
     public GpioInputLines(GpioDriver driver, bool shouldDispose = true)
     {
         ArgumentNullException.ThrowIfNull(driver);
+        _driver = () => driver;
         _controller = new GpioController(driver);
+        _shouldDispose = shouldDispose;
+    }
+
+    /// <param name="driver">
+    /// Creates the driver at the first <see cref="Open"/> (and again at the next, if it threw), so a missing libgpiod or
+    /// chip is an open failure the monitor retries instead of a host that cannot be built.
+    /// </param>
+    /// <param name="shouldDispose">As for the other constructor.</param>
+    public GpioInputLines(Func<GpioDriver> driver, bool shouldDispose)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        _driver = driver;
         _shouldDispose = shouldDispose;
     }
 
@@ -34,22 +49,26 @@ public sealed class GpioInputLines : IInputLines, IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            var controller = _controller ??= new GpioController(_driver());
+            var openedBefore = _opened.Count;
             foreach (var input in inputs)
             {
                 var mode = ToPinMode(input.Pull);
                 PinChangeEventHandler handler = (_, e) => onEdge(e.PinNumber, e.ChangeType == PinEventTypes.Rising);
                 try
                 {
-                    _controller.OpenPin(input.Pin, mode);
-                    _controller.RegisterCallbackForPinValueChangedEvent(input.Pin, PinEventTypes.Rising | PinEventTypes.Falling, handler);
+                    controller.OpenPin(input.Pin, mode);
+                    controller.RegisterCallbackForPinValueChangedEvent(input.Pin, PinEventTypes.Rising | PinEventTypes.Falling, handler);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    if (_controller.IsPinOpen(input.Pin))
+                    if (controller.IsPinOpen(input.Pin))
                     {
-                        _controller.ClosePin(input.Pin);
+                        controller.ClosePin(input.Pin);
                     }
 
+                    // All or nothing: the lines this call opened are closed again, so the next attempt starts clean.
+                    CloseFrom(controller, openedBefore);
                     throw new InvalidOperationException(
                         $"Cannot open input '{input.Id}' on GPIO {input.Pin} as {mode}: {ex.Message}", ex);
                 }
@@ -59,7 +78,8 @@ public sealed class GpioInputLines : IInputLines, IDisposable
         }
     }
 
-    public bool Read(int pin) => _controller.Read(pin) == PinValue.High;
+    public bool Read(int pin) =>
+        (_controller ?? throw new InvalidOperationException("The input lines are not open")).Read(pin) == PinValue.High;
 
     public void Dispose()
     {
@@ -71,20 +91,30 @@ public sealed class GpioInputLines : IInputLines, IDisposable
             }
 
             _disposed = true;
-            if (_shouldDispose)
+            if (_controller is not { } controller)
             {
-                // Closes every pin and disposes the driver.
-                _controller.Dispose();
                 return;
             }
 
-            foreach (var (pin, handler) in _opened)
+            if (_shouldDispose)
             {
-                _controller.UnregisterCallbackForPinValueChangedEvent(pin, handler);
-                _controller.ClosePin(pin);
+                // Closes every pin and disposes the driver.
+                controller.Dispose();
+                return;
             }
 
-            _opened.Clear();
+            CloseFrom(controller, 0);
+        }
+    }
+
+    private void CloseFrom(GpioController controller, int first)
+    {
+        for (var i = _opened.Count - 1; i >= first; i--)
+        {
+            var (pin, handler) = _opened[i];
+            controller.UnregisterCallbackForPinValueChangedEvent(pin, handler);
+            controller.ClosePin(pin);
+            _opened.RemoveAt(i);
         }
     }
 

@@ -9,11 +9,19 @@ namespace EdgeGateway.Hardware;
 /// <see cref="PinMode.Output"/> already at its off level (low, or high when <see cref="OutputOptions.ActiveLow"/>),
 /// so a relay module never clicks at start. The container owns the driver; only the pins opened here are closed.
 /// </summary>
-public sealed class GpioOutputLines(GpioDriver driver, ILogger<GpioOutputLines> logger) : IOutputLines, IDisposable
+public sealed class GpioOutputLines(Func<GpioDriver> driver, ILogger<GpioOutputLines> logger) : IOutputLines, IDisposable
 {
-    private readonly GpioController _controller = new(driver);
+    // Created when the first output is opened: a gateway without outputs never needs the driver.
+    private readonly Lazy<GpioController> _lazyController = new(() => new GpioController(driver()), LazyThreadSafetyMode.PublicationOnly);
     private readonly Lock _lock = new();
     private readonly List<OutputOptions> _opened = [];
+
+    public GpioOutputLines(GpioDriver driver, ILogger<GpioOutputLines> logger)
+        : this(() => driver, logger)
+    {
+    }
+
+    private GpioController Controller => _lazyController.Value;
 
     public void Open(IReadOnlyList<OutputOptions> outputs)
     {
@@ -24,7 +32,7 @@ public sealed class GpioOutputLines(GpioDriver driver, ILogger<GpioOutputLines> 
             {
                 try
                 {
-                    _controller.OpenPin(output.Pin, PinMode.Output, LevelOf(output, on: false));
+                    Controller.OpenPin(output.Pin, PinMode.Output, LevelOf(output, on: false));
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -43,7 +51,7 @@ public sealed class GpioOutputLines(GpioDriver driver, ILogger<GpioOutputLines> 
         {
             foreach (var output in _opened.Where(o => o.Role == role))
             {
-                _controller.Write(output.Pin, LevelOf(output, on));
+                Controller.Write(output.Pin, LevelOf(output, on));
             }
         }
     }
@@ -54,8 +62,8 @@ public sealed class GpioOutputLines(GpioDriver driver, ILogger<GpioOutputLines> 
         {
             foreach (var output in _opened)
             {
-                _controller.Write(output.Pin, LevelOf(output, on: false));
-                _controller.ClosePin(output.Pin);
+                Controller.Write(output.Pin, LevelOf(output, on: false));
+                Controller.ClosePin(output.Pin);
             }
 
             _opened.Clear();

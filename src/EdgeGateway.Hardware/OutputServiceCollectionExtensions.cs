@@ -15,8 +15,9 @@ public static class OutputServiceCollectionExtensions
     public static IServiceCollection AddGpioOutputs(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // The driver only when an output is opened, so a gateway without outputs starts without libgpiod.
         services.TryAddSingleton<IOutputLines>(sp => new GpioOutputLines(
-            sp.GetRequiredService<GpioDriver>(), sp.GetRequiredService<ILogger<GpioOutputLines>>()));
+            () => ServiceCollectionExtensions.ResolveDriver(sp), sp.GetRequiredService<ILogger<GpioOutputLines>>()));
         return services;
     }
 }

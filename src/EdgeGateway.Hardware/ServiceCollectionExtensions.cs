@@ -45,13 +45,28 @@ public static class ServiceCollectionExtensions
                 sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GpioInputLines).FullName!) ?? NullLogger.Instance));
         }
 
-        // The container owns the driver (the simulator socket shares it), so the lines must not dispose it.
+        // The container owns the driver (the simulator socket shares it), so the lines must not dispose it. The driver
+        // is created at the first Open: without libgpiod or the chip the gateway still starts, and the monitor retries.
         services.TryAddSingleton<IInputLines>(sp =>
         {
-            var lines = new GpioInputLines(sp.GetRequiredService<GpioDriver>(), shouldDispose: false);
+            var lines = new GpioInputLines(() => ResolveDriver(sp), shouldDispose: false);
             return configured.IsSimulated ? new SimulatedInputLines(sp.GetRequiredService<SimulatedGpioDriver>(), lines) : lines;
         });
         return services;
+    }
+
+    /// <summary>The container's driver; a failure to create it says what the installer should do about it.</summary>
+    internal static GpioDriver ResolveDriver(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<GpioDriver>();
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or ObjectDisposedException))
+        {
+            var chip = services.GetRequiredService<IOptions<GpioOptions>>().Value.Chip;
+            throw new InvalidOperationException(GpioTroubleshooting.Explain(ex, chip, GpioTroubleshooting.ChipsPresent()), ex);
+        }
     }
 
     /// <summary>

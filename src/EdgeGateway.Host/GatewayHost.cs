@@ -40,6 +40,9 @@ public static class GatewayHost
         builder.Logging.AddFilter("EdgeGateway", gatewayLogLevel);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddEdgeGateway(builder.Configuration);
+
+        // Every loop is supervised (SupervisedLoop); should anything still escape, one part must not end the gateway.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         return builder.Build();
     }
 }

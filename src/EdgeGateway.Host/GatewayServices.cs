@@ -58,6 +58,7 @@ public static class GatewayServices
                 WatchdogTiming.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId),
                 sp.GetService<ISystemdNotifier>(),
                 sp.GetRequiredService<LivenessRegistry>(),
+                sp.GetRequiredService<LoopSupervision>(),
                 () => path.IsUp,
                 sp.GetRequiredService<OutboxSignal>().Notify,
                 sp.GetRequiredService<TimeProvider>(),

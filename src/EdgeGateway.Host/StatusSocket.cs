@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Configuration;
@@ -13,21 +14,29 @@ namespace EdgeGateway.Host;
 /// <summary>
 /// A local Unix socket (<c>{DataDirectory}/status.sock</c>, mode 0600 under the service's umask) that answers every
 /// connection with one <see cref="HealthSnapshot"/> line (<see cref="StatusJson"/>), so <c>edge-gateway status</c> can
-/// show the running service's state without opening the LiteDB file the service holds.
+/// show the running service's state without opening the LiteDB file the service holds. Optional: a socket that cannot
+/// be bound (a file system without sockets, a path too long) is logged and shown in health as <c>status-socket</c>
+/// <c>unavailable</c>, and the gateway runs on without it.
 /// </summary>
 public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDisposable, ILineProtocol
 {
     public const string FileName = "status.sock";
 
+    /// <summary>Its name in the health report's <c>loops</c>.</summary>
+    public const string PartName = "status-socket";
+
     private readonly MqttConnection _connection;
     private readonly HealthSnapshotBuilder _snapshots;
     private readonly ILogger<StatusSocket> _logger;
+    private readonly LoopSupervision _supervision;
     private readonly LineSocketServer _server;
 
-    public StatusSocket(MqttConnection connection, HealthSnapshotBuilder snapshots, IOptions<GatewayOptions> gateway, ILogger<StatusSocket> logger)
+    public StatusSocket(
+        MqttConnection connection, HealthSnapshotBuilder snapshots, LoopSupervision supervision, IOptions<GatewayOptions> gateway, ILogger<StatusSocket> logger)
     {
         _connection = connection;
         _snapshots = snapshots;
+        _supervision = supervision;
         _logger = logger;
         _server = new LineSocketServer(PathFor(gateway.Value.DataDirectory), this, Encoding.UTF8, maxLineBytes: 0, backlog: 8);
     }
@@ -40,7 +49,17 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _server.Start();
+        try
+        {
+            _server.Start();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Only `edge-gateway status` needs it; the alarm path must never wait on it.
+            _supervision.ReportUnavailable(PartName, $"cannot listen on {_server.Path}: {ex.Message}");
+            return Task.CompletedTask;
+        }
+
         Listening(_logger, _server.Path);
         return Task.CompletedTask;
     }
@@ -55,7 +74,11 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
 
     string ILineProtocol.Reply(string line) => "";
 
-    void ILineProtocol.AcceptFailed(Exception exception) => AcceptFailed(_logger, exception);
+    void ILineProtocol.AcceptFailed(Exception exception)
+    {
+        AcceptFailed(_logger, exception);
+        _supervision.ReportUnavailable(PartName, $"stopped accepting connections: {exception.Message}");
+    }
 
     void ILineProtocol.ClientFailed(Exception exception)
     {

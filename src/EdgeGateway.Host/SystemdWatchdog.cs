@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeGateway.Core.Health;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
@@ -38,8 +37,9 @@ public sealed record WatchdogTiming(TimeSpan Interval)
 
 /// <summary>
 /// Sends <c>WATCHDOG=1</c> to systemd only while the input monitor and the outbox forwarder both came round their
-/// loops within the watchdog interval, so a hung loop gets the service restarted instead of hidden by a timer that
-/// pings regardless. The forwarder sleeps until something is appended, so each check first nudges it awake
+/// loops within the watchdog interval and no <see cref="SupervisedLoop"/> has failed beyond in-process recovery
+/// (<see cref="LoopStatus.Failed"/>), so a hung or hopeless loop gets the service restarted instead of hidden by a
+/// timer that pings regardless. A loop that faults and is restarted in process does not stop the pings. The forwarder sleeps until something is appended, so each check first nudges it awake
 /// (<see cref="Core.Outbox.OutboxSignal"/>); while the uplink is down it waits for a session, which is not a hang.
 /// Also keeps <c>STATUS=</c> (shown by <c>systemctl status</c>) up to date.
 /// </summary>
@@ -47,10 +47,11 @@ public sealed partial class SystemdWatchdog(
     WatchdogTiming? timing,
     ISystemdNotifier? notifier,
     LivenessRegistry liveness,
+    LoopSupervision loops,
     Func<bool> uplinkConnected,
     Action nudgeForwarder,
     TimeProvider time,
-    ILogger<SystemdWatchdog> logger) : BackgroundService
+    ILogger<SystemdWatchdog> logger) : SupervisedLoop
 {
     private string? _status;
 
@@ -58,7 +59,8 @@ public sealed partial class SystemdWatchdog(
     public bool Enabled => timing is not null && notifier is { IsEnabled: true };
 
     /// <summary>
-    /// One check: nudges the forwarder (so it beats before the next check), then pings if both loops are alive.
+    /// One check: nudges the forwarder (so it beats before the next check), then pings if both loops are alive and no
+    /// supervised loop has failed for good.
     /// Returns whether it pinged.
     /// </summary>
     public bool Tick()
@@ -75,17 +77,19 @@ public sealed partial class SystemdWatchdog(
         var inputsAlive = inputsAge <= staleAfter;
         // Waiting for a broker session is not a hang; the connection loop keeps trying on its own.
         var forwarderAlive = !connected || forwarderAge <= staleAfter;
+        var failed = loops.Unrecoverable();
         nudgeForwarder();
 
         string status;
-        if (inputsAlive && forwarderAlive)
+        var healthy = inputsAlive && forwarderAlive && failed.Count == 0;
+        if (healthy)
         {
             notifier!.Notify(new ServiceState("WATCHDOG=1"));
             status = connected ? "inputs live; uplink connected, forwarder live" : "inputs live; uplink connecting";
         }
         else
         {
-            status = $"watchdog withheld: {(inputsAlive ? "" : $"input loop silent for {Describe(inputsAge)} ")}{(forwarderAlive ? "" : $"forwarder silent for {Describe(forwarderAge)}")}".TrimEnd();
+            status = $"watchdog withheld: {(inputsAlive ? "" : $"input loop silent for {Describe(inputsAge)} ")}{(forwarderAlive ? "" : $"forwarder silent for {Describe(forwarderAge)} ")}{Describe(failed)}".TrimEnd();
             if (status != _status)
             {
                 Withheld(logger, status);
@@ -98,10 +102,10 @@ public sealed partial class SystemdWatchdog(
             notifier!.Notify(new ServiceState("STATUS=" + status));
         }
 
-        return inputsAlive && forwarderAlive;
+        return healthy;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         if (!Enabled)
         {
@@ -124,6 +128,9 @@ public sealed partial class SystemdWatchdog(
     }
 
     private static string Describe(TimeSpan? age) => age is { } a ? $"{a.TotalSeconds:0.#} s" : "ever";
+
+    private static string Describe(IReadOnlyList<LoopStatus> failed) =>
+        string.Join(" ", failed.Select(l => $"{l.Name} cannot recover ({l.FailuresInARow} faults in a row, last: {l.LastError})"));
 
     [LoggerMessage(5001, LogLevel.Information, "systemd watchdog on: interval {IntervalSeconds} s, WATCHDOG=1 every {PingSeconds} s while the input loop and the forwarder are alive")]
     private static partial void WatchdogOn(ILogger logger, double intervalSeconds, double pingSeconds);

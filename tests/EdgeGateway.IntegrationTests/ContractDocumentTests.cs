@@ -38,7 +38,7 @@ public sealed partial class ContractDocumentTests
         { EventKind.Generic, EventState.Active },
     };
 
-    /// <summary>The facts each producer of a fault or temperature event writes (EventRecorder, OutboxStarter, MqttConnection, InputSupervisor, SensorChannel, BoardHealth).</summary>
+    /// <summary>The facts each producer of a fault or temperature event writes (EventRecorder, OutboxStarter, MqttConnection, InputSupervisor, InputMonitor, SensorChannel, BoardHealth).</summary>
     public static TheoryData<EventKind, string, string> Details => new()
     {
         { EventKind.Fault, "outbox", """{"fault":"storage","error":"disk full"}""" },
@@ -50,6 +50,8 @@ public sealed partial class ContractDocumentTests
         { EventKind.Fault, "cold-room", """{"fault":"sensor","failedReads":"3","error":"no answer on the 1-Wire bus"}""" },
         { EventKind.Fault, "cold-room", """{"fault":"sensor"}""" },
         { EventKind.Fault, "board", """{"fault":"under-voltage"}""" },
+        { EventKind.Fault, "gpio", """{"fault":"inputs-unavailable","reason":"libgpiod is not installed: apt install libgpiod2 (Raspberry Pi OS bookworm) or libgpiod3 (trixie)"}""" },
+        { EventKind.Fault, "gpio", """{"fault":"inputs-unavailable","attempts":"4"}""" },
         { EventKind.Temperature, "cold-room", """{"limit":"high","limitC":"8.0","temperatureC":"8.25","minDurationSeconds":"300"}""" },
         { EventKind.Temperature, "freezer", """{"limit":"low","limitC":"-25.0","temperatureC":"-26.5"}""" },
     };

@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Health;
 using EdgeGateway.Host;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -13,10 +14,15 @@ public sealed class SystemdWatchdogTests
     private readonly FakeTimeProvider _time = new();
     private readonly FakeNotifier _notifier = new();
     private readonly LivenessRegistry _liveness;
+    private readonly LoopSupervision _loops;
     private bool _connected = true;
     private int _nudges;
 
-    public SystemdWatchdogTests() => _liveness = new LivenessRegistry(_time);
+    public SystemdWatchdogTests()
+    {
+        _liveness = new LivenessRegistry(_time);
+        _loops = new LoopSupervision(_time);
+    }
 
     [Theory]
     [InlineData("30000000", null, 30)]
@@ -106,9 +112,37 @@ public sealed class SystemdWatchdogTests
     }
 
     [Fact]
+    public async Task Tick_ALoopRestartedInProcess_StillPings_OneThatCannotRecover_Withholds()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var watchdog = Create();
+        using var loop = new AlwaysFaultingLoop { Supervision = _loops };
+        await loop.StartAsync(timeout.Token);
+        await GatewayProcess.WaitUntilAsync(() => _loops.Snapshot().Any(l => l.State == LoopStatus.Restarting), TimeSpan.FromSeconds(10), timeout.Token);
+        _liveness.Beat(LivenessRegistry.Inputs);
+        _liveness.Beat(LivenessRegistry.Forwarder);
+
+        Assert.True(watchdog.Tick());
+
+        while (_loops.Unrecoverable().Count == 0)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, timeout.Token);
+        }
+
+        _liveness.Beat(LivenessRegistry.Inputs);
+        _liveness.Beat(LivenessRegistry.Forwarder);
+        Assert.False(watchdog.Tick());
+        Assert.Contains(
+            "STATUS=watchdog withheld: always-faulting-loop cannot recover (8 faults in a row, last: InvalidOperationException: broken for good)",
+            _notifier.Sent);
+        await loop.StopAsync(timeout.Token);
+    }
+
+    [Fact]
     public void Tick_NotUnderSystemd_DoesNothing()
     {
-        using var watchdog = new SystemdWatchdog(null, _notifier, _liveness, () => true, () => _nudges++, _time, NullLogger<SystemdWatchdog>.Instance);
+        using var watchdog = new SystemdWatchdog(null, _notifier, _liveness, _loops, () => true, () => _nudges++, _time, NullLogger<SystemdWatchdog>.Instance);
 
         Assert.False(watchdog.Enabled);
         Assert.False(watchdog.Tick());
@@ -116,7 +150,7 @@ public sealed class SystemdWatchdogTests
     }
 
     private SystemdWatchdog Create() =>
-        new(s_timing, _notifier, _liveness, () => _connected, () => _nudges++, _time, NullLogger<SystemdWatchdog>.Instance);
+        new(s_timing, _notifier, _liveness, _loops, () => _connected, () => _nudges++, _time, NullLogger<SystemdWatchdog>.Instance);
 
     /// <summary>Advances the fake clock a second at a time (the forwarder always beats), giving the loop real time to run.</summary>
     private async Task RunSecondsAsync(int seconds, bool beatInputs)
@@ -160,5 +194,10 @@ public sealed class SystemdWatchdogTests
                 _sent.Add(state.ToString());
             }
         }
+    }
+
+    private sealed class AlwaysFaultingLoop : SupervisedLoop
+    {
+        protected override Task RunLoopAsync(CancellationToken stoppingToken) => throw new InvalidOperationException("broken for good");
     }
 }

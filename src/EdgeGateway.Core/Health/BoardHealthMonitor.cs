@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Outbox;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,9 +11,9 @@ public sealed class BoardHealthMonitor(
     EventRecorder recorder,
     IOptions<BoardHealthOptions> options,
     TimeProvider time,
-    ILogger<BoardHealthMonitor> logger) : BackgroundService
+    ILogger<BoardHealthMonitor> logger) : SupervisedLoop
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.ReadIntervalSeconds));

@@ -45,7 +45,38 @@ public static class HealthPayload
             }
 
             json.WriteBoolean("testMode", health.TestMode);
+            // Absent only where nothing is supervised (a part of the gateway composed on its own, as in edge-fleet).
+            if (health.Loops.Count > 0)
+            {
+                json.WriteStartObject("loops");
+                foreach (var loop in health.Loops)
+                {
+                    WriteLoop(json, loop);
+                }
+
+                json.WriteEndObject();
+            }
         });
+    }
+
+    private static void WriteLoop(Utf8JsonWriter json, LoopStatus loop)
+    {
+        json.WriteStartObject(loop.Name);
+        json.WriteString("state", loop.State);
+        json.WriteNumber("restarts", loop.Restarts);
+        json.WriteNumber("failuresInARow", loop.FailuresInARow);
+        if (loop.LastError is { } error)
+        {
+            json.WriteString("lastError", error);
+            json.WriteString("lastErrorTs", EventPayload.FormatTimestamp(loop.LastErrorAt!.Value));
+        }
+        else
+        {
+            json.WriteNull("lastError");
+            json.WriteNull("lastErrorTs");
+        }
+
+        json.WriteEndObject();
     }
 
     private static void WriteLane(Utf8JsonWriter json, string name, LaneHealth lane)

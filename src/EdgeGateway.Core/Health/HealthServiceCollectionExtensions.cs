@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Health;
 
@@ -22,6 +24,19 @@ public static class HealthServiceCollectionExtensions
         services.AddSingleton<BoardHealth>();
         services.AddSingleton<HealthSnapshotBuilder>();
         services.AddSingleton<IHostedService, BoardHealthMonitor>();
+        services.AddLoopSupervision();
+        return services;
+    }
+
+    /// <summary>
+    /// The <see cref="LoopSupervision"/> every <see cref="SupervisedLoop"/> among the hosted services reports to
+    /// (attached before any of them starts), for health and the systemd watchdog.
+    /// </summary>
+    public static IServiceCollection AddLoopSupervision(this IServiceCollection services)
+    {
+        services.TryAddSingleton<LoopSupervision>(sp => new LoopSupervision(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LoopSupervision>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LoopSupervisionStarter>());
         return services;
     }
 }

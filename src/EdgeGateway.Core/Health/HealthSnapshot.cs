@@ -69,4 +69,7 @@ public sealed record HealthSnapshot(
 
     /// <summary>Since the outbox forwarder loop last came round; null if it never did.</summary>
     public TimeSpan? ForwarderAge { get; init; }
+
+    /// <summary>Every supervised loop and optional part (status socket), by name: state, restarts, last error.</summary>
+    public IReadOnlyList<LoopStatus> Loops { get; init; } = [];
 }

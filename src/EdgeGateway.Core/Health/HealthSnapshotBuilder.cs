@@ -19,7 +19,8 @@ public sealed class HealthSnapshotBuilder(
     CenterAcknowledgements acknowledgements,
     LivenessRegistry liveness,
     IOptions<GatewayOptions> gateway,
-    TimeProvider time)
+    TimeProvider time,
+    LoopSupervision? loops = null)
 {
     private readonly long _startedAt = time.GetTimestamp();
     private readonly string _dataDirectory = gateway.Value.DataDirectory;
@@ -57,6 +58,7 @@ public sealed class HealthSnapshotBuilder(
             LastAck = acknowledgements.LastAck,
             InputLoopAge = liveness.SinceLastBeat(LivenessRegistry.Inputs),
             ForwarderAge = liveness.SinceLastBeat(LivenessRegistry.Forwarder),
+            Loops = loops?.Snapshot() ?? [],
         };
     }
 

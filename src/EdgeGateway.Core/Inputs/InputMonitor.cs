@@ -1,7 +1,8 @@
+using System.Globalization;
 using System.Threading.Channels;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Outbox;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,14 @@ namespace EdgeGateway.Core.Inputs;
 /// <summary>
 /// Watches the input lines: edges and a periodic level read feed the <see cref="InputSupervisor"/> (debounce, latch,
 /// swinger shutdown, tamper loops); every change it reports is handed to the <see cref="EventRecorder"/>.
-/// One loop owns all state, so no locks.
+/// One loop owns all state, so no locks. Lines that cannot be opened (libgpiod missing, a wrong <c>Gpio:Chip</c>) do not
+/// stop the gateway: a <c>gpio</c> fault (<c>inputs-unavailable</c>, with the reason) is recorded and the opening is
+/// retried with the supervision backoff until it succeeds, when the fault restores.
 /// </summary>
-public sealed class InputMonitor : BackgroundService
+public sealed class InputMonitor : SupervisedLoop
 {
+    private static readonly TimeSpan s_beatWhileWaiting = TimeSpan.FromSeconds(1);
+
     private readonly IInputLines _lines;
     private readonly EventRecorder _recorder;
     private readonly TimeProvider _time;
@@ -22,7 +27,9 @@ public sealed class InputMonitor : BackgroundService
     private readonly InputSupervisor _supervisor;
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
-    private readonly Health.LivenessRegistry _liveness;
+    private readonly LivenessRegistry _liveness;
+    private bool _linesOpen;
+    private int _openFailures;
 
     public InputMonitor(
         IInputLines lines,
@@ -31,7 +38,7 @@ public sealed class InputMonitor : BackgroundService
         IOptions<GpioOptions> options,
         TimeProvider time,
         ILogger<InputMonitor> logger,
-        Health.LivenessRegistry liveness)
+        LivenessRegistry liveness)
     {
         _liveness = liveness;
         _lines = lines;
@@ -52,24 +59,30 @@ public sealed class InputMonitor : BackgroundService
     /// <summary>Clears the latch of one input, or of all inputs when <paramref name="inputId"/> is null.</summary>
     public void RequestReset(string? inputId) => _signals.Writer.TryWrite(new Signal(-1, false, Now, inputId ?? ""));
 
+    /// <summary>The <c>input</c> of the fault raised while the lines cannot be opened.</summary>
+    public const string FaultSource = "gpio";
+
+    /// <summary>The <c>detail.fault</c> of that fault.</summary>
+    public const string InputsUnavailableFault = "inputs-unavailable";
+
+    /// <summary>Whether the input lines are open (false while they cannot be, and the opening is being retried).</summary>
+    public bool LinesOpen => _linesOpen;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _lines.Open(_supervisor.Lines, OnEdge);
-        foreach (var line in _supervisor.Lines)
-        {
-            Log.InputOpened(_logger, line.Id, line.Pin, line.Kind, line.Contact);
-        }
-
+        // At once when it works, so the lines are live when start returns.
+        TryOpenLines();
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
+        await OpenLinesAsync(stoppingToken);
         var nextPoll = Now;
         var resets = new List<string>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            _liveness.Beat(Health.LivenessRegistry.Inputs);
+            _liveness.Beat(LivenessRegistry.Inputs);
             var now = Now;
             while (_signals.Reader.TryRead(out var signal))
             {
@@ -122,6 +135,65 @@ public sealed class InputMonitor : BackgroundService
     }
 
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
+
+    /// <summary>Retries until the lines open; beats meanwhile, because waiting for hardware is not a hang.</summary>
+    private async Task OpenLinesAsync(CancellationToken stoppingToken)
+    {
+        while (!_linesOpen)
+        {
+            var retryAt = Now + Supervision.Policy.Backoff(_openFailures);
+            while (Now < retryAt)
+            {
+                _liveness.Beat(LivenessRegistry.Inputs);
+                var wait = retryAt - Now;
+                await Task.Delay(wait < s_beatWhileWaiting ? wait : s_beatWhileWaiting, _time, stoppingToken);
+            }
+
+            TryOpenLines();
+        }
+    }
+
+    private void TryOpenLines()
+    {
+        try
+        {
+            _lines.Open(_supervisor.Lines, OnEdge);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _openFailures++;
+            Log.InputsUnavailable(_logger, ex.Message, Supervision.Policy.Backoff(_openFailures).TotalSeconds);
+            ReportUnavailable(ex.Message);
+            if (_openFailures == 1)
+            {
+                // The center must know at once: no press on this gateway can reach it until this restores.
+                _recorder.RecordFault(FaultSource, EventState.Active, new Dictionary<string, string>
+                {
+                    ["fault"] = InputsUnavailableFault,
+                    ["reason"] = ex.Message,
+                });
+            }
+
+            return;
+        }
+
+        _linesOpen = true;
+        foreach (var line in _supervisor.Lines)
+        {
+            Log.InputOpened(_logger, line.Id, line.Pin, line.Kind, line.Contact);
+        }
+
+        if (_openFailures > 0)
+        {
+            Log.InputsRecovered(_logger, _openFailures + 1);
+            ReportAvailable();
+            _recorder.RecordFault(FaultSource, EventState.Restored, new Dictionary<string, string>
+            {
+                ["fault"] = InputsUnavailableFault,
+                ["attempts"] = (_openFailures + 1).ToString(CultureInfo.InvariantCulture),
+            });
+        }
+    }
 
     private void OnEdge(int pin, bool high) => _signals.Writer.TryWrite(new Signal(pin, high, Now, null));
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Events;
-using Microsoft.Extensions.Hosting;
+using EdgeGateway.Core.Health;
 
 namespace EdgeGateway.Core.Outbox;
 
@@ -8,7 +8,7 @@ namespace EdgeGateway.Core.Outbox;
 /// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
 /// a store found corrupt (and set aside) as a fault event; and, while the disk refuses writes, retries them.
 /// </summary>
-public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : BackgroundService
+public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : SupervisedLoop
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, Ou
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(OutboxWriter.RetryDelay, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))

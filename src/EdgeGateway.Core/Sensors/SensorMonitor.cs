@@ -1,6 +1,6 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Outbox;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +10,7 @@ namespace EdgeGateway.Core.Sensors;
 /// Reads each configured sensor on its own interval and records what its <see cref="SensorChannel"/> reports through
 /// the <see cref="EventRecorder"/>. One loop per sensor, so a slow 1-Wire conversion (750 ms) never delays an I2C sensor.
 /// </summary>
-public sealed class SensorMonitor : BackgroundService
+public sealed class SensorMonitor : SupervisedLoop
 {
     private readonly ISensorReaderFactory _factory;
     private readonly EventRecorder _recorder;
@@ -59,7 +59,7 @@ public sealed class SensorMonitor : BackgroundService
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunLoopAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_channels.Select((channel, i) => RunAsync(channel, _readers[i], stoppingToken)));
 
     private async Task RunAsync(SensorChannel channel, ISensorReader reader, CancellationToken stoppingToken)

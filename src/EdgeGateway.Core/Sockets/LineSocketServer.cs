@@ -54,12 +54,24 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
     /// <summary>The socket file, as an absolute path.</summary>
     public string Path { get; }
 
-    /// <summary>Binds and listens; returns whether a stale socket file had to be removed first.</summary>
+    /// <summary>The longest socket path Linux binds: <c>sun_path</c> is 108 bytes including the terminating NUL.</summary>
+    public const int MaxPathBytes = 107;
+
+    /// <summary>
+    /// Binds and listens; returns whether a stale socket file had to be removed first. Throws <see cref="IOException"/>
+    /// when the path is longer than <see cref="MaxPathBytes"/>, <see cref="SocketException"/> when it cannot be bound.
+    /// </summary>
     public bool Start()
     {
         if (_listener is not null)
         {
             throw new InvalidOperationException($"The socket {Path} is already started");
+        }
+
+        var pathBytes = Encoding.UTF8.GetByteCount(Path);
+        if (pathBytes > MaxPathBytes)
+        {
+            throw new IOException($"the path is {pathBytes} bytes long; a Unix socket path can have at most {MaxPathBytes}");
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);

@@ -1,9 +1,9 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.Mqtt.Uplink;
 using MQTTnet;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -16,7 +16,7 @@ namespace EdgeGateway.Mqtt.Connection;
 /// (<see cref="ReconnectPolicy"/>) to the broker <see cref="BrokerFailover"/> picks, and on a clean stop says
 /// offline/shutdown before disconnecting. Connect and disconnect run only here.
 /// </summary>
-public sealed class MqttConnection : BackgroundService
+public sealed class MqttConnection : SupervisedLoop
 {
     private readonly IMqttClient _client;
     private readonly MqttOptions _options;
@@ -131,7 +131,7 @@ public sealed class MqttConnection : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         if (!_options.UseTls && !_options.IsLoopback)
         {

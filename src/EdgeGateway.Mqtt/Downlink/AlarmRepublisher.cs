@@ -1,9 +1,9 @@
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.Mqtt.Uplink;
 using MQTTnet.Exceptions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Mqtt.Downlink;
@@ -18,9 +18,9 @@ public sealed class AlarmRepublisher(
     TopicScheme topics,
     CenterAcknowledgements acknowledgements,
     TimeProvider time,
-    ILogger<AlarmRepublisher> logger) : BackgroundService
+    ILogger<AlarmRepublisher> logger) : SupervisedLoop
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         try
         {

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Threading.Channels;
 using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +17,7 @@ namespace EdgeGateway.Mqtt.Downlink;
 /// response topic with its correlation data. The receive callback only copies and queues (rate-limited, bounded);
 /// one loop runs the commands, so a slow or hostile command stream cannot stall the client or the alarm path.
 /// </summary>
-public sealed class CommandListener : BackgroundService
+public sealed class CommandListener : SupervisedLoop
 {
     /// <summary>The longest a result waits for a connection and the broker's PUBACK before it is given up.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
@@ -64,7 +64,7 @@ public sealed class CommandListener : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         await foreach (var command in _queue.Reader.ReadAllAsync(stoppingToken))
         {

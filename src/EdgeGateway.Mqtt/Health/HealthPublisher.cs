@@ -3,7 +3,6 @@ using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using EdgeGateway.Mqtt.Uplink;
 using MQTTnet;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +19,7 @@ public sealed class HealthPublisher(
     TopicScheme topics,
     IOptions<HealthOptions> options,
     TimeProvider time,
-    ILogger<HealthPublisher> logger) : BackgroundService, IStatusReporter
+    ILogger<HealthPublisher> logger) : SupervisedLoop, IStatusReporter
 {
     private readonly TimeSpan _interval = TimeSpan.FromSeconds(options.Value.IntervalSeconds);
 
@@ -35,7 +34,7 @@ public sealed class HealthPublisher(
         EnsureAccepted(await PublishHealthAsync(cancellationToken), topics.Health);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => connection.ForEachSessionAsync(
+    protected override Task RunLoopAsync(CancellationToken stoppingToken) => connection.ForEachSessionAsync(
         async (_, sessionOver) =>
         {
             // A new timer per session: the first message goes out at the connect, the next one an interval later.

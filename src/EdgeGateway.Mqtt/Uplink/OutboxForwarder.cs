@@ -6,7 +6,6 @@ using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ namespace EdgeGateway.Mqtt.Uplink;
 /// already in flight). Entries leave the outbox only after their PUBACK, removed in batches; whatever was in
 /// flight when a session ended is sent again, with the same id and bytes, on the next one.
 /// </summary>
-public sealed class OutboxForwarder : BackgroundService
+public sealed class OutboxForwarder : SupervisedLoop
 {
     /// <summary>Pause after the broker refused or did not answer a publish, so a refusal cannot spin.</summary>
     public static readonly TimeSpan RefusalPause = TimeSpan.FromSeconds(5);
@@ -58,7 +57,7 @@ public sealed class OutboxForwarder : BackgroundService
         _window = options.Value.InFlightWindow;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _connection.ForEachSessionAsync(
+    protected override Task RunLoopAsync(CancellationToken stoppingToken) => _connection.ForEachSessionAsync(
         async (session, sessionOver) =>
         {
             var window = new Window(this, session);

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Tests.Rigs;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeGateway.Core.Tests.Inputs;
+
+/// <summary>Lines that cannot be opened: a fault the center sees, retries with backoff, and inputs that work once opened.</summary>
+public sealed class InputMonitorOpenRetryTests
+{
+    private const string Reason = "libgpiod is not installed: apt install libgpiod2 (Raspberry Pi OS bookworm) or libgpiod3 (trixie)";
+    private readonly RecorderRig _rig = new();
+
+    [Fact]
+    public async Task LinesThatCannotBeOpened_FaultAtOnce_RetryWithBackoff_ThenRestoreAndReportPresses()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var lines = new FailingLines(failures: 3) { Clock = _rig.Time };
+        var liveness = new LivenessRegistry(_rig.Time);
+        var supervision = new LoopSupervision(_rig.Time);
+        var panic = new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Contact = ContactType.NO, DebounceMs = 20 };
+        using var sut = new InputMonitor(
+            lines, _rig.Recorder, Options.Create(new InputsOptions { Inputs = [panic] }), Options.Create(new GpioOptions()),
+            _rig.Time, NullLogger<InputMonitor>.Instance, liveness) { Supervision = supervision };
+
+        await sut.StartAsync(timeout.Token);
+
+        // The fault is on the alarm lane before start returns: the center knows at once.
+        Assert.Equal(["gpio fault active"], _rig.Summaries);
+        Assert.False(sut.LinesOpen);
+        using (var fault = JsonDocument.Parse(_rig.Entries[0].Payload))
+        {
+            var detail = fault.RootElement.GetProperty("detail");
+            Assert.Equal(("inputs-unavailable", Reason), (detail.GetProperty("fault").GetString(), detail.GetProperty("reason").GetString()));
+        }
+
+        // Retries after 1 s and 2 s (failing), then 4 s (opening); the loop beats meanwhile, so the watchdog is fed.
+        await RunUntilAsync(() => lines.Attempts == 2, timeout.Token);
+        Assert.Equal(TimeSpan.FromSeconds(1), lines.AttemptTimes[1] - lines.AttemptTimes[0]);
+        Assert.Equal(LoopStatus.Unavailable, supervision.Snapshot().Single().State);
+        await RunUntilAsync(() => lines.Attempts == 3, timeout.Token);
+        Assert.Equal(TimeSpan.FromSeconds(2), lines.AttemptTimes[2] - lines.AttemptTimes[1]);
+        await RunUntilAsync(() => sut.LinesOpen, timeout.Token);
+        Assert.Equal(TimeSpan.FromSeconds(4), lines.AttemptTimes[3] - lines.AttemptTimes[2]);
+        Assert.InRange(liveness.SinceLastBeat(LivenessRegistry.Inputs)!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        await RunUntilAsync(() => _rig.Entries.Count == 2, timeout.Token);
+        lines.Set(17, high: false);
+        await RunUntilAsync(() => _rig.Entries.Count == 3, timeout.Token);
+        await sut.StopAsync(timeout.Token);
+
+        Assert.Equal(["gpio fault active", "gpio fault restored", "office-panic panic active"], _rig.Summaries);
+        using var restored = JsonDocument.Parse(_rig.Entries[1].Payload);
+        Assert.Equal("4", restored.RootElement.GetProperty("detail").GetProperty("attempts").GetString());
+        Assert.Equal(LoopStatus.Stopped, supervision.Snapshot().Single().State);
+        Assert.Equal(Reason, supervision.Snapshot().Single().LastError);
+    }
+
+    private async Task RunUntilAsync(Func<bool> done, CancellationToken cancellationToken)
+    {
+        while (!done())
+        {
+            _rig.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken);
+        }
+    }
+
+    /// <summary>Throws on the first <c>failures</c> opens, as GpioInputLines does without libgpiod.</summary>
+    private sealed class FailingLines(int failures) : IInputLines
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<int, bool> _levels = [];
+        private readonly List<DateTimeOffset> _attemptTimes = [];
+        private Action<int, bool>? _onEdge;
+
+        public int Attempts
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _attemptTimes.Count;
+                }
+            }
+        }
+
+        public IReadOnlyList<DateTimeOffset> AttemptTimes
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _attemptTimes];
+                }
+            }
+        }
+
+        public TimeProvider? Clock { get; init; }
+
+        public void Open(IReadOnlyList<InputOptions> inputs, Action<int, bool> onEdge)
+        {
+            lock (_lock)
+            {
+                _attemptTimes.Add(Clock?.GetUtcNow() ?? default);
+                if (_attemptTimes.Count <= failures)
+                {
+                    throw new InvalidOperationException(Reason);
+                }
+
+                foreach (var input in inputs)
+                {
+                    _levels[input.Pin] = !input.ActiveHigh;
+                }
+
+                _onEdge = onEdge;
+            }
+        }
+
+        public bool Read(int pin)
+        {
+            lock (_lock)
+            {
+                return _levels.GetValueOrDefault(pin);
+            }
+        }
+
+        public void Set(int pin, bool high)
+        {
+            lock (_lock)
+            {
+                _levels[pin] = high;
+            }
+
+            _onEdge?.Invoke(pin, high);
+        }
+    }
+}
