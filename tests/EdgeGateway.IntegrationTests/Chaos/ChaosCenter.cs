@@ -17,7 +17,7 @@ internal sealed class ChaosCenter : IAsyncDisposable
     private static readonly TimeSpan s_operatorPace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_publishDeadline = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _seqs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DeliveredEvent> _firstDeliveries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _toAcknowledge = new();
     private int _eventMessages;
 
@@ -47,8 +47,8 @@ internal sealed class ChaosCenter : IAsyncDisposable
 
     public IReadOnlyCollection<string> DeliveredEventIds() => [.. _deliveries.Keys];
 
-    /// <summary>The seq each delivered id carried.</summary>
-    public IReadOnlyDictionary<string, long> DeliveredSeqs() => new Dictionary<string, long>(_seqs, StringComparer.Ordinal);
+    /// <summary>Each delivered id as it first arrived.</summary>
+    public IReadOnlyCollection<DeliveredEvent> FirstDeliveries() => [.. _firstDeliveries.Values];
 
     public Task StartAsync() => Recorder.StartAsync();
 
@@ -98,6 +98,9 @@ internal sealed class ChaosCenter : IAsyncDisposable
 
     private static string Now() => EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
 
+    private static string Text(JsonElement json, string property) =>
+        json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
     private void Count(ReceivedMessage message)
     {
         if (!message.IsEvent)
@@ -109,10 +112,15 @@ internal sealed class ChaosCenter : IAsyncDisposable
         var id = json.RootElement.GetProperty("id").GetString()!;
         Interlocked.Increment(ref _eventMessages);
         _deliveries.AddOrUpdate(id, 1, (_, count) => count + 1);
-        _seqs[id] = json.RootElement.GetProperty("seq").GetInt64();
+        var root = json.RootElement;
+        _firstDeliveries.TryAdd(id, new DeliveredEvent(
+            id, root.GetProperty("seq").GetInt64(), Text(root, "input"), Text(root, "kind"), Text(root, "state"), Text(root, "ts")));
         if (message.Topic.EndsWith("/alarm", StringComparison.Ordinal))
         {
             _toAcknowledge.Enqueue(id);
         }
     }
 }
+
+/// <summary>One event as the center first received it.</summary>
+internal sealed record DeliveredEvent(string Id, long Seq, string Input, string Kind, string State, string Timestamp);

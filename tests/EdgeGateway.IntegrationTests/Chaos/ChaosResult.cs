@@ -20,8 +20,12 @@ internal sealed class ChaosResult
         Duplicates = center.EventMessages - center.DeliveredIds;
         DeliveredWithoutAcceptLine = center.DeliveredEventIds().Count(id => !acceptedIds.Contains(id));
         AcceptedSeqCollisions = accepted.DistinctBy(a => a.Id).GroupBy(a => a.Seq).Count(g => g.Count() > 1);
-        var deliveredSeqs = center.DeliveredSeqs().Values.ToList();
-        DeliveredSeqCollisions = deliveredSeqs.GroupBy(s => s).Count(g => g.Count() > 1);
+        var delivered = center.FirstDeliveries();
+        var deliveredSeqs = delivered.Select(d => d.Seq).ToList();
+        var collisions = delivered.GroupBy(d => d.Seq).Where(g => g.Count() > 1).OrderBy(g => g.Key).ToList();
+        DeliveredSeqCollisions = collisions.Count;
+        SeqCollisionDetail = [.. collisions.Select(g => $"seq {g.Key}: " + string.Join(" | ", g.Select(d =>
+            $"{d.Input} {d.Kind} {d.State} at {d.Timestamp} id {d.Id}{(acceptedIds.Contains(d.Id) ? "" : " (no accepted line)")}")))];
         DeliveredSeqGaps = deliveredSeqs.Count == 0 ? 0 : deliveredSeqs.Max() - deliveredSeqs.Distinct().LongCount();
         GuardPresses = guard.Presses;
         GuardRefused = guard.Refused;
@@ -53,6 +57,9 @@ internal sealed class ChaosResult
     public int DeliveredSeqCollisions { get; }
 
     public long DeliveredSeqGaps { get; }
+
+    /// <summary>Each seq the center saw on two different ids, with both events.</summary>
+    public IReadOnlyList<string> SeqCollisionDetail { get; }
 
     public int GuardPresses { get; }
 
@@ -145,6 +152,15 @@ internal sealed class ChaosResult
         foreach (var finding in Findings)
         {
             report.AppendLine(finding);
+        }
+
+        if (SeqCollisionDetail.Count > 0)
+        {
+            report.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"seqs the center saw on two ids ({SeqCollisionDetail.Count}, first 20):");
+            foreach (var collision in SeqCollisionDetail.Take(20))
+            {
+                report.AppendLine(collision);
+            }
         }
 
         foreach (var lost in MissingContext.Take(5))

@@ -32,7 +32,9 @@ internal sealed class ChaosRun(
     private readonly Dictionary<ChaosFault, int> _injected = Enum.GetValues<ChaosFault>().ToDictionary(f => f, _ => 0);
     private readonly List<string> _timeline = [];
     private readonly List<string> _findings = [];
+    private readonly List<ChaosFault> _active = [];
     private string? _filler;
+    private bool _down = true;
     private int _starts;
     private int _startFailures;
     private int _exitsOnItsOwn;
@@ -87,7 +89,7 @@ internal sealed class ChaosRun(
                 await HoldAsync(fault, kinds, nested: false);
             }
 
-            await RestartIfItExitedAsync();
+            await RestartIfDownAsync();
         }
 
         var chaosTime = _clock.Elapsed - chaosStart;
@@ -96,7 +98,7 @@ internal sealed class ChaosRun(
         await patrol;
         // The last press debounced and logged before the accepted ids are read.
         await DelayAsync(TimeSpan.FromSeconds(1.5));
-        await RestartIfItExitedAsync();
+        await RestartIfDownAsync();
 
         var drain = Stopwatch.StartNew();
         var missing = await WaitForDeliveryAsync(s_drainBound);
@@ -156,8 +158,7 @@ internal sealed class ChaosRun(
 
             if (_random.NextDouble() < 0.3)
             {
-                events.Add("SIGKILL inside");
-                await KillAndRestartAsync(inside: fault);
+                events.Add(await KillAndRestartAsync(inside: fault) ? "SIGKILL inside" : "SIGKILL inside, start FAILED");
             }
 
             await DelayAsync(hold - firstPart);
@@ -174,6 +175,7 @@ internal sealed class ChaosRun(
     private async Task BeginAsync(ChaosFault fault)
     {
         _injected[fault]++;
+        _active.Add(fault);
         gateway.Note($"chaos: {Name(fault)} begins");
         switch (fault)
         {
@@ -192,6 +194,7 @@ internal sealed class ChaosRun(
     private async Task EndAsync(ChaosFault fault)
     {
         gateway.Note($"chaos: {Name(fault)} ends");
+        _active.Remove(fault);
         switch (fault)
         {
             case ChaosFault.BrokerFlap:
@@ -206,64 +209,103 @@ internal sealed class ChaosRun(
         }
     }
 
-    private async Task KillAndRestartAsync(ChaosFault? inside)
+    /// <summary>SIGKILL, a pause, a start; false when the start failed inside a fault.</summary>
+    private async Task<bool> KillAndRestartAsync(ChaosFault? inside)
     {
         _injected[ChaosFault.GatewayKill]++;
         var began = _clock.Elapsed;
         gateway.Note("chaos: SIGKILL");
         await gateway.KillAsync();
         await DelayAsync(Seconds(0, 1.5));
-        await StartGatewayAsync();
-        if (inside is null)
+        if (inside is not null)
         {
-            _timeline.Add(string.Create(CultureInfo.InvariantCulture, $"{began.TotalSeconds,7:0.0} s  {Name(ChaosFault.GatewayKill),-13} {(_clock.Elapsed - began).TotalSeconds,4:0.0} s  (down, then started)"));
+            // Inside a fault (a full disk): a gateway that cannot start stays down until the fault ends.
+            return await TryStartGatewayAsync();
         }
+
+        await StartGatewayAsync();
+        _timeline.Add(string.Create(CultureInfo.InvariantCulture, $"{began.TotalSeconds,7:0.0} s  {Name(ChaosFault.GatewayKill),-13} {(_clock.Elapsed - began).TotalSeconds,4:0.0} s  (down, then started)"));
+        return true;
     }
 
-    /// <summary>Starts the gateway and waits for its sim socket; a start that fails (exits, or no socket) is a finding, retried.</summary>
+    /// <summary>Starts the gateway outside any fault: a start that fails is a finding, retried twice, then the run ends.</summary>
     private async Task StartGatewayAsync()
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; !await TryStartGatewayAsync(); attempt++)
         {
-            await gateway.StartAsync(["run", "--config", gateway.ConfigFile], waitForSocket: false);
-            try
-            {
-                await GatewayProcess.WaitUntilAsync(() => File.Exists(gateway.SocketPath) || gateway.ExitCode is not null, s_startBound);
-            }
-            catch (TimeoutException)
-            {
-                // No socket and still running: counted below.
-            }
-
-            if (File.Exists(gateway.SocketPath) && gateway.ExitCode is null)
-            {
-                _starts++;
-                return;
-            }
-
-            _startFailures++;
-            _findings.Add(string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:0.0} s: start {attempt} failed (exit {gateway.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none, no socket"}); output tail:\n{Tail(gateway.Output, 1500)}"));
-            await gateway.KillAsync();
             if (attempt == 3)
             {
-                throw new InvalidOperationException($"seed {seed}: the gateway did not start three times in a row; findings:\n{string.Join('\n', _findings)}");
+                throw new InvalidOperationException($"seed {seed}: the gateway did not start three times in a row with no fault active; findings:\n{string.Join('\n', _findings)}");
             }
 
             await DelayAsync(TimeSpan.FromSeconds(2));
         }
     }
 
-    private async Task RestartIfItExitedAsync()
+    /// <summary>
+    /// Starts the gateway and waits for its sim socket. A start that fails (exits, or no socket within the bound) is a
+    /// finding; the gateway then stays down until the episode's faults end (<see cref="RestartIfDownAsync"/>).
+    /// </summary>
+    private async Task<bool> TryStartGatewayAsync()
     {
-        if (gateway.ExitCode is { } exitCode)
+        var attempt = _starts + _startFailures + 1;
+        gateway.Note($"start {attempt}");
+        await gateway.StartAsync(["run", "--config", gateway.ConfigFile], waitForSocket: false);
+        try
+        {
+            await GatewayProcess.WaitUntilAsync(() => File.Exists(gateway.SocketPath) || gateway.ExitCode is not null, s_startBound);
+        }
+        catch (TimeoutException)
+        {
+            // No socket and still running: a failed start too.
+        }
+
+        if (File.Exists(gateway.SocketPath) && gateway.ExitCode is null)
+        {
+            _starts++;
+            _down = false;
+            return true;
+        }
+
+        _startFailures++;
+        _down = true;
+        // Give a process that is exiting the time to write its last lines.
+        await DelayAsync(TimeSpan.FromMilliseconds(500));
+        _findings.Add(string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:0.0} s: start {attempt} failed (exit {gateway.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none, no socket"}, faults active: {ActiveFaults()}):\n    {string.Join("\n    ", ErrorLinesSince($"[test] start {attempt}"))}"));
+        await gateway.KillAsync();
+        return false;
+    }
+
+    /// <summary>After an episode: a gateway that exited by itself is a finding; a down one is started again.</summary>
+    private async Task RestartIfDownAsync()
+    {
+        if (!_down && gateway.ExitCode is { } exitCode)
         {
             _exitsOnItsOwn++;
-            _findings.Add(string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:0.0} s: the gateway exited by itself (exit {exitCode}); output tail:\n{Tail(gateway.Output, 1500)}"));
+            _findings.Add(string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:0.0} s: the gateway exited by itself (exit {exitCode}):\n    {string.Join("\n    ", ErrorLinesSince("[test] start"))}"));
             gateway.Note("gateway exited by itself: started again");
+            _down = true;
+        }
+
+        if (_down)
+        {
             File.Delete(gateway.SocketPath);
             await StartGatewayAsync();
         }
     }
+
+    /// <summary>The error lines of the gateway's output since the last test note starting with <paramref name="note"/>.</summary>
+    private IEnumerable<string> ErrorLinesSince(string note)
+    {
+        var lines = gateway.Output.Split('\n');
+        var from = Array.FindLastIndex(lines, l => l.Contains(note, StringComparison.Ordinal));
+        return lines[Math.Max(0, from)..]
+            .Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal))
+            .Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal))
+            .Take(6);
+    }
+
+    private string ActiveFaults() => _active.Count == 0 ? "none" : string.Join(", ", _active.Select(Name));
 
     /// <summary>Waits until every id logged as accepted so far was delivered; returns those still missing at the bound.</summary>
     private async Task<IReadOnlyList<AcceptedEvent>> WaitForDeliveryAsync(TimeSpan bound)
