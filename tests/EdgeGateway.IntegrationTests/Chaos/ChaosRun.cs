@@ -72,65 +72,73 @@ internal sealed class ChaosRun(
         var patrol = guard.PatrolAsync(patrolEnd.Token);
         var shift = center.OperateAsync(shiftEnd.Token);
 
-        var chaosStart = _clock.Elapsed;
-        var kinds = Enum.GetValues<ChaosFault>().Where(f => f != ChaosFault.DiskFull || disk is not null).ToList();
-        // Every kind once first, in a seeded order, so even a short run injects each of them.
-        var firstRound = kinds.OrderBy(_ => _random.Next()).ToList();
-        for (var episode = 0; _clock.Elapsed - chaosStart < duration; episode++)
+        try
         {
-            await DelayAsync(Seconds(1, 3.5));
-            var fault = episode < firstRound.Count ? firstRound[episode] : Pick(kinds);
-            if (fault == ChaosFault.GatewayKill)
+            var chaosStart = _clock.Elapsed;
+            var kinds = Enum.GetValues<ChaosFault>().Where(f => f != ChaosFault.DiskFull || disk is not null).ToList();
+            // Every kind once first, in a seeded order, so even a short run injects each of them.
+            var firstRound = kinds.OrderBy(_ => _random.Next()).ToList();
+            for (var episode = 0; _clock.Elapsed - chaosStart < duration; episode++)
             {
-                await KillAndRestartAsync(inside: null);
-            }
-            else
-            {
-                await HoldAsync(fault, kinds, nested: false);
+                await DelayAsync(Seconds(1, 3.5));
+                var fault = episode < firstRound.Count ? firstRound[episode] : Pick(kinds);
+                if (fault == ChaosFault.GatewayKill)
+                {
+                    await KillAndRestartAsync(inside: null);
+                }
+                else
+                {
+                    await HoldAsync(fault, kinds, nested: false);
+                }
+
+                await RestartIfDownAsync();
             }
 
+            var chaosTime = _clock.Elapsed - chaosStart;
+            gateway.Note("chaos over: broker up, path open, disk free");
+            await patrolEnd.CancelAsync();
+            await patrol;
+            // The last press debounced and logged before the accepted ids are read.
+            await DelayAsync(TimeSpan.FromSeconds(1.5));
             await RestartIfDownAsync();
+
+            var drain = Stopwatch.StartNew();
+            var missing = await WaitForDeliveryAsync(s_drainBound);
+            drain.Stop();
+            var missingContext = missing.Select(Context).ToList();
+            var recoveredByRestart = 0;
+            if (missing.Count > 0)
+            {
+                // Were they still on disk, stuck behind a wedged loop? A fresh start drains whatever the outbox holds.
+                gateway.Note($"{missing.Count} accepted ids undelivered after {s_drainBound.TotalSeconds} s: rescue restart");
+                await gateway.KillAsync();
+                await StartGatewayAsync();
+                var stillMissing = (await WaitForDeliveryAsync(TimeSpan.FromSeconds(60))).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+                recoveredByRestart = missing.Count(m => !stillMissing.Contains(m.Id));
+            }
+
+            var status = await ChaosStatus.ReadAsync(gateway);
+            return new ChaosResult(seed, chaosTime, drain.Elapsed, gateway.AcceptedLog(), center, guard, status)
+            {
+                Missing = missing,
+                MissingContext = missingContext,
+                RecoveredByRescueRestart = recoveredByRestart,
+                Injected = _injected,
+                Starts = _starts,
+                StartFailures = _startFailures,
+                ExitsOnItsOwn = _exitsOnItsOwn,
+                DiskFaultsAvailable = disk is not null,
+                Timeline = _timeline,
+                Findings = _findings,
+            };
         }
-
-        var chaosTime = _clock.Elapsed - chaosStart;
-        gateway.Note("chaos over: broker up, path open, disk free");
-        await patrolEnd.CancelAsync();
-        await patrol;
-        // The last press debounced and logged before the accepted ids are read.
-        await DelayAsync(TimeSpan.FromSeconds(1.5));
-        await RestartIfDownAsync();
-
-        var drain = Stopwatch.StartNew();
-        var missing = await WaitForDeliveryAsync(s_drainBound);
-        drain.Stop();
-        var missingContext = missing.Select(Context).ToList();
-        var recoveredByRestart = 0;
-        if (missing.Count > 0)
+        finally
         {
-            // Were they still on disk, stuck behind a wedged loop? A fresh start drains whatever the outbox holds.
-            gateway.Note($"{missing.Count} accepted ids undelivered after {s_drainBound.TotalSeconds} s: rescue restart");
-            await gateway.KillAsync();
-            await StartGatewayAsync();
-            var stillMissing = (await WaitForDeliveryAsync(TimeSpan.FromSeconds(60))).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-            recoveredByRestart = missing.Count(m => !stillMissing.Contains(m.Id));
+            // Also when the run ends early: no patrol or operator outlives the processes they talk to.
+            await patrolEnd.CancelAsync();
+            await shiftEnd.CancelAsync();
+            await Task.WhenAll(patrol, shift);
         }
-
-        await shiftEnd.CancelAsync();
-        await shift;
-        var status = await ChaosStatus.ReadAsync(gateway);
-        return new ChaosResult(seed, chaosTime, drain.Elapsed, gateway.AcceptedLog(), center, guard, status)
-        {
-            Missing = missing,
-            MissingContext = missingContext,
-            RecoveredByRescueRestart = recoveredByRestart,
-            Injected = _injected,
-            Starts = _starts,
-            StartFailures = _startFailures,
-            ExitsOnItsOwn = _exitsOnItsOwn,
-            DiskFaultsAvailable = disk is not null,
-            Timeline = _timeline,
-            Findings = _findings,
-        };
     }
 
     private async Task HoldAsync(ChaosFault fault, IReadOnlyList<ChaosFault> kinds, bool nested)
