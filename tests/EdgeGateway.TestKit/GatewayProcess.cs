@@ -171,6 +171,20 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return accepted;
     }
 
+    /// <summary>
+    /// Every "accepted" log line in order, over all starts of the process: unlike <see cref="AcceptedEvents"/> it keeps
+    /// two different ids that were given the same seq, so a check built on it cannot hide one behind the other.
+    /// </summary>
+    public IReadOnlyList<AcceptedEvent> AcceptedLog() =>
+    [
+        .. _output.Select(line => AcceptedLogLine().Match(line)).Where(m => m.Success).Select(m => new AcceptedEvent(
+            long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value, m.Groups[5].Value)),
+    ];
+
+    /// <summary>Adds a line of the test's own to the output (a fault injected, a restart), so a failure's output tail reads as a timeline.</summary>
+    public void Note(string text) =>
+        _output.Enqueue($"{TimeProvider.System.GetUtcNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [test] {text}");
+
     public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         try
@@ -212,4 +226,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Event seq=(\d+) .* accepted \(id ([0-9a-f-]+)\)")]
     private static partial Regex AcceptedLine();
+
+    [GeneratedRegex(@"Event seq=(\d+) (\S+) (\S+) (\S+) accepted \(id ([0-9a-f-]+)\)")]
+    private static partial Regex AcceptedLogLine();
 }

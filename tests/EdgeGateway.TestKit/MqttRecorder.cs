@@ -94,6 +94,29 @@ public sealed class MqttRecorder : IAsyncDisposable
             new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
             cancellationToken);
 
+    /// <summary>
+    /// Publishes within <paramref name="timeout"/>; false when the broker is down or the deadline passed, so a
+    /// simulated operator can keep going through broker outages.
+    /// </summary>
+    public async Task<bool> TryPublishAsync(string topic, string payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await PublishAsync(topic, payload, deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
