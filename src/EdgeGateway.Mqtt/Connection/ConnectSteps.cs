@@ -36,9 +36,10 @@ internal sealed class ConnectSteps(
         {
             result = await client.ConnectAsync(GatewayClientOptions.Build(target.Options, identity, topics), deadline.Token);
         }
-        catch (OperationCanceledException ex) when (deadline.Expired)
+        catch (Exception ex) when (deadline.Expired && !stoppingToken.IsCancellationRequested)
         {
-            // A frozen broker, or a load balancer whose backend is gone: TCP open, no CONNACK.
+            // A frozen broker, or a load balancer whose backend is gone: TCP open, no CONNACK. MQTTnet reports the
+            // cancellation in more than one way, hence any exception once the deadline has passed.
             await DisconnectQuietlyAsync();
             throw new TimeoutException($"no CONNACK within Mqtt:ConnectTimeoutSeconds ({timeout.TotalSeconds:0} s)", ex);
         }
