@@ -38,6 +38,18 @@ internal static partial class Log
     [LoggerMessage(4012, LogLevel.Warning, "No center is subscribed to alarm seq {Seq} ({EventId}); it stays in the outbox and is sent again")]
     public static partial void AlarmWithoutSubscriber(ILogger logger, long seq, string eventId);
 
+    [LoggerMessage(4021, LogLevel.Warning, "The broker {Host}:{Port} refused the subscription to {Topic}: {Reason}; the connect counts as failed")]
+    public static partial void SubscribeRefused(ILogger logger, string host, int port, string topic, string reason);
+
+    [LoggerMessage(4022, LogLevel.Information, "An alarm is waiting: connecting now instead of after the backoff")]
+    public static partial void ExpeditedConnect(ILogger logger);
+
+    [LoggerMessage(4023, LogLevel.Warning, "Switching from the {Previous} to the {Broker} broker {Host}:{Port}: no complete connect for Mqtt:FailoverAfterSeconds")]
+    public static partial void SwitchingBroker(ILogger logger, string previous, string broker, string host, int port);
+
+    [LoggerMessage(4024, LogLevel.Information, "The primary {Host}:{Port} is not back yet: {Reason}")]
+    public static partial void PrimaryNotBack(ILogger logger, string host, int port, string reason);
+
     [LoggerMessage(4201, LogLevel.Warning, "Alarm {EventId} published again (no center ack in time); the broker has it")]
     public static partial void Republished(ILogger logger, string eventId);
 

@@ -23,8 +23,8 @@ public sealed class ContractSchemas
     /// <summary>The <c>$id</c> prefix of every schema in docs/schemas.</summary>
     public const string BaseUri = "https://edge-gateway.example/schemas/v1/";
 
-    /// <summary>Topic leaves that are not the contract's, skipped by rule: the selftest probe's throwaway message.</summary>
-    public static readonly IReadOnlySet<string> NotOurs = new HashSet<string>(StringComparer.Ordinal) { "selftest" };
+    /// <summary>Topic leaves that are not the contract's, skipped by rule: the selftest's and the failback probe's throwaway messages.</summary>
+    public static readonly IReadOnlySet<string> NotOurs = new HashSet<string>(StringComparer.Ordinal) { "selftest", "probe" };
 
     private static readonly Lazy<ContractSchemas> s_instance = new(() => new ContractSchemas(Path.Combine(FindRepositoryRoot(), "docs", "schemas")));
 

@@ -5,7 +5,8 @@ namespace EdgeGateway.TestKit;
 
 /// <summary>
 /// A loopback TCP proxy in front of a broker that a test can <see cref="Freeze"/>: connections stay open but no
-/// byte passes either way, like a silent network or a half-open TCP connection.
+/// byte passes either way, like a silent network or a half-open TCP connection; or send <see cref="GoSilent"/> for good,
+/// like a frozen broker: every byte is swallowed and new connections are accepted and never answered.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly Lock _lock = new();
     private volatile bool _frozen;
+    private volatile bool _silent;
     private Task? _accepting;
 
     public TcpProxy(int targetPort)
@@ -31,6 +33,9 @@ public sealed class TcpProxy : IAsyncDisposable
     public void Freeze() => _frozen = true;
 
     public void Thaw() => _frozen = false;
+
+    /// <summary>From now on nothing passes, ever: held bytes are dropped, connections stay open, new ones get no answer.</summary>
+    public void GoSilent() => _silent = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -64,6 +69,17 @@ public sealed class TcpProxy : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            if (_silent)
+            {
+                lock (_lock)
+                {
+                    _connections.Add(client);
+                }
+
+                _ = TcpTarpit.SwallowAsync(client, _stop.Token);
+                continue;
+            }
+
             var upstream = new TcpClient();
             try
             {
@@ -103,9 +119,14 @@ public sealed class TcpProxy : IAsyncDisposable
                 }
 
                 // Frozen: hold the bytes (a silent path never delivers them) until thawed or closed.
-                while (_frozen && !_stop.IsCancellationRequested)
+                while (_frozen && !_silent && !_stop.IsCancellationRequested)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, _stop.Token);
+                }
+
+                if (_silent)
+                {
+                    continue;
                 }
 
                 await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);

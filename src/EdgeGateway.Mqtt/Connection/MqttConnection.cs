@@ -1,20 +1,22 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Downlink;
 using EdgeGateway.Mqtt.Uplink;
 using MQTTnet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace EdgeGateway.Mqtt.Connection;
 
 /// <summary>
 /// Supervises the MQTT client: connects with a persistent session and a retained offline will, subscribes the
 /// <see cref="DownlinkRouter"/>'s topics, announces the retained online status, keeps reconnecting forever
-/// (<see cref="ReconnectPolicy"/>) to the broker <see cref="BrokerFailover"/> picks, and on a clean stop says
-/// offline/shutdown before disconnecting. Connect and disconnect run only here.
+/// (<see cref="ReconnectPolicy"/>, cut short by a waiting alarm: <see cref="ReconnectWait"/>) to the broker
+/// <see cref="BrokerFailover"/> picks, and on a clean stop says offline/shutdown before disconnecting. Every wait on the
+/// broker has a deadline of its own (<see cref="Deadline"/>): a broker that accepts TCP and never answers costs one
+/// deadline and counts as a failed attempt. Connect and disconnect run only here.
 /// </summary>
 public sealed class MqttConnection : SupervisedLoop
 {
@@ -28,7 +30,10 @@ public sealed class MqttConnection : SupervisedLoop
     private readonly BrokerFailover _failover;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttConnection> _logger;
-    private readonly ResiliencePipeline _reconnect;
+    private readonly EventRecorder _recorder;
+    private readonly ReconnectPolicy _backoff;
+    private readonly ReconnectWait _wait;
+    private readonly ConnectSteps _steps;
     private readonly Lock _sessionLock = new();
     private TaskCompletionSource<MqttSession> _nextSession = NewSessionSource();
     private CancellationTokenSource? _sessionLost;
@@ -42,6 +47,7 @@ public sealed class MqttConnection : SupervisedLoop
         DownlinkRouter router,
         StatusMessages status,
         PathOutageRecorder outages,
+        EventRecorder recorder,
         TimeProvider time,
         ILogger<MqttConnection> logger)
     {
@@ -51,11 +57,15 @@ public sealed class MqttConnection : SupervisedLoop
         _router = router;
         _status = status;
         _outages = outages;
-        _failover = new BrokerFailover(_options, identity, time);
+        _failover = new BrokerFailover(_options, time);
         _time = time;
         _logger = logger;
-        _reconnect = ReconnectPolicy.Build(_options, time, logger);
+        _recorder = recorder;
+        _backoff = new ReconnectPolicy(_options);
+        _wait = new ReconnectWait(TimeSpan.FromSeconds(_options.ExpeditedConnectMinSeconds), time);
+        _recorder.Accepted += OnAccepted;
         _client = new MqttClientFactory().CreateMqttClient();
+        _steps = new ConnectSteps(_client, _options, identity, topics, router, outages, time, logger);
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += router.RouteAsync;
     }
@@ -72,15 +82,7 @@ public sealed class MqttConnection : SupervisedLoop
     public async Task DropAsync(string reason)
     {
         Log.Dropping(_logger, reason);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
-        try
-        {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), timeout.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
-        {
-            // A dead path cannot carry the DISCONNECT; the session is over either way.
-        }
+        await _steps.DisconnectQuietlyAsync();
     }
 
     /// <summary>Waits until the gateway is connected and returns that session.</summary>
@@ -138,9 +140,31 @@ public sealed class MqttConnection : SupervisedLoop
             Log.InsecureTransport(_logger, _options.Host);
         }
 
+        BrokerTarget? previous = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var session = await _reconnect.ExecuteAsync(ConnectOnceAsync, stoppingToken);
+            var target = _failover.NextTarget();
+            if (previous is { } last && last.Name != target.Name)
+            {
+                Log.SwitchingBroker(_logger, last.Name, target.Name, target.Options.Host, target.Options.Port);
+                _backoff.Reset();
+            }
+
+            previous = target;
+            var started = _time.GetTimestamp();
+            MqttSession session;
+            try
+            {
+                session = await ConnectOnceAsync(target, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                _failover.ConnectFailed(target, started);
+                await WaitBeforeNextAttemptAsync(target, ex, stoppingToken);
+                continue;
+            }
+
+            _backoff.Reset();
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             try
             {
@@ -164,21 +188,24 @@ public sealed class MqttConnection : SupervisedLoop
 
         if (_client.IsConnected)
         {
+            // A broker that stopped answering must not hold up the stop: the will says offline in its place.
+            using var deadline = new Deadline(ConnectSteps.DisconnectTimeout, _time, cancellationToken);
             try
             {
-                await _client.PublishAsync(_status.Shutdown(), cancellationToken);
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+                await _client.PublishAsync(_status.Shutdown(), deadline.Token);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), deadline.Token);
                 Log.Disconnected(_logger, "shutdown");
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || deadline.Expired)
             {
-                Log.ShutdownPublishFailed(_logger, ex.Message);
+                Log.ShutdownPublishFailed(_logger, deadline.Expired ? $"no answer within {ConnectSteps.DisconnectTimeout.TotalSeconds:0} s" : ex.Message);
             }
         }
     }
 
     public override void Dispose()
     {
+        _recorder.Accepted -= OnAccepted;
         _client.Dispose();
         base.Dispose();
     }
@@ -198,7 +225,7 @@ public sealed class MqttConnection : SupervisedLoop
                 return;
             }
 
-            if (await primaryWatch.PrimaryIsBackAsync(sessionOver))
+            if (await primaryWatch.PrimaryIsBackAsync(ProbePrimaryAsync, sessionOver))
             {
                 await DropAsync("the primary broker is back");
                 return;
@@ -206,33 +233,37 @@ public sealed class MqttConnection : SupervisedLoop
         }
     }
 
-    private async ValueTask<MqttSession> ConnectOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt: CONNACK within <see cref="MqttOptions.ConnectTimeoutSeconds"/>, then SUBACK and the online PUBACK
+    /// within the keepalive. Any failure after CONNACK disconnects the client first, so the next attempt starts clean.
+    /// </summary>
+    private async Task<MqttSession> ConnectOnceAsync(BrokerTarget target, CancellationToken stoppingToken)
     {
-        var target = _failover.NextTarget();
-        MqttClientConnectResult result;
-        try
+        var result = await _steps.ConnectAsync(target, stoppingToken);
+        var lost = new CancellationTokenSource();
+        var session = new MqttSession(_client, lost.Token);
+        var keepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds);
+        using (var deadline = new Deadline(keepAlive, _time, stoppingToken))
         {
-            result = await _client.ConnectAsync(GatewayClientOptions.Build(target.Options, _identity, _topics), cancellationToken);
-            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            try
             {
-                throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                await _steps.SubscribeAsync(target, deadline.Token);
+                await PublishOnlineAsync(deadline.Token);
             }
-        }
-        catch (Exception)
-        {
-            _failover.ConnectFailed(target);
-            throw;
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                lost.Dispose();
+                await _steps.DisconnectQuietlyAsync();
+                if (ex is OperationCanceledException)
+                {
+                    throw new TimeoutException($"no SUBACK or PUBACK of the online status within the keepalive ({keepAlive.TotalSeconds:0} s)", ex);
+                }
+
+                throw;
+            }
         }
 
         _failover.Connected(target);
-        var lost = new CancellationTokenSource();
-        var session = new MqttSession(_client, lost.Token);
-        if (_router.SubscribeOptions() is { } subscribe)
-        {
-            await _client.SubscribeAsync(subscribe, cancellationToken);
-        }
-
-        await PublishOnlineAsync(cancellationToken);
         Log.Connected(_logger, target.Options.Host, target.Options.Port, result.IsSessionPresent);
         _outages.PathRestored(target.Name, target.Options.Host);
 
@@ -248,6 +279,8 @@ public sealed class MqttConnection : SupervisedLoop
             _nextSession.TrySetResult(session);
         }
 
+        // The waiting alarm goes out through this session; a later outage starts with the backoff again.
+        _wait.Connected();
         if (!_client.IsConnected)
         {
             // Dropped after ConnectAsync and before the session was registered: OnDisconnectedAsync found none to end.
@@ -255,6 +288,64 @@ public sealed class MqttConnection : SupervisedLoop
         }
 
         return session;
+    }
+
+    /// <summary>The backoff, shortened when the failover to the other broker falls due first, and cut short by an alarm.</summary>
+    private async Task WaitBeforeNextAttemptAsync(BrokerTarget target, Exception failure, CancellationToken stoppingToken)
+    {
+        var delay = _backoff.NextDelay();
+        if (_failover.UntilSwitch() is { } untilSwitch && untilSwitch < delay)
+        {
+            delay = untilSwitch < TimeSpan.Zero ? TimeSpan.Zero : untilSwitch;
+        }
+
+        Log.ConnectFailed(_logger, target.Options.Host, target.Options.Port, _backoff.Failures, (long)delay.TotalMilliseconds, failure.Message);
+        if (await _wait.DelayAsync(delay, stoppingToken))
+        {
+            Log.ExpeditedConnect(_logger);
+        }
+    }
+
+    /// <summary>The failback check: a side client's full MQTT round trip through the primary, under its own deadline.</summary>
+    private async Task<ProbeResult> ProbePrimaryAsync(BrokerTarget primary, CancellationToken sessionOver)
+    {
+        ProbeResult result;
+        try
+        {
+            var (connect, roundTrip) = await MqttProbe.ForFailback(primary.Options, _identity, _time).ConnectAndRoundTripAsync(sessionOver);
+            result = connect.Passed ? roundTrip : connect;
+        }
+        catch (Exception ex) when (!sessionOver.IsCancellationRequested)
+        {
+            // Whatever the probe hits (a bad certificate file, a refused socket), the session on the secondary stays.
+            result = new ProbeResult(false, ex.Message);
+        }
+
+        if (!result.Passed)
+        {
+            Log.PrimaryNotBack(_logger, primary.Options.Host, primary.Options.Port, result.Detail);
+        }
+
+        return result;
+    }
+
+    /// <summary>An alarm accepted while no session is up should not wait out the backoff.</summary>
+    private void OnAccepted(IReadOnlyList<OutboxEntry> entries)
+    {
+        if (ConnectSteps.IsRecordingOwnFault || !entries.Any(entry => entry.Lane == Lane.Alarm))
+        {
+            return;
+        }
+
+        lock (_sessionLock)
+        {
+            if (_sessionLost is not null)
+            {
+                return;
+            }
+        }
+
+        _wait.AlarmWaiting();
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)

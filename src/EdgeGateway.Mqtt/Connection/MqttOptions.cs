@@ -61,13 +61,28 @@ public sealed class MqttOptions
     /// <value>Default 30 s.</value>
     public int ReconnectMaxDelaySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Deadline of one connect: TCP connect, TLS handshake and CONNACK. A broker that accepts TCP and never answers
+    /// costs this long, then counts as a failed attempt (backoff, failover).
+    /// </summary>
+    /// <value>Default 10 s.</value>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// While an alarm accepted during an outage waits, reconnect attempts come at least this often instead of after the
+    /// backoff, and never more often: a flapping input cannot storm the broker.
+    /// </summary>
+    /// <value>Default 5 s.</value>
+    public int ExpeditedConnectMinSeconds { get; set; } = 5;
+
     /// <summary>How many QoS 1 publishes may await their PUBACK at once while draining the outbox.</summary>
     /// <value>Default 32.</value>
     public int InFlightWindow { get; set; } = 32;
 
     /// <summary>
-    /// An optional second broker (EN 50136 dual path), same credentials and TLS settings. Used after the primary has
-    /// been unreachable for <see cref="FailoverAfterSeconds"/>; the gateway returns to the primary once it answers.
+    /// An optional second broker (EN 50136 dual path), same credentials and TLS settings. Used after the primary has not
+    /// completed a connect (CONNACK and SUBACK) for <see cref="FailoverAfterSeconds"/>, whatever the reason; the gateway
+    /// returns to the primary once a side probe completes a full MQTT round trip through it.
     /// </summary>
     /// <value>Default none.</value>
     public MqttEndpoint? Secondary { get; set; }
@@ -75,7 +90,7 @@ public sealed class MqttOptions
     /// <value>Default 30 s.</value>
     public int FailoverAfterSeconds { get; set; } = 30;
 
-    /// <summary>While on the secondary, how often to check whether the primary is back.</summary>
+    /// <summary>While on the secondary, how often to probe (connect, subscribe, publish, receive) whether the primary is back.</summary>
     /// <value>Default 30 s.</value>
     public int PrimaryProbeSeconds { get; set; } = 30;
 

@@ -33,6 +33,16 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add("Mqtt:ReconnectMaxDelaySeconds", $"{options.ReconnectMaxDelaySeconds} is outside 1-3600");
         }
 
+        if (options.ConnectTimeoutSeconds is < 1 or > 300)
+        {
+            errors.Add("Mqtt:ConnectTimeoutSeconds", $"{options.ConnectTimeoutSeconds} is outside 1-300");
+        }
+
+        if (options.ExpeditedConnectMinSeconds is < 1 or > 3600)
+        {
+            errors.Add("Mqtt:ExpeditedConnectMinSeconds", $"{options.ExpeditedConnectMinSeconds} is outside 1-3600");
+        }
+
         if (options.InFlightWindow is < 1 or > 1000)
         {
             errors.Add("Mqtt:InFlightWindow", $"{options.InFlightWindow} is outside 1-1000");

@@ -13,33 +13,66 @@ namespace EdgeGateway.Mqtt.Connection;
 public sealed record ProbeResult(bool Passed, string Detail);
 
 /// <summary>
-/// The broker checks of <c>edge-gateway selftest</c>: TCP reachability, then TLS handshake and authentication with the
-/// gateway's own CA, client certificate and credentials, then a message round trip. It connects as
-/// <c>{gateway}.selftest</c> with a clean session, so the running service's session and subscriptions are untouched,
-/// and uses <c>campus/v1/{site}/{gateway}.selftest/selftest</c>, which the center's ACL lets each account read and write.
+/// A second, short-lived client beside the running service: TCP reachability, then TLS handshake and authentication
+/// with the gateway's own CA, client certificate and credentials, then a message round trip, all under one deadline.
+/// <c>edge-gateway selftest</c> connects as <c>{gateway}.selftest</c> on <c>campus/v1/{site}/{gateway}.selftest/selftest</c>;
+/// the failback check (<see cref="ForFailback"/>) as <c>{gateway}.probe</c> on <c>campus/v1/{site}/{gateway}.probe/probe</c>.
+/// Both use a clean session, so the service's session and subscriptions are untouched ("." never occurs in a gateway
+/// id, so the probe can never take over another gateway's client id), and the center's ACL lets each account read and
+/// write these topics.
 /// </summary>
-public sealed class MqttProbe(MqttOptions options, GatewayIdentity identity, TimeProvider time)
+public sealed class MqttProbe
 {
+    /// <summary>The selftest's deadline for each check.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public string ClientId => identity.GatewayId + ".selftest";
+    private readonly MqttOptions _options;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _roundTripDeadline;
 
-    public string Topic => $"campus/v1/{identity.SiteId}/{ClientId}/selftest";
+    public MqttProbe(MqttOptions options, GatewayIdentity identity, TimeProvider time)
+        : this(options, identity, "selftest", "selftest", Timeout, Timeout * 2, time)
+    {
+    }
+
+    private MqttProbe(MqttOptions options, GatewayIdentity identity, string suffix, string leaf, TimeSpan timeout, TimeSpan roundTripDeadline, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _timeout = timeout;
+        _roundTripDeadline = roundTripDeadline;
+        ClientId = $"{identity.GatewayId}.{suffix}";
+        Topic = $"campus/v1/{identity.SiteId}/{ClientId}/{leaf}";
+    }
+
+    public string ClientId { get; }
+
+    public string Topic { get; }
+
+    /// <summary>
+    /// The probe that decides a failback to the primary (<paramref name="options"/>): connect, subscribe, publish and
+    /// receive, all within <see cref="MqttOptions.ConnectTimeoutSeconds"/>.
+    /// </summary>
+    public static MqttProbe ForFailback(MqttOptions options, GatewayIdentity identity, TimeProvider time)
+    {
+        var deadline = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
+        return new MqttProbe(options, identity, "probe", "probe", deadline, deadline, time);
+    }
 
     public async Task<ProbeResult> TcpAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        var started = time.GetTimestamp();
+        using var timeout = new Deadline(_timeout, _time, cancellationToken);
+        var started = _time.GetTimestamp();
         try
         {
             using var tcp = new TcpClient();
-            await tcp.ConnectAsync(options.Host, options.Port, timeout.Token);
-            return new ProbeResult(true, $"{options.Host}:{options.Port} reachable in {time.GetElapsedTime(started).TotalMilliseconds:0} ms");
+            await tcp.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+            return new ProbeResult(true, $"{_options.Host}:{_options.Port} reachable in {_time.GetElapsedTime(started).TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
-            return new ProbeResult(false, $"{options.Host}:{options.Port} not reachable: {(ex is OperationCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : ex.Message)}");
+            return new ProbeResult(false, $"{_options.Host}:{_options.Port} not reachable: {(ex is OperationCanceledException ? $"no answer within {_timeout.TotalSeconds:0} s" : ex.Message)}");
         }
     }
 
@@ -48,21 +81,20 @@ public sealed class MqttProbe(MqttOptions options, GatewayIdentity identity, Tim
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Host, options.Port)
+            .WithTcpServer(_options.Host, _options.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(ClientId)
             .WithCleanStart(true)
-            .WithTimeout(Timeout)
-            .WithTlsOptions(tls => TransportSecurity.Configure(tls, options));
-        if (!string.IsNullOrEmpty(options.CredentialsFile))
+            .WithTimeout(_timeout)
+            .WithTlsOptions(tls => TransportSecurity.Configure(tls, _options));
+        if (!string.IsNullOrEmpty(_options.CredentialsFile))
         {
-            var credentials = TransportSecurity.LoadCredentials(options.CredentialsFile);
+            var credentials = TransportSecurity.LoadCredentials(_options.CredentialsFile);
             builder.WithCredentials(credentials.Username, credentials.Password);
         }
 
         var skipped = new ProbeResult(false, "skipped: not connected");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout * 2);
+        using var timeout = new Deadline(_roundTripDeadline, _time, cancellationToken);
         try
         {
             var result = await client.ConnectAsync(builder.Build(), timeout.Token);
@@ -77,8 +109,8 @@ public sealed class MqttProbe(MqttOptions options, GatewayIdentity identity, Tim
             return (new ProbeResult(false, Innermost(ex)), skipped);
         }
 
-        var connected = new ProbeResult(true, options.UseTls
-            ? $"TLS 1.2+, CA {(string.IsNullOrEmpty(options.CaFile) ? "from the system store" : "pinned")}, {(string.IsNullOrEmpty(options.ClientCertFile) ? "no client certificate" : "client certificate")}, {(string.IsNullOrEmpty(options.CredentialsFile) ? "no password" : "password")} accepted"
+        var connected = new ProbeResult(true, _options.UseTls
+            ? $"TLS 1.2+, CA {(string.IsNullOrEmpty(_options.CaFile) ? "from the system store" : "pinned")}, {(string.IsNullOrEmpty(_options.ClientCertFile) ? "no client certificate" : "client certificate")}, {(string.IsNullOrEmpty(_options.CredentialsFile) ? "no password" : "password")} accepted"
             : "plaintext MQTT accepted (no TLS)");
         return (connected, await RoundTripAsync(client, timeout.Token));
     }
@@ -105,21 +137,21 @@ public sealed class MqttProbe(MqttOptions options, GatewayIdentity identity, Tim
                 return new ProbeResult(false, $"subscribe to {Topic} refused: {code} (broker ACL)");
             }
 
-            var started = time.GetTimestamp();
+            var started = _time.GetTimestamp();
             var published = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topic).WithPayload(nonce).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
             if (!published.IsSuccess)
             {
                 return new ProbeResult(false, $"publish to {Topic} refused: {published.ReasonCode} (broker ACL)");
             }
 
-            await received.Task.WaitAsync(Timeout, time, cancellationToken);
-            var elapsed = time.GetElapsedTime(started);
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            await received.Task.WaitAsync(_timeout, _time, cancellationToken);
+            var elapsed = _time.GetElapsedTime(started);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
             return new ProbeResult(true, $"test message back through the broker in {elapsed.TotalMilliseconds:0} ms");
         }
         catch (TimeoutException)
         {
-            return new ProbeResult(false, $"test message on {Topic} did not come back within {Timeout.TotalSeconds:0} s (broker ACL: read access)");
+            return new ProbeResult(false, $"test message on {Topic} did not come back within {_timeout.TotalSeconds:0} s (broker ACL: read access)");
         }
         catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException)
         {

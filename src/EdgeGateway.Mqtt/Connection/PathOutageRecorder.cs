@@ -8,6 +8,7 @@ namespace EdgeGateway.Mqtt.Connection;
 /// <summary>
 /// Times each loss of the path to the broker; an outage longer than the keepalive becomes a restored uplink path-fault
 /// event, recorded at the connect that ends it (it could not have been sent before). Start-up counts as a lost path.
+/// A subscription the broker refuses is reported once per outage as an active uplink subscribe-fault event.
 /// </summary>
 public sealed class PathOutageRecorder
 {
@@ -18,6 +19,7 @@ public sealed class PathOutageRecorder
     // Monotonic timestamp for the length: a clock step of months does not change it. The wall time is only reported.
     private long _lostAt;
     private DateTimeOffset _lostAtWall;
+    private int _subscribeFaultReported;
 
     public PathOutageRecorder(EventRecorder recorder, IOptions<MqttOptions> options, TimeProvider time)
     {
@@ -34,9 +36,31 @@ public sealed class PathOutageRecorder
         _lostAtWall = _time.GetUtcNow();
     }
 
+    /// <summary>
+    /// The <paramref name="broker"/> at <paramref name="host"/> refused the subscription to <paramref name="topic"/>
+    /// with <paramref name="reason"/>; recorded at the first refusal of an outage only, so retries do not repeat it.
+    /// </summary>
+    public void SubscribeRefused(string broker, string host, string topic, string reason)
+    {
+        if (Interlocked.Exchange(ref _subscribeFaultReported, 1) == 1)
+        {
+            return;
+        }
+
+        _recorder.RecordFault("uplink", EventState.Active, new Dictionary<string, string>
+        {
+            ["fault"] = "subscribe",
+            ["topic"] = topic,
+            ["reason"] = reason,
+            ["broker"] = broker,
+            ["host"] = host,
+        });
+    }
+
     /// <summary>Connected to <paramref name="host"/> (the <paramref name="broker"/>, primary or secondary) again.</summary>
     public void PathRestored(string broker, string host)
     {
+        Volatile.Write(ref _subscribeFaultReported, 0);
         var duration = _time.GetElapsedTime(_lostAt);
         if (duration <= _keepAlive)
         {

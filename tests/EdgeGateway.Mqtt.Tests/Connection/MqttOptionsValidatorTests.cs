@@ -40,4 +40,23 @@ public sealed class MqttOptionsValidatorTests
             ["Mqtt:Host", "Mqtt:Port", "Mqtt:KeepAliveSeconds", "Mqtt:InFlightWindow"],
             result.Failures!.Select(f => f[..f.IndexOf(": ", StringComparison.Ordinal)]));
     }
+
+    [Fact]
+    public void Validate_ConnectTimeoutAndExpediteInterval_OutOfRange_NameTheirKeys()
+    {
+        var result = new MqttOptionsValidator().Validate(null, new MqttOptions { Host = "127.0.0.1", ConnectTimeoutSeconds = 0, ExpeditedConnectMinSeconds = 3601 });
+
+        Assert.Equal(
+            ["Mqtt:ConnectTimeoutSeconds", "Mqtt:ExpeditedConnectMinSeconds"],
+            result.Failures!.Select(f => f[..f.IndexOf(": ", StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public void Defaults_ConnectTimeout10_ExpediteEvery5()
+    {
+        var options = new MqttOptions();
+
+        Assert.Equal(10, options.ConnectTimeoutSeconds);
+        Assert.Equal(5, options.ExpeditedConnectMinSeconds);
+    }
 }
