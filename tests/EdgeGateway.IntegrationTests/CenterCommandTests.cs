@@ -26,6 +26,8 @@ public sealed class CenterCommandTests
         await center.PublishAsync(CommandTopic, Command("reset-1", "reset", "\"input\":\"office-panic\""));
 
         await GatewayProcess.WaitUntilAsync(() => Alarms(center).Any(a => a.GetProperty("state").GetString() == "restored"), s_wait);
+        // The result and the restore travel separately (command listener, forwarder): either may arrive first.
+        await GatewayProcess.WaitUntilAsync(() => center.Messages.Any(m => m.Topic == ResultTopic), s_wait);
         var result = center.Messages.Single(m => m.Topic == ResultTopic).Json;
         Assert.Equal("reset-1", result.GetProperty("id").GetString());
         Assert.True(result.GetProperty("ok").GetBoolean());
