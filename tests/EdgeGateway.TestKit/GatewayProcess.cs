@@ -147,12 +147,36 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Sends one sim-socket command (<c>set 17 low</c>) and returns the reply line.</summary>
     public async Task<string> SimAsync(string command, CancellationToken cancellationToken = default)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
+        using var socket = await ConnectSimAsync(cancellationToken);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\n"), cancellationToken);
         using var reader = new StreamReader(stream, Encoding.ASCII);
         return await reader.ReadLineAsync(cancellationToken) ?? "";
+    }
+
+    // The socket file appears at bind, a moment before listen: a connect in between is refused, so retry briefly.
+    private async Task<Socket> ConnectSimAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
+                return socket;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused && deadline.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                socket.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>Event ids the gateway logged as accepted (on disk), keyed by seq.</summary>

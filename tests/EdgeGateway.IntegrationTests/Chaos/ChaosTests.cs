@@ -8,7 +8,7 @@ namespace EdgeGateway.IntegrationTests.Chaos;
 /// Chaos mode: SIGKILLs, broker flaps, a silent path and a full disk at seeded random times while a guard keeps
 /// pressing panic buttons; afterwards every event the gateway logged as accepted must have reached the center.
 /// The short run is part of <c>dotnet test</c>; the long one (an hour by default) runs outside CI with
-/// <c>EDGEGATEWAY_CHAOS_MINUTES=60 dotnet test tests/EdgeGateway.IntegrationTests --filter chaos=long --logger "console;verbosity=detailed"</c>.
+/// <c>dotnet test tests/EdgeGateway.IntegrationTests --filter chaos=long --logger "console;verbosity=detailed"</c> (<c>EDGEGATEWAY_CHAOS_MINUTES</c> sets its length).
 /// A failure prints its seed: <c>EDGEGATEWAY_CHAOS_SEED=…</c> replays the same schedule of faults.
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
@@ -23,11 +23,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Trait("chaos", "short")]
     public Task ShortChaos_NoAcceptedAlarmIsLost() => RunAsync(s_shortChaos);
 
-    [LongChaosFact]
+    /// <summary>Minutes of the long run (default 60); the README's test command leaves the long run out (<c>chaos!=long</c>).</summary>
+    public const string LongChaosMinutesVariable = "EDGEGATEWAY_CHAOS_MINUTES";
+
+    [Fact]
     [Trait("chaos", "long")]
     public Task LongChaos_NoAcceptedAlarmIsLost()
     {
-        var minutes = double.Parse(Environment.GetEnvironmentVariable(LongChaosFactAttribute.MinutesVariable)!, CultureInfo.InvariantCulture);
+        var minutes = Environment.GetEnvironmentVariable(LongChaosMinutesVariable) is { Length: > 0 } value ? double.Parse(value, CultureInfo.InvariantCulture) : 60;
         return RunAsync(TimeSpan.FromMinutes(minutes));
     }
 
