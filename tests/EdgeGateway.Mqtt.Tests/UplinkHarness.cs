@@ -37,7 +37,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var status = new StatusMessages(Identity, Topics, new StaticStatusPayloadSource(), TimeProvider.System);
         var outages = new PathOutageRecorder(Recorder, mqttOptions, TimeProvider.System);
         Connection = new MqttConnection(mqttOptions, Identity, Topics, Router, status, outages, TimeProvider.System, ConnectionLog);
-        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, new LivenessRegistry(TimeProvider.System), ForwarderLog);
+        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, Recorder, mqttOptions, TimeProvider.System, new LivenessRegistry(TimeProvider.System), ForwarderLog);
         AckListener = new CenterAckListener(Router, Topics, Acknowledgements);
         Republisher = new AlarmRepublisher(Connection, Topics, Acknowledgements, TimeProvider.System, NullLogger<AlarmRepublisher>.Instance);
     }

@@ -226,7 +226,7 @@ public sealed class MqttConnection : BackgroundService
 
         _failover.Connected(target);
         var lost = new CancellationTokenSource();
-        var session = new MqttSession(_client, lost.Token);
+        var session = _status.FitTo(new MqttSession(_client, lost.Token, result));
         if (_router.SubscribeOptions() is { } subscribe)
         {
             await _client.SubscribeAsync(subscribe, cancellationToken);
