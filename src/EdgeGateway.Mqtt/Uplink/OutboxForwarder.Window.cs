@@ -198,8 +198,9 @@ public sealed partial class OutboxForwarder
             {
                 return await session.Client.PublishAsync(message, linked.Token);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !sessionOver.IsCancellationRequested)
+            catch (Exception) when (deadline.IsCancellationRequested && !sessionOver.IsCancellationRequested)
             {
+                // MQTTnet reports a cancelled wait for the PUBACK as its own timeout exception, not as a cancellation.
                 throw new PubackOverdueException(owner._pubackTimeout);
             }
         }
