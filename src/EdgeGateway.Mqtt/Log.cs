@@ -50,6 +50,21 @@ internal static partial class Log
     [LoggerMessage(4024, LogLevel.Information, "The primary {Host}:{Port} is not back yet: {Reason}")]
     public static partial void PrimaryNotBack(ILogger logger, string host, int port, string reason);
 
+    [LoggerMessage(4013, LogLevel.Error, "Seq {Seq} ({EventId}) set aside ({Reason}): the broker will not take it; the entries behind it go on")]
+    public static partial void SetAside(ILogger logger, long seq, string eventId, string reason);
+
+    [LoggerMessage(4014, LogLevel.Information, "{Count} set-aside entries restored to the outbox to be tried again")]
+    public static partial void SetAsideRestored(ILogger logger, int count);
+
+    [LoggerMessage(4015, LogLevel.Error, "Seq {Seq} is a {Size}-byte packet; the broker takes at most {Maximum} bytes")]
+    public static partial void TooLarge(ILogger logger, long seq, long size, uint maximum);
+
+    [LoggerMessage(4016, LogLevel.Warning, "Alarm seq {Seq} ({EventId}) delivered in reduced form; the full entry stays set aside")]
+    public static partial void ReducedAlarmSent(ILogger logger, long seq, string eventId);
+
+    [LoggerMessage(4017, LogLevel.Error, "The reduced form of alarm seq {Seq} ({EventId}) was not delivered: {Reason}")]
+    public static partial void ReducedAlarmNotSent(ILogger logger, long seq, string eventId, string reason);
+
     [LoggerMessage(4201, LogLevel.Warning, "Alarm {EventId} published again (no center ack in time); the broker has it")]
     public static partial void Republished(ILogger logger, string eventId);
 

@@ -84,6 +84,17 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     public OutboxRecovery? Recovery => _files.Recovery;
 
+    public long SetAsideCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lanes.SetAsideCount;
+            }
+        }
+    }
+
     /// <summary>The data file.</summary>
     public string DataPath { get; }
 
@@ -283,6 +294,21 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
+    public IReadOnlyList<OutboxEntry> SetAside(IReadOnlyCollection<OutboxEntry> entries, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(reason);
+        return Guarded(database => entries.Count == 0 ? [] : SetAsideShelf.SetAside(database, _files.Journal!, _lanes, entries, reason));
+    }
+
+    public IReadOnlyList<SetAsideEntry> ReadSetAside(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        return Guarded(database => SetAsideShelf.Read(database, max));
+    }
+
+    public int RestoreSetAside() => Guarded(database => SetAsideShelf.Restore(database, _lanes));
+
     public void Dispose()
     {
         lock (_lock)
@@ -294,6 +320,24 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
             _disposed = true;
             _files.Close();
+        }
+    }
+
+    /// <summary>Runs a set-aside operation under the lock; a storage failure closes the files for a reopen and is rethrown.</summary>
+    private T Guarded<T>(Func<OutboxDatabase, T> operation)
+    {
+        lock (_lock)
+        {
+            var database = Usable();
+            try
+            {
+                return operation(database);
+            }
+            catch (Exception ex)
+            {
+                _files.Fail(ex);
+                throw;
+            }
         }
     }
 

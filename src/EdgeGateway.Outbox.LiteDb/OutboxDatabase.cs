@@ -94,6 +94,9 @@ internal sealed class OutboxDatabase
     public ILiteCollection<BsonDocument> LaneCollection(Lane lane) =>
         _db.GetCollection(s_laneCollections[(int)lane], BsonAutoId.Int64);
 
+    /// <summary>A collection of its own (not a lane), keyed by seq.</summary>
+    public ILiteCollection<BsonDocument> Collection(string name) => _db.GetCollection(name, BsonAutoId.Int64);
+
     public OutboxMeta ReadMeta()
     {
         var meta = _db.GetCollection(MetaCollection).FindById(MetaId);

@@ -29,6 +29,9 @@ internal sealed class OutboxLanes
     /// <summary>LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.</summary>
     public HashSet<long>[] Deleting { get; } = [[], [], []];
 
+    /// <summary>Entries set aside (<see cref="SetAsideShelf"/>), in no lane.</summary>
+    public long SetAsideCount { get; set; }
+
     /// <summary>The last seq given out.</summary>
     public long LastSeq { get; set; }
 
@@ -50,6 +53,8 @@ internal sealed class OutboxLanes
         {
             Depth[(int)lane] = database.LaneCollection(lane).LongCount();
         }
+
+        SetAsideCount = SetAsideShelf.Count(database);
     }
 
     /// <summary>Forgets the journal's part: after a move into LiteDB, or before the journal is replayed again.</summary>

@@ -37,7 +37,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
         var status = new StatusMessages(Identity, Topics, new StaticStatusPayloadSource(), TimeProvider.System);
         var outages = new PathOutageRecorder(Recorder, mqttOptions, TimeProvider.System);
         Connection = new MqttConnection(mqttOptions, Identity, Topics, Router, status, outages, Recorder, TimeProvider.System, ConnectionLog);
-        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, mqttOptions, TimeProvider.System, new LivenessRegistry(TimeProvider.System), ForwarderLog);
+        Forwarder = new OutboxForwarder(Connection, Store, Unwritten, Signal, Topics, Acknowledgements, Recorder, mqttOptions, TimeProvider.System, new LivenessRegistry(TimeProvider.System), ForwarderLog);
         AckListener = new CenterAckListener(Router, Topics, Acknowledgements);
         Republisher = new AlarmRepublisher(Connection, Topics, Acknowledgements, TimeProvider.System, NullLogger<AlarmRepublisher>.Instance);
     }
@@ -75,20 +75,31 @@ internal sealed class UplinkHarness : IAsyncDisposable
     /// <summary>What the gateway published, for the contract check.</summary>
     public ContractMonitor Contract { get; } = new();
 
-    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20)
+    /// <summary>Between the gateway and the broker when created <c>throughProxy</c>: freeze it for a half-open path.</summary>
+    public TcpProxy? Proxy { get; private init; }
+
+    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20, bool throughProxy = false)
     {
         var broker = await EmbeddedBroker.StartAsync();
+        var proxy = throughProxy ? new TcpProxy(broker.Port) : null;
         return new UplinkHarness(broker, new MqttOptions
         {
             Host = "127.0.0.1",
-            Port = broker.Port,
+            Port = proxy?.Port ?? broker.Port,
             UseTls = false,
             KeepAliveSeconds = 5,
             ReconnectDelayMs = 50,
             ReconnectMaxDelaySeconds = 1,
             InFlightWindow = inFlightWindow,
-        }, new AckOptions { TimeoutSeconds = ackTimeoutSeconds });
+        }, new AckOptions { TimeoutSeconds = ackTimeoutSeconds })
+        {
+            Proxy = proxy,
+        };
     }
+
+    /// <summary>Appends one event of <paramref name="kind"/> at <paramref name="location"/>.</summary>
+    public OutboxEntry AppendAt(EventKind kind, string location) => Store.Append(
+        [new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, EventState.Active, TimeProvider.System.GetUtcNow(), false, location)]).Single();
 
     public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.Append(
         [.. kinds.Select(kind => new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, EventState.Active, TimeProvider.System.GetUtcNow(), false, "here"))]);
@@ -126,6 +137,11 @@ internal sealed class UplinkHarness : IAsyncDisposable
         Connection.Dispose();
         Acknowledgements.Dispose();
         await Broker.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         Contract.AssertNoViolations();
     }
 

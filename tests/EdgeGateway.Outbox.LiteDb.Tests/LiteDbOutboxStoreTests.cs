@@ -43,6 +43,29 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void SetAside_Reopened_EntriesSurviveAndAreNotReadUntilRestored()
+    {
+        var first = OpenStore();
+        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        first.SetAside([appended[0], appended[1]], "PacketTooLarge");
+        first.Dispose();
+
+        var second = OpenStore();
+
+        EntryAssert.Equal([appended[2]], second.ReadPending(10));
+        Assert.Equal(2, second.SetAsideCount);
+        Assert.Equal(new OutboxDepth(1, 0, 0), second.Depth);
+        EntryAssert.Equal([appended[0], appended[1]], second.ReadSetAside(10).Select(s => s.Entry));
+        Assert.Equal(2, second.RestoreSetAside());
+        second.Dispose();
+
+        var third = OpenStore();
+        EntryAssert.Equal([appended[0], appended[2], appended[1]], third.ReadPending(10));
+        Assert.Equal(0, third.SetAsideCount);
+        Assert.Equal(4, third.Append(Drafts(EventKind.Door))[0].Seq);
+    }
+
+    [Fact]
     public void OldestTimestamp_Reopened_IsTheAcceptanceTimeFromBeforeTheRestart()
     {
         var first = OpenStore();

@@ -299,6 +299,71 @@ public abstract class OutboxStoreContractTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    [Fact]
+    public void SetAside_PoisonAtTheHeadOfALane_IsNoLongerReadAndTheEntriesBehindItAre()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Panic, EventKind.Door));
+
+        var setAside = store.SetAside([entries[0], entries[1]], "PacketTooLarge");
+
+        EntryAssert.Equal([entries[0], entries[1]], setAside);
+        EntryAssert.Equal([entries[2], entries[3]], store.ReadPending(10));
+        Assert.Equal(2, store.SetAsideCount);
+        Assert.Equal(new OutboxDepth(1, 1, 0), store.Depth);
+        var read = store.ReadSetAside(10);
+        EntryAssert.Equal([entries[0], entries[1]], read.Select(r => r.Entry));
+        Assert.All(read, r => Assert.Equal("PacketTooLarge", r.Reason));
+    }
+
+    [Fact]
+    public void SetAside_UnknownRemovedOrAlreadySetAside_IsIgnored()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        store.Remove([entries[1]]);
+        store.SetAside([entries[0]], "NotAuthorized");
+
+        var again = store.SetAside([entries[0], entries[1], entries[0] with { Seq = 99 }], "QuotaExceeded");
+
+        Assert.Empty(again);
+        Assert.Equal(1, store.SetAsideCount);
+        Assert.Equal("NotAuthorized", store.ReadSetAside(10).Single().Reason);
+    }
+
+    [Fact]
+    public void RestoreSetAside_PutsEntriesBackAtTheirPlaceBySeq()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(EventKind.Door, EventKind.Door, EventKind.Door));
+        store.SetAside([entries[0]], "PacketTooLarge");
+        var later = store.Append(Drafts(EventKind.Door));
+
+        var restored = store.RestoreSetAside();
+
+        Assert.Equal(1, restored);
+        Assert.Equal(0, store.SetAsideCount);
+        Assert.Empty(store.ReadSetAside(10));
+        EntryAssert.Equal([entries[0], entries[1], entries[2], later[0]], store.ReadPending(10));
+        Assert.Equal(4, store.Depth.Event);
+        Assert.Equal(0, store.RestoreSetAside());
+    }
+
+    [Fact]
+    public void SetAside_RestoredEntry_CanBeRemovedAfterItsPuback()
+    {
+        var store = OpenStore();
+        var entries = store.Append(Drafts(EventKind.Panic));
+        store.SetAside(entries.ToList(), "PacketTooLarge");
+        store.RestoreSetAside();
+
+        store.Remove(entries.ToList());
+
+        Assert.Empty(store.ReadPending(10));
+        Assert.Equal(default, store.Depth);
+        Assert.Equal(0, store.SetAsideCount);
+    }
+
     protected abstract IOutboxStore CreateStore(OutboxOptions limits);
 
     protected IOutboxStore OpenStore(OutboxOptions? limits = null)

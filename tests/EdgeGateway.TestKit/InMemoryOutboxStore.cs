@@ -17,6 +17,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     // Indexed by (int)Lane; SortedDictionary keeps seq order within a lane.
     private readonly SortedDictionary<long, OutboxEntry>[] _lanes = [new(), new(), new()];
     private readonly Dictionary<long, DateTimeOffset> _acceptedAt = [];
+    private readonly SortedDictionary<long, SetAsideEntry> _setAside = [];
     private readonly List<EventDraft> _accepted = [];
     private readonly Queue<Exception> _failures = new();
     private long _droppedEvents;
@@ -76,6 +77,17 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     }
 
     public OutboxRecovery? Recovery => null;
+
+    public long SetAsideCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _setAside.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// The next append throws <paramref name="exception"/> and stores nothing, consuming no seq, as the LiteDB store
@@ -162,6 +174,57 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
                     _acceptedAt.Remove(entry.Seq);
                 }
             }
+        }
+    }
+
+    public IReadOnlyList<OutboxEntry> SetAside(IReadOnlyCollection<OutboxEntry> entries, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(reason);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var setAside = new List<OutboxEntry>();
+            foreach (var entry in entries)
+            {
+                if (Enum.IsDefined(entry.Lane)
+                    && _lanes[(int)entry.Lane].TryGetValue(entry.Seq, out var stored)
+                    && stored.EventId == entry.EventId)
+                {
+                    // The acceptance time stays: a restored entry is as old as it was.
+                    _lanes[(int)entry.Lane].Remove(entry.Seq);
+                    _setAside[entry.Seq] = new SetAsideEntry(stored, reason);
+                    setAside.Add(stored);
+                }
+            }
+
+            return setAside;
+        }
+    }
+
+    public IReadOnlyList<SetAsideEntry> ReadSetAside(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return [.. _setAside.Values.Take(max)];
+        }
+    }
+
+    public int RestoreSetAside()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var (seq, setAside) in _setAside)
+            {
+                _lanes[(int)setAside.Entry.Lane].Add(seq, setAside.Entry);
+            }
+
+            var restored = _setAside.Count;
+            _setAside.Clear();
+            return restored;
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _configFile;
     private Process? _process;
 
-    private MosquittoBroker(string directory, int port, IEnumerable<string> listenerConfig, bool allowAnonymous)
+    private MosquittoBroker(string directory, int port, IEnumerable<string> listenerConfig, bool allowAnonymous, MosquittoLimits limits)
     {
         _directory = directory;
         Port = port;
@@ -26,7 +26,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             persistence_location {directory}/
             autosave_interval 1
             max_queued_messages 0
-            max_inflight_messages 0
+            max_inflight_messages {limits.MaxInflightMessages}
+            {(limits.MaxPacketSize is { } maxPacketSize ? $"max_packet_size {maxPacketSize}" : "")}
             log_dest file {directory}/mosquitto.log
             log_type error
             log_type warning
@@ -52,10 +53,18 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// A broker with extra lines after the listener (TLS <c>cafile</c>/<c>certfile</c>/<c>require_certificate</c>,
     /// <c>password_file</c>, <c>acl_file</c>, ...). Files it reads must be readable by the <c>mosquitto</c> user.
     /// </summary>
-    public static async Task<MosquittoBroker> StartAsync(IEnumerable<string> listenerConfig, bool allowAnonymous, CancellationToken cancellationToken = default)
+    public static Task<MosquittoBroker> StartAsync(IEnumerable<string> listenerConfig, bool allowAnonymous, CancellationToken cancellationToken = default) =>
+        StartAsync(listenerConfig, allowAnonymous, new MosquittoLimits(), cancellationToken);
+
+    /// <summary>A plain broker with its limits set: it announces them in CONNACK (Maximum Packet Size, Receive Maximum).</summary>
+    public static Task<MosquittoBroker> StartAsync(MosquittoLimits limits, CancellationToken cancellationToken = default) =>
+        StartAsync([], allowAnonymous: true, limits, cancellationToken);
+
+    public static async Task<MosquittoBroker> StartAsync(IEnumerable<string> listenerConfig, bool allowAnonymous, MosquittoLimits limits, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var directory = Directory.CreateTempSubdirectory("mosquitto-").FullName;
-        var broker = new MosquittoBroker(directory, FreePort.Next(), listenerConfig, allowAnonymous);
+        var broker = new MosquittoBroker(directory, FreePort.Next(), listenerConfig, allowAnonymous, limits);
         await broker.StartAgainAsync(cancellationToken);
         return broker;
     }
@@ -123,3 +132,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Mosquitto's limits for a test broker.</summary>
+/// <param name="MaxPacketSize"><c>max_packet_size</c>: larger packets from a client make Mosquitto disconnect it; null: no limit.</param>
+/// <param name="MaxInflightMessages"><c>max_inflight_messages</c>, also the Receive Maximum it announces to MQTT 5 clients; 0: no limit.</param>
+public sealed record MosquittoLimits(int? MaxPacketSize = null, int MaxInflightMessages = 0);

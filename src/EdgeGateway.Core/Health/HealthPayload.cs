@@ -29,6 +29,7 @@ public static class HealthPayload
             json.WriteNumber("event", health.Dropped.Event);
             json.WriteNumber("telemetry", health.Dropped.Telemetry);
             json.WriteEndObject();
+            json.WriteNumber("setAside", health.SetAside);
             json.WriteString("broker", health.Broker);
             json.WriteNumber("reconnects", health.Reconnects);
             json.WriteNumber("awaitingAck", health.AwaitingAck);

@@ -67,6 +67,9 @@ public sealed record HealthSnapshot(
     /// <summary>Since the input monitor loop last came round; null if it never did.</summary>
     public TimeSpan? InputLoopAge { get; init; }
 
+    /// <summary>Outbox entries the broker would not take, set aside (in no lane's depth).</summary>
+    public long SetAside { get; init; }
+
     /// <summary>Since the outbox forwarder loop last came round; null if it never did.</summary>
     public TimeSpan? ForwarderAge { get; init; }
 

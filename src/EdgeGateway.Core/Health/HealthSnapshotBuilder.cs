@@ -56,6 +56,7 @@ public sealed class HealthSnapshotBuilder(
             GatewayId = identity.GatewayId,
             Version = GatewayIdentity.Version,
             LastAck = acknowledgements.LastAck,
+            SetAside = store.SetAsideCount,
             InputLoopAge = liveness.SinceLastBeat(LivenessRegistry.Inputs),
             ForwarderAge = liveness.SinceLastBeat(LivenessRegistry.Forwarder),
             Loops = loops?.Snapshot() ?? [],

@@ -27,6 +27,26 @@ public interface IOutboxStore : IDisposable
     /// </summary>
     void Remove(IReadOnlyCollection<OutboxEntry> entries);
 
+    /// <summary>
+    /// Moves entries the broker will never take (a poison message) out of their lane into the kept-on-disk set-aside
+    /// state, durably: <see cref="ReadPending"/> no longer returns them, so they cannot block the entries behind them,
+    /// and they survive a restart. Entries not pending (unknown, removed, already set aside) are ignored. Returns the
+    /// entries that were set aside.
+    /// </summary>
+    IReadOnlyList<OutboxEntry> SetAside(IReadOnlyCollection<OutboxEntry> entries, string reason);
+
+    /// <summary>Entries in the set-aside state.</summary>
+    long SetAsideCount { get; }
+
+    /// <summary>Up to <paramref name="max"/> set-aside entries with the reason each was set aside, by seq.</summary>
+    IReadOnlyList<SetAsideEntry> ReadSetAside(int max);
+
+    /// <summary>
+    /// Puts every set-aside entry back into its lane (at its old place by seq) to be tried again: on reconnect and on
+    /// the center's <c>retry-set-aside</c> command. Returns how many were restored.
+    /// </summary>
+    int RestoreSetAside();
+
     /// <summary>Entries dropped unsent to respect <see cref="OutboxOptions"/> (never alarms).</summary>
     OutboxDrops Dropped { get; }
 

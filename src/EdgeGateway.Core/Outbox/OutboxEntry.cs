@@ -23,3 +23,6 @@ public readonly record struct OutboxDepth(long Alarm, long Event, long Telemetry
 {
     public long Total => Alarm + Event + Telemetry;
 }
+
+/// <summary>An entry the broker would not take, kept aside with the reason (e.g. <c>PacketTooLarge</c>).</summary>
+public sealed record SetAsideEntry(OutboxEntry Entry, string Reason);

@@ -8,8 +8,12 @@ namespace EdgeGateway.Core.Uplink;
 /// <summary>The retained <c>status</c> message: online on connect, offline from the will or on a clean stop.</summary>
 public static class StatusPayload
 {
-    /// <summary>Online, with the inputs and what the outbox had to drop unsent (never alarms), so the center knows.</summary>
-    public static byte[] Online(GatewayIdentity identity, IEnumerable<InputOptions> inputs, DateTimeOffset now, Outbox.OutboxDrops dropped = default) => Write(json =>
+    /// <summary>
+    /// Online, with the inputs and what the outbox had to drop unsent (never alarms), so the center knows. With
+    /// <paramref name="reduced"/> the caller left the inputs out to fit the broker's maximum packet size, and the
+    /// message says so (<c>"reduced": true</c>).
+    /// </summary>
+    public static byte[] Online(GatewayIdentity identity, IEnumerable<InputOptions> inputs, DateTimeOffset now, Outbox.OutboxDrops dropped = default, bool reduced = false) => Write(json =>
     {
         json.WriteString("state", "online");
         json.WriteString("boot", identity.BootId);
@@ -30,6 +34,10 @@ public static class StatusPayload
         }
 
         json.WriteEndArray();
+        if (reduced)
+        {
+            json.WriteBoolean("reduced", true);
+        }
     });
 
     /// <summary>Offline with a reason: <c>connection-lost</c> (the will) or <c>shutdown</c> (clean stop).</summary>

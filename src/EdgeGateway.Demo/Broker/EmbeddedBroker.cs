@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace EdgeGateway.Demo.Broker;
@@ -17,6 +18,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         _server.InterceptingPublishAsync += e =>
         {
             Publishing?.Invoke(e.ClientId, e.ApplicationMessage);
+            if (Answer?.Invoke(e.ApplicationMessage) is { } refusal)
+            {
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = refusal;
+            }
+
             return Task.CompletedTask;
         };
     }
@@ -25,6 +32,9 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>Raised for every message a client publishes, before the broker routes it: (client id, message). Tests check the gateway's messages against the contract.</summary>
     public event Action<string, MqttApplicationMessage>? Publishing;
+
+    /// <summary>For tests: a PUBACK reason code that refuses a message instead of routing it; null routes it.</summary>
+    public Func<MqttApplicationMessage, MqttPubAckReasonCode?>? Answer { get; set; }
 
     /// <param name="port">0 for a free loopback port.</param>
     public static async Task<EmbeddedBroker> StartAsync(int port = 0)

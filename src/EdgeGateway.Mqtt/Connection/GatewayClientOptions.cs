@@ -9,6 +9,13 @@ namespace EdgeGateway.Mqtt.Connection;
 /// <summary>The MQTT CONNECT the gateway sends: MQTT 5, persistent session, retained offline will, transport security.</summary>
 public static class GatewayClientOptions
 {
+    /// <summary>
+    /// The largest packet the gateway takes from the broker (its CONNECT's Maximum Packet Size): 64 KiB, far above any
+    /// ack or command (Commands:MaxPayloadBytes). The broker must not send a larger one, so an oversized message for
+    /// the gateway is refused at the broker before the gateway allocates it.
+    /// </summary>
+    public const uint MaximumIncomingPacketSize = 64 * 1024;
+
     public static MqttClientOptions Build(MqttOptions options, GatewayIdentity identity, TopicScheme topics)
     {
         var builder = new MqttClientOptionsBuilder()
@@ -17,6 +24,7 @@ public static class GatewayClientOptions
             .WithClientId(identity.GatewayId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(options.SessionExpirySeconds)
+            .WithMaximumPacketSize(MaximumIncomingPacketSize)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
             // A PUBACK or PINGRESP slower than half the keepalive means the path is dead: the ping goes out after a
             // keepalive of silence, so a dead path is noticed within 1.5 x keepalive (the broker's own bound).

@@ -241,7 +241,7 @@ public sealed class MqttConnection : SupervisedLoop
     {
         var result = await _steps.ConnectAsync(target, stoppingToken);
         var lost = new CancellationTokenSource();
-        var session = new MqttSession(_client, lost.Token);
+        var session = _status.FitTo(new MqttSession(_client, lost.Token, result));
         var keepAlive = TimeSpan.FromSeconds(_options.KeepAliveSeconds);
         using (var deadline = new Deadline(keepAlive, _time, stoppingToken))
         {

@@ -1,10 +1,11 @@
+using System.Globalization;
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
-using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,21 +18,36 @@ namespace EdgeGateway.Mqtt.Uplink;
 /// already in flight). Entries leave the outbox only after their PUBACK, removed in batches; whatever was in
 /// flight when a session ended is sent again, with the same id and bytes, on the next one.
 /// </summary>
-public sealed class OutboxForwarder : SupervisedLoop
+/// <remarks>
+/// The broker's limits are honoured: at most <c>min(Mqtt:InFlightWindow, its Receive Maximum)</c> publishes in
+/// flight, and no packet over its Maximum Packet Size. Every PUBACK has a deadline (<see cref="PubackDeadline"/>); a
+/// missed one drops the session (a half-open path). An entry the broker will never take (<see cref="BrokerAnswer.Poison"/>,
+/// or too large to send) is set aside in the outbox instead of blocking its lane, reported once as an
+/// <c>uplink</c> fault, sent in reduced form when it is an alarm, and tried again at the next session or on the
+/// center's <c>retry-set-aside</c> command.
+/// </remarks>
+public sealed partial class OutboxForwarder : SupervisedLoop
 {
     /// <summary>Pause after the broker refused or did not answer a publish, so a refusal cannot spin.</summary>
     public static readonly TimeSpan RefusalPause = TimeSpan.FromSeconds(5);
 
+    /// <summary>The <c>fault</c> detail of the event that reports a set-aside entry.</summary>
+    public const string SetAsideFault = "set-aside";
+
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reducedDelivered = new(StringComparer.Ordinal);
     private readonly MqttConnection _connection;
     private readonly IOutboxStore _store;
     private readonly UnwrittenEntries _unwritten;
     private readonly OutboxSignal _signal;
     private readonly TopicScheme _topics;
     private readonly CenterAcknowledgements _acknowledgements;
+    private readonly EventRecorder _recorder;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxForwarder> _logger;
     private readonly LivenessRegistry _liveness;
     private readonly int _window;
+    private readonly TimeSpan _pubackTimeout;
 
     public OutboxForwarder(
         MqttConnection connection,
@@ -40,6 +56,7 @@ public sealed class OutboxForwarder : SupervisedLoop
         OutboxSignal signal,
         TopicScheme topics,
         CenterAcknowledgements acknowledgements,
+        EventRecorder recorder,
         IOptions<MqttOptions> options,
         TimeProvider time,
         LivenessRegistry liveness,
@@ -51,15 +68,67 @@ public sealed class OutboxForwarder : SupervisedLoop
         _signal = signal;
         _topics = topics;
         _acknowledgements = acknowledgements;
+        _recorder = recorder;
         _time = time;
         _liveness = liveness;
         _logger = logger;
         _window = options.Value.InFlightWindow;
+        _pubackTimeout = PubackDeadline(options.Value);
     }
+
+    /// <summary>
+    /// How long a PUBACK may take: half the keepalive, at least 1 s. The forwarder owns this deadline (MQTTnet's own
+    /// timeout does not apply to a cancellable token); a slower PUBACK on a "connected" session means the path is dead,
+    /// which is then noticed within half a keepalive of the publish, before the broker's 1.5 x keepalive.
+    /// </summary>
+    public static TimeSpan PubackDeadline(MqttOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return TimeSpan.FromSeconds(Math.Max(options.KeepAliveSeconds / 2.0, 1));
+    }
+
+    /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
+    internal static MqttApplicationMessage ToMessage(TopicScheme topics, OutboxEntry entry) => new MqttApplicationMessageBuilder()
+        .WithTopic(topics.For(entry.TopicLeaf))
+        .WithPayload(entry.Payload)
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithContentType("application/json")
+        .Build();
+
+    /// <summary>
+    /// Sets an entry the broker will never take aside and reports it (once per entry while the gateway runs). Returns
+    /// the reduced alarm to send in its place, or null (not an alarm, or its reduced form was delivered already).
+    /// </summary>
+    private OutboxEntry? SetAside(OutboxEntry entry, string reason)
+    {
+        _store.SetAside([entry], reason);
+        Log.SetAside(_logger, entry.Seq, entry.EventId, reason);
+        if (!ReducedAlarm.IsSetAsideFault(entry) && _reported.Add(entry.EventId))
+        {
+            _recorder.RecordFault("uplink", EventState.Active, new Dictionary<string, string>
+            {
+                ["fault"] = SetAsideFault,
+                ["id"] = entry.EventId,
+                ["seq"] = entry.Seq.ToString(CultureInfo.InvariantCulture),
+                ["reason"] = reason,
+            });
+        }
+
+        return entry.Lane == Lane.Alarm && !_reducedDelivered.Contains(entry.EventId) ? ReducedAlarm.Of(entry) : null;
+    }
+
+    /// <summary>The broker took the reduced form of a set-aside alarm: it is not sent again.</summary>
+    private void ReducedDelivered(OutboxEntry reduced) => _reducedDelivered.Add(reduced.EventId);
 
     protected override Task RunLoopAsync(CancellationToken stoppingToken) => _connection.ForEachSessionAsync(
         async (session, sessionOver) =>
         {
+            // A new session may be a different broker or new limits: what was set aside gets another chance.
+            if (_store.RestoreSetAside() is > 0 and var restored)
+            {
+                Log.SetAsideRestored(_logger, restored);
+            }
+
             var window = new Window(this, session);
             try
             {
@@ -71,177 +140,4 @@ public sealed class OutboxForwarder : SupervisedLoop
             }
         },
         stoppingToken);
-
-    /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
-    internal static MqttApplicationMessage ToMessage(TopicScheme topics, OutboxEntry entry) => new MqttApplicationMessageBuilder()
-        .WithTopic(topics.For(entry.TopicLeaf))
-        .WithPayload(entry.Payload)
-        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-        .WithContentType("application/json")
-        .Build();
-
-    /// <summary>The in-flight window of one session.</summary>
-    private sealed class Window(OutboxForwarder owner, MqttSession session)
-    {
-        private readonly Dictionary<Task<MqttClientPublishResult>, OutboxEntry> _inFlight = [];
-        private readonly HashSet<string> _inFlightIds = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _fromMemory = new(StringComparer.Ordinal);
-        private readonly List<OutboxEntry> _acknowledged = [];
-        private Queue<OutboxEntry> _ready = new();
-        private Task? _appended;
-
-        public async Task DrainAsync(CancellationToken sessionOver)
-        {
-            var reload = true;
-            while (true)
-            {
-                // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
-                owner._liveness.Beat(LivenessRegistry.Forwarder);
-                sessionOver.ThrowIfCancellationRequested();
-                if (reload || _ready.Count == 0)
-                {
-                    Reload();
-                    reload = false;
-                }
-
-                while (_inFlight.Count < owner._window && _acknowledged.Count < owner._window && _ready.TryDequeue(out var entry))
-                {
-                    Publish(entry, sessionOver);
-                }
-
-                // Batched removal, a window at a time while the window keeps publishing: at most one window in flight
-                // plus one acknowledged-but-kept can be sent again after a crash. Removing after every PUBACK made the
-                // store's per-call cost bound the drain (docs/performance.md).
-                if (_acknowledged.Count > 0 && (_inFlight.Count == 0 || _acknowledged.Count >= owner._window))
-                {
-                    RemoveAcknowledged();
-                    continue;
-                }
-
-                _appended ??= owner._signal.WaitAsync(sessionOver).AsTask();
-                if (_inFlight.Count == 0)
-                {
-                    if (_ready.Count > 0)
-                    {
-                        continue;
-                    }
-
-                    await _appended;
-                    _appended = null;
-                    reload = true;
-                    continue;
-                }
-
-                var finished = await Task.WhenAny(_inFlight.Keys.Append(_appended));
-                if (finished == _appended)
-                {
-                    await _appended;
-                    _appended = null;
-                    reload = true;
-                }
-
-                if (!Harvest())
-                {
-                    // Refused or timed out: wait out the rest of the window, keep what was acknowledged, pause.
-                    try
-                    {
-                        await Task.WhenAll(_inFlight.Keys);
-                    }
-                    catch (Exception)
-                    {
-                        // Each publish's outcome is read by Harvest.
-                    }
-
-                    Harvest();
-                    RemoveAcknowledged();
-                    await Task.Delay(RefusalPause, owner._time, sessionOver);
-                    reload = true;
-                }
-            }
-        }
-
-        public void RemoveAcknowledged()
-        {
-            if (_acknowledged.Count == 0)
-            {
-                return;
-            }
-
-            owner._store.Remove(_acknowledged);
-            Log.Forwarded(owner._logger, _acknowledged.Count, _acknowledged.Min(e => e.Seq), _acknowledged.Max(e => e.Seq));
-            _acknowledged.Clear();
-        }
-
-        private void Reload()
-        {
-            // Events the disk refused come first (they are the newest alarms), then the outbox in lane order.
-            var memory = owner._unwritten.Pending;
-            _fromMemory.Clear();
-            _fromMemory.UnionWith(memory.Select(e => e.EventId));
-            var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-            var stored = owner._store.ReadPending((owner._window * 4) + _inFlight.Count + _acknowledged.Count);
-            _ready = new Queue<OutboxEntry>(memory.Concat(stored)
-                .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId))
-                .DistinctBy(e => e.EventId)
-                .OrderBy(e => e.Lane)
-                .ThenBy(e => e.Seq));
-        }
-
-        private void Publish(OutboxEntry entry, CancellationToken sessionOver)
-        {
-            // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
-            owner._acknowledgements.Sending(entry);
-            _inFlightIds.Add(entry.EventId);
-            _inFlight.Add(PublishAsync(session.Client, ToMessage(owner._topics, entry), sessionOver), entry);
-        }
-
-        // MQTTnet throws synchronously when the connection dropped before the session was marked lost; as a failed
-        // publish it is handled like any other (pause until the session ends) instead of killing the forwarder.
-        private static async Task<MqttClientPublishResult> PublishAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken sessionOver) =>
-            await client.PublishAsync(message, sessionOver);
-
-        /// <summary>Collects finished publishes. False if one was refused or timed out.</summary>
-        private bool Harvest()
-        {
-            var healthy = true;
-            foreach (var (publish, entry) in _inFlight.Where(p => p.Key.IsCompleted).ToList())
-            {
-                _inFlight.Remove(publish);
-                _inFlightIds.Remove(entry.EventId);
-                if (publish.IsCompletedSuccessfully && BrokerAnswer.Delivered(entry, publish.Result.ReasonCode))
-                {
-                    owner._acknowledgements.Published(entry);
-                    if (_fromMemory.Contains(entry.EventId))
-                    {
-                        owner._unwritten.Sent(entry);
-                    }
-                    else
-                    {
-                        _acknowledged.Add(entry);
-                    }
-                }
-                else if (publish.IsCompletedSuccessfully && publish.Result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
-                {
-                    healthy = false;
-                    Log.AlarmWithoutSubscriber(owner._logger, entry.Seq, entry.EventId);
-                }
-                else if (publish.IsCompletedSuccessfully)
-                {
-                    healthy = false;
-                    Log.PublishRefused(owner._logger, entry.Seq, publish.Result.ReasonCode.ToString(), publish.Result.ReasonString ?? "");
-                }
-                else
-                {
-                    healthy = false;
-                    if (publish.Exception?.InnerException is MqttCommunicationTimedOutException)
-                    {
-                        // No PUBACK within the timeout on a "connected" session: the path is dead (half-open TCP).
-                        _ = owner._connection.DropAsync("no PUBACK within the timeout");
-                    }
-                }
-            }
-
-            return healthy;
-        }
-    }
 }

@@ -34,7 +34,7 @@ public sealed class HealthPayloadTests
         var expected = """
             {"v":1,"boot":"0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","ts":"2026-11-29T05:37:41.746Z","synced":true,"uptimeSeconds":3600,"lastSeq":42,
             "outbox":{"alarm":{"depth":0,"oldestAgeSeconds":null},"event":{"depth":3,"oldestAgeSeconds":12.5},"telemetry":{"depth":0,"oldestAgeSeconds":null}},
-            "dropped":{"event":1,"telemetry":7},"broker":"primary","reconnects":2,"awaitingAck":0,"lastAckLatencyMs":312,
+            "dropped":{"event":1,"telemetry":7},"setAside":0,"broker":"primary","reconnects":2,"awaitingAck":0,"lastAckLatencyMs":312,
             "diskFreeBytes":123456789,"cpuTemperatureC":48.3,"underVoltage":false,"testMode":false}
             """.ReplaceLineEndings("");
         Assert.Equal(expected, json);

@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Uplink;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
-/// Checks and carries out the center's commands (<c>reset</c>, <c>silence</c>, <c>test-mode</c>, <c>status</c>) and
+/// Checks and carries out the center's commands (<c>reset</c>, <c>silence</c>, <c>test-mode</c>, <c>status</c>,
+/// <c>retry-set-aside</c>) and
 /// makes their results. Every command gets a result, bad ones an error that changed nothing; nothing here throws.
 /// A repeated id (a QoS 1 redelivery) gets the first result again without running the command twice.
 /// Not thread-safe: one consumer loop calls it.
@@ -20,7 +22,9 @@ public sealed class CommandProcessor(
     TimeProvider time,
     ILogger<CommandProcessor> logger,
     ILocalSounder? sounder = null,
-    IStatusReporter? statusReporter = null)
+    IStatusReporter? statusReporter = null,
+    IOutboxStore? outbox = null,
+    OutboxSignal? outboxSignal = null)
 {
     /// <summary>How many recent command ids are remembered to recognise redeliveries.</summary>
     public const int RememberedIds = 256;
@@ -86,7 +90,8 @@ public sealed class CommandProcessor(
                 "silence" => Silence(request),
                 "test-mode" => SwitchTestMode(request),
                 "status" => await ReportStatusAsync(request, cancellationToken),
-                _ => Refuse(request, CommandErrors.UnknownCommand, "known commands: reset, silence, test-mode, status"),
+                "retry-set-aside" => RetrySetAside(request),
+                _ => Refuse(request, CommandErrors.UnknownCommand, "known commands: reset, silence, test-mode, status, retry-set-aside"),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -174,6 +179,19 @@ public sealed class CommandProcessor(
         }
 
         return Done(request, [new("published", "status,health")]);
+    }
+
+    /// <summary>Puts the set-aside outbox entries back into their lanes and wakes the uplink to send them again.</summary>
+    private CommandResult RetrySetAside(CommandRequest request)
+    {
+        if (outbox is null)
+        {
+            return Refuse(request, CommandErrors.UnknownCommand, "this gateway has no outbox");
+        }
+
+        var restored = outbox.RestoreSetAside();
+        outboxSignal?.Notify();
+        return Done(request, [new("restored", restored)]);
     }
 
     private CommandResult Done(CommandRequest request, IReadOnlyList<KeyValuePair<string, object>> detail)

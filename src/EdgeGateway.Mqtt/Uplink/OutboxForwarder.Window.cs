@@ -1,0 +1,293 @@
+using EdgeGateway.Mqtt.Connection;
+using MQTTnet;
+
+namespace EdgeGateway.Mqtt.Uplink;
+
+public sealed partial class OutboxForwarder
+{
+    /// <summary>The in-flight window of one session.</summary>
+    private sealed class Window(OutboxForwarder owner, MqttSession session)
+    {
+        /// <summary>The reason an entry too large for the broker is set aside with: what the broker would answer, had it answered.</summary>
+        private static readonly string s_tooLarge = BrokerAnswer.NameOf(BrokerAnswer.PacketTooLarge);
+
+        private readonly Dictionary<Task<MqttClientPublishResult>, InFlight> _inFlight = [];
+        private readonly HashSet<string> _inFlightIds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _fromMemory = new(StringComparer.Ordinal);
+
+        // Entries the disk refused cannot be set aside in the store; the session passes over them instead.
+        private readonly HashSet<string> _skippedFromMemory = new(StringComparer.Ordinal);
+        private readonly List<Core.Outbox.OutboxEntry> _acknowledged = [];
+        private readonly Queue<Core.Outbox.OutboxEntry> _reduced = new();
+
+        // More in flight than the broker's Receive Maximum is a protocol error it answers by disconnecting.
+        private readonly int _size = Math.Min(owner._window, session.ReceiveMaximum);
+        private Queue<Core.Outbox.OutboxEntry> _ready = new();
+        private Task? _appended;
+
+        public async Task DrainAsync(CancellationToken sessionOver)
+        {
+            var reload = true;
+            while (true)
+            {
+                // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
+                owner._liveness.Beat(Core.Health.LivenessRegistry.Forwarder);
+                sessionOver.ThrowIfCancellationRequested();
+                if (reload || _ready.Count == 0)
+                {
+                    Reload();
+                    reload = false;
+                }
+
+                while (_inFlight.Count < _size && _acknowledged.Count < _size && NextToSend() is { } next)
+                {
+                    if (next.Reduced)
+                    {
+                        PublishReduced(next.Entry, sessionOver);
+                    }
+                    else
+                    {
+                        Publish(next.Entry, sessionOver);
+                    }
+                }
+
+                // Batched removal, a window at a time while the window keeps publishing: at most one window in flight
+                // plus one acknowledged-but-kept can be sent again after a crash. Removing after every PUBACK made the
+                // store's per-call cost bound the drain (docs/performance.md).
+                if (_acknowledged.Count > 0 && (_inFlight.Count == 0 || _acknowledged.Count >= _size))
+                {
+                    RemoveAcknowledged();
+                    continue;
+                }
+
+                _appended ??= owner._signal.WaitAsync(sessionOver).AsTask();
+                if (_inFlight.Count == 0)
+                {
+                    if (_ready.Count > 0 || _reduced.Count > 0)
+                    {
+                        continue;
+                    }
+
+                    await _appended;
+                    _appended = null;
+                    reload = true;
+                    continue;
+                }
+
+                var finished = await Task.WhenAny(_inFlight.Keys.Append(_appended));
+                if (finished == _appended)
+                {
+                    await _appended;
+                    _appended = null;
+                    reload = true;
+                }
+
+                if (!Harvest())
+                {
+                    // Refused or unanswered: wait out the rest of the window, keep what was acknowledged, pause.
+                    try
+                    {
+                        await Task.WhenAll(_inFlight.Keys);
+                    }
+                    catch (Exception)
+                    {
+                        // Each publish's outcome is read by Harvest.
+                    }
+
+                    Harvest();
+                    RemoveAcknowledged();
+                    await Task.Delay(RefusalPause, owner._time, sessionOver);
+                    reload = true;
+                }
+            }
+        }
+
+        public void RemoveAcknowledged()
+        {
+            if (_acknowledged.Count == 0)
+            {
+                return;
+            }
+
+            owner._store.Remove(_acknowledged);
+            Log.Forwarded(owner._logger, _acknowledged.Count, _acknowledged.Min(e => e.Seq), _acknowledged.Max(e => e.Seq));
+            _acknowledged.Clear();
+        }
+
+        private void Reload()
+        {
+            // Events the disk refused come first (they are the newest alarms), then the outbox in lane order.
+            var memory = owner._unwritten.Pending;
+            _fromMemory.Clear();
+            _fromMemory.UnionWith(memory.Select(e => e.EventId));
+            var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+            var stored = owner._store.ReadPending((_size * 4) + _inFlight.Count + _acknowledged.Count);
+            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored)
+                .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId) && !_skippedFromMemory.Contains(e.EventId))
+                .DistinctBy(e => e.EventId)
+                .OrderBy(e => e.Lane)
+                .ThenBy(e => e.Seq));
+        }
+
+        /// <summary>A reduced alarm first (it stands in for an alarm the broker would not take), then the outbox.</summary>
+        private InFlight? NextToSend() =>
+            _reduced.TryDequeue(out var reduced) ? new InFlight(reduced, Reduced: true)
+            : _ready.TryDequeue(out var entry) ? new InFlight(entry, Reduced: false)
+            : null;
+
+        private void Publish(Core.Outbox.OutboxEntry entry, CancellationToken sessionOver)
+        {
+            var message = ToMessage(owner._topics, entry);
+            if (TooLarge(message, entry))
+            {
+                // Never sent: Mosquitto would disconnect instead of refusing it, and the next session would do the same.
+                SetAside(entry, s_tooLarge);
+                return;
+            }
+
+            // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
+            owner._acknowledgements.Sending(entry);
+            _inFlightIds.Add(entry.EventId);
+            _inFlight.Add(PublishAsync(message, sessionOver), new InFlight(entry, Reduced: false));
+        }
+
+        private void PublishReduced(Core.Outbox.OutboxEntry reduced, CancellationToken sessionOver)
+        {
+            var message = ToMessage(owner._topics, reduced);
+            if (!TooLarge(message, reduced))
+            {
+                _inFlight.Add(PublishAsync(message, sessionOver), new InFlight(reduced, Reduced: true));
+            }
+        }
+
+        private bool TooLarge(MqttApplicationMessage message, Core.Outbox.OutboxEntry entry)
+        {
+            if (session.MaximumPacketSize is not { } maximum || PublishPacket.SizeOf(message) is var size && size <= maximum)
+            {
+                return false;
+            }
+
+            Log.TooLarge(owner._logger, entry.Seq, size, maximum);
+            return true;
+        }
+
+        private void SetAside(Core.Outbox.OutboxEntry entry, string reason)
+        {
+            if (_fromMemory.Contains(entry.EventId))
+            {
+                _skippedFromMemory.Add(entry.EventId);
+            }
+
+            if (owner.SetAside(entry, reason) is { } reduced)
+            {
+                _reduced.Enqueue(reduced);
+            }
+        }
+
+        /// <summary>
+        /// A QoS 1 publish with the forwarder's own PUBACK deadline. MQTTnet applies its timeout only to tokens that
+        /// cannot be cancelled, so without this a half-open path would hold the window until the session ends.
+        /// MQTTnet also throws synchronously when the connection dropped before the session was marked lost; as a
+        /// failed publish it is handled like any other (pause until the session ends) instead of killing the forwarder.
+        /// </summary>
+        private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken sessionOver)
+        {
+            using var deadline = new CancellationTokenSource(owner._pubackTimeout, owner._time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(sessionOver, deadline.Token);
+            try
+            {
+                return await session.Client.PublishAsync(message, linked.Token);
+            }
+            catch (Exception) when (deadline.IsCancellationRequested && !sessionOver.IsCancellationRequested)
+            {
+                // MQTTnet reports a cancelled wait for the PUBACK as its own timeout exception, not as a cancellation.
+                throw new PubackOverdueException(owner._pubackTimeout);
+            }
+        }
+
+        /// <summary>Collects finished publishes. False if one was refused or not answered in time.</summary>
+        private bool Harvest()
+        {
+            var healthy = true;
+            foreach (var (publish, sent) in _inFlight.Where(p => p.Key.IsCompleted).ToList())
+            {
+                _inFlight.Remove(publish);
+                var entry = sent.Entry;
+                if (publish.IsFaulted)
+                {
+                    healthy = false;
+                    if (publish.Exception?.InnerException is PubackOverdueException overdue)
+                    {
+                        // No PUBACK in time on a "connected" session: the path is dead (half-open TCP).
+                        _ = owner._connection.DropAsync(overdue.Message);
+                    }
+                }
+
+                if (sent.Reduced)
+                {
+                    HarvestReduced(publish, entry);
+                    continue;
+                }
+
+                _inFlightIds.Remove(entry.EventId);
+                if (!publish.IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                var code = publish.Result.ReasonCode;
+                if (BrokerAnswer.Delivered(entry, code))
+                {
+                    owner._acknowledgements.Published(entry);
+                    if (_fromMemory.Contains(entry.EventId))
+                    {
+                        owner._unwritten.Sent(entry);
+                    }
+                    else
+                    {
+                        _acknowledged.Add(entry);
+                    }
+                }
+                else if (code == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                {
+                    healthy = false;
+                    Log.AlarmWithoutSubscriber(owner._logger, entry.Seq, entry.EventId);
+                }
+                else if (BrokerAnswer.Poison(code))
+                {
+                    // Refused for what it is, not for the broker's state: set aside, the entries behind it go on.
+                    Log.PublishRefused(owner._logger, entry.Seq, BrokerAnswer.NameOf(code), publish.Result.ReasonString ?? "");
+                    SetAside(entry, BrokerAnswer.NameOf(code));
+                }
+                else
+                {
+                    healthy = false;
+                    Log.PublishRefused(owner._logger, entry.Seq, BrokerAnswer.NameOf(code), publish.Result.ReasonString ?? "");
+                }
+            }
+
+            return healthy;
+        }
+
+        private void HarvestReduced(Task<MqttClientPublishResult> publish, Core.Outbox.OutboxEntry reduced)
+        {
+            if (publish.IsCompletedSuccessfully && publish.Result.ReasonCode == MqttClientPublishReasonCode.Success)
+            {
+                owner.ReducedDelivered(reduced);
+                Log.ReducedAlarmSent(owner._logger, reduced.Seq, reduced.EventId);
+            }
+            else
+            {
+                // Tried again when the full entry is restored (next session, or the center's retry-set-aside).
+                Log.ReducedAlarmNotSent(owner._logger, reduced.Seq, reduced.EventId, publish.IsCompletedSuccessfully ? BrokerAnswer.NameOf(publish.Result.ReasonCode) : publish.Exception?.InnerException?.Message ?? "cancelled");
+            }
+        }
+    }
+
+    /// <summary>A publish of the window: an outbox entry, or the reduced form of a set-aside alarm.</summary>
+    private sealed record InFlight(Core.Outbox.OutboxEntry Entry, bool Reduced);
+}
+
+/// <summary>The broker did not answer a QoS 1 publish within the forwarder's PUBACK deadline.</summary>
+internal sealed class PubackOverdueException(TimeSpan deadline)
+    : Exception($"no PUBACK within {deadline.TotalSeconds:0.#} s");
