@@ -5,14 +5,44 @@ using Microsoft.Extensions.Hosting;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
-/// a store found corrupt (and set aside) as a fault event; and, while the disk refuses writes, retries them.
+/// Opens the outbox in StartAsync, before any input or uplink service starts; reports a store found corrupt (and
+/// set aside) as a fault event; and, while the disk refuses, retries. An outbox that cannot be opened (full or
+/// read-only disk) does not stop the start: inputs and uplink start anyway, events wait in memory, the storage
+/// fault is raised and the open is retried with backoff.
 /// </summary>
-public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : BackgroundService
+public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : BackgroundService
 {
+    private bool _recoveryReported;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
+        ReportRecoveryOnce();
+
+        // A failed open raises the fault now, not a retry tick later.
+        writer.RetryUnwritten();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(OutboxWriter.RetryDelay, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            store.Retry();
+            ReportRecoveryOnce();
+            writer.RetryUnwritten();
+        }
+    }
+
+    private void ReportRecoveryOnce()
+    {
+        if (_recoveryReported || !store.IsOpen)
+        {
+            return;
+        }
+
+        _recoveryReported = true;
         if (store.Recovery is { } recovery)
         {
             recorder.RecordFault("outbox", EventState.Active, new Dictionary<string, string>
@@ -22,17 +52,6 @@ public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, Ou
                 ["lastSeqBefore"] = recovery.LastSeqBefore.ToString(CultureInfo.InvariantCulture),
                 ["reason"] = recovery.Reason,
             });
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(OutboxWriter.RetryDelay, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            writer.RetryUnwritten();
         }
     }
 }
