@@ -102,6 +102,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
             throw;
         }
 
+        health.Succeeded("append");
         RetryRemovals(ignoreBackoff: true);
         return entries;
     }
@@ -122,6 +123,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
         try
         {
             var read = inner.ReadPending(max + Math.Min(hidden.Count, MaxRemovalsReadPast));
+            health.Succeeded("read");
             return hidden.Count == 0 ? read : [.. read.Where(e => !hidden.Contains(e.EventId)).Take(max)];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -159,7 +161,9 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
         try
         {
-            return inner.OldestTimestamp(lane);
+            var oldest = inner.OldestTimestamp(lane);
+            health.Succeeded("read");
+            return oldest;
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentOutOfRangeException))
         {
@@ -201,7 +205,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
                 _open = true;
                 _openBackoff = FirstOpenBackoff;
                 _nextOpenAt = null;
-                MarkHealthyIfDone();
+                health.Succeeded("open");
                 return true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -254,16 +258,11 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
             }
         }
 
-        MarkHealthyIfDone();
-    }
-
-    private void MarkHealthyIfDone()
-    {
         lock (_lock)
         {
             if (_open && _removals.Count == 0)
             {
-                health.Healthy();
+                health.Succeeded("remove");
             }
         }
     }
@@ -271,6 +270,6 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
     private void Failed(string operation, Exception error)
     {
         Log.StoreCallFailed(logger, operation, error);
-        health.Failed(error);
+        health.Failed(operation, error);
     }
 }

@@ -8,37 +8,40 @@ namespace EdgeGateway.Core.Outbox;
 public sealed class StorageHealth
 {
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
     private Exception? _unreported;
-    private bool _failing;
 
-    /// <summary>True from a failed store call until the guard has nothing left to retry.</summary>
+    /// <summary>True while some kind of store call (<c>open</c>, <c>append</c>, <c>read</c>, <c>remove</c>) has failed and not yet succeeded since.</summary>
     public bool IsFailing
     {
         get
         {
             lock (_lock)
             {
-                return _failing;
+                return _failing.Count > 0;
             }
         }
     }
 
-    /// <summary>A store call failed.</summary>
-    public void Failed(Exception error)
+    /// <summary>A store call of kind <paramref name="operation"/> failed.</summary>
+    public void Failed(string operation, Exception error)
     {
         lock (_lock)
         {
             _unreported ??= error;
-            _failing = true;
+            _failing.Add(operation);
         }
     }
 
-    /// <summary>The store is open and nothing waits to be retried.</summary>
-    public void Healthy()
+    /// <summary>
+    /// A call of kind <paramref name="operation"/> succeeded (for <c>remove</c>: nothing waits to be retried). Per kind,
+    /// so a read that keeps failing is not "restored" by every append that works.
+    /// </summary>
+    public void Succeeded(string operation)
     {
         lock (_lock)
         {
-            _failing = false;
+            _failing.Remove(operation);
         }
     }
 
