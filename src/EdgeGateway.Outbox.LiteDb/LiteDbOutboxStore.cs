@@ -37,7 +37,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     /// <param name="logger">Logger.</param>
     /// <param name="openFile">Opens one file; defaults to <see cref="OpenExclusive"/>. Tests pass a counting or failing <see cref="FileStream"/>.</param>
     /// <param name="limits">Size limit and telemetry time-to-live; defaults to <see cref="OutboxOptions"/>' defaults.</param>
-    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile, OutboxOptions? limits = null)
+    /// <param name="time">The clock for the seq floor when both seq records are lost; defaults to the system clock.</param>
+    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile, OutboxOptions? limits = null, TimeProvider? time = null)
     {
         _limits = limits ?? new OutboxOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
@@ -47,7 +48,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _identity = identity;
         _logger = logger;
         _sidecar = new SeqSidecar(DataPath + ".seq");
-        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, logger);
+        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, time ?? TimeProvider.System, logger);
     }
 
     /// <summary>Journalled entries that trigger a move into LiteDB at the next append.</summary>
@@ -217,7 +218,18 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                return _lanes.ReadPending(database, max);
+                var read = _lanes.ReadPending(database, max);
+                if (_lanes.TakeSkipped() is { Count: > 0 } skipped)
+                {
+                    foreach (var document in skipped)
+                    {
+                        Log.DocumentSkipped(_logger, DataPath, document);
+                    }
+
+                    _files.Report(new OutboxRecovery(DataPath, _lanes.LastSeq, $"{skipped.Count} unreadable documents skipped: {string.Join("; ", skipped.Take(10))}"));
+                }
+
+                return read;
             }
             catch (Exception ex)
             {

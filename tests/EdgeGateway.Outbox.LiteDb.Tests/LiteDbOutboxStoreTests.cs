@@ -439,7 +439,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
 
     private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
-        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
+        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits, _time) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
         _stores.Add(store);
         return store;
     }

@@ -5,19 +5,20 @@ using Microsoft.Extensions.Hosting;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Opens the outbox in StartAsync, before any input or uplink service starts; reports a store found corrupt (and
-/// set aside) as a fault event; and, while the disk refuses, retries. An outbox that cannot be opened (full or
+/// Opens the outbox in StartAsync, before any input or uplink service starts; reports each corruption the store
+/// recovered from (a file set aside, journal bytes or documents skipped) as a fault event; and, while the disk
+/// refuses, retries. An outbox that cannot be opened (full or
 /// read-only disk) does not stop the start: inputs and uplink start anyway, events wait in memory, the storage
 /// fault is raised and the open is retried with backoff.
 /// </summary>
 public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : BackgroundService
 {
-    private bool _recoveryReported;
+    private OutboxRecovery? _reported;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
-        ReportRecoveryOnce();
+        ReportNewRecovery();
 
         // A failed open raises the fault now, not a retry tick later.
         writer.RetryUnwritten();
@@ -30,21 +31,16 @@ public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder record
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             store.Retry();
-            ReportRecoveryOnce();
+            ReportNewRecovery();
             writer.RetryUnwritten();
         }
     }
 
-    private void ReportRecoveryOnce()
+    private void ReportNewRecovery()
     {
-        if (_recoveryReported || !store.IsOpen)
+        if (store.Recovery is { } recovery && !ReferenceEquals(recovery, _reported))
         {
-            return;
-        }
-
-        _recoveryReported = true;
-        if (store.Recovery is { } recovery)
-        {
+            _reported = recovery;
             recorder.RecordFault("outbox", EventState.Active, new Dictionary<string, string>
             {
                 ["fault"] = "corrupt-store",
