@@ -151,7 +151,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                _mover.MoveIfDue(database, _files.Journal!, _lanes);
+                MoveIfDueAndHealthy(database);
             }
             catch (Exception ex)
             {
@@ -178,6 +178,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
                 // The one write and fsync that makes the append durable; the drops of journalled entries ride along.
                 _files.Journal!.Write(new JournalFrame(accepted, drops.FromJournal, []), durable: true);
+                _files.AppendSucceeded();
                 _lanes.Accept(accepted, depth, drops);
                 if (drops.Count.Sum() > 0)
                 {
@@ -274,7 +275,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                _mover.MoveIfDue(database, _files.Journal!, _lanes);
+                MoveIfDueAndHealthy(database);
                 var removed = _lanes.StoredOf(database, entries);
                 if (removed.Count == 0)
                 {
@@ -306,6 +307,15 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
             _disposed = true;
             _files.Close();
+        }
+    }
+
+    // After a storage failure the move waits for an append to reach the journal: until then the disk is refusing.
+    private void MoveIfDueAndHealthy(OutboxDatabase database)
+    {
+        if (!_files.FailingSinceAppend)
+        {
+            _mover.MoveIfDue(database, _files.Journal!, _lanes);
         }
     }
 

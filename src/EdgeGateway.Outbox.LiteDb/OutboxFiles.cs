@@ -51,6 +51,16 @@ internal sealed class OutboxFiles
     /// <summary>Records a corruption found after open (unreadable documents), to be reported like one found at open.</summary>
     public void Report(OutboxRecovery recovery) => Recovery = recovery;
 
+    /// <summary>
+    /// True from a storage failure until an append reaches the journal again: no move into LiteDB starts meanwhile,
+    /// so a refusing disk is tested with one small journal write, not a LiteDB transaction whose failure leaves an
+    /// engine to close after a failed write.
+    /// </summary>
+    public bool FailingSinceAppend { get; private set; }
+
+    /// <summary>An append is on the device: moves into LiteDB may start again.</summary>
+    public void AppendSucceeded() => FailingSinceAppend = false;
+
     /// <summary>The open journal; null while closed.</summary>
     public OutboxJournal? Journal { get; private set; }
 
@@ -158,6 +168,7 @@ internal sealed class OutboxFiles
     {
         Log.StorageFailed(_logger, _dataPath, ex);
         _faulted = true;
+        FailingSinceAppend = true;
         CloseFiles(quiet: true);
         if (ex is IOException)
         {
