@@ -19,6 +19,12 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Warning, "Storage fault over after {Seconds} s; events in memory are on disk again")]
     public static partial void StorageRecovered(ILogger logger, long seconds);
 
+    [LoggerMessage(1008, LogLevel.Error, "Outbox {Operation} failed; the gateway keeps running from memory and retries")]
+    public static partial void StoreCallFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Memory for events the disk refused is full ({Held} held): {Refused} telemetry or events refused and counted as dropped (alarms are always kept)")]
+    public static partial void UnwrittenFull(ILogger logger, int refused, int held);
+
     [LoggerMessage(1004, LogLevel.Information, "Center acknowledged {EventId} (by {By}) {LatencyMs} ms after it was published")]
     public static partial void CenterAcknowledged(ILogger logger, string eventId, string by, long latencyMs);
 

@@ -11,7 +11,7 @@ public static class GatewayEventServices
 {
     /// <summary>
     /// Who the gateway is, the event recorder and the outbox (LiteDB in <c>{Gateway:DataDirectory}/outbox.db</c>, unless
-    /// an <see cref="IOutboxStore"/> is already registered), opened by the first hosted service. The gateway minus its
+    /// an <see cref="IOutboxStore"/> is already registered) behind its guard, opened by the first hosted service. The gateway minus its
     /// inputs and uplink; edge-fleet composes simulated gateways from this and the uplink.
     /// </summary>
     public static IServiceCollection AddGatewayEvents(this IServiceCollection services, IConfiguration configuration)
@@ -19,6 +19,7 @@ public static class GatewayEventServices
         services.AddGatewayIdentity(configuration);
         services.AddOutbox(configuration);
         services.AddLiteDbOutbox();
+        services.GuardOutboxStore();
         services.AddOptions<LiteDbOutboxOptions>()
             .Configure<IOptions<GatewayOptions>>((outbox, gateway) => outbox.FilePath = Path.Combine(gateway.Value.DataDirectory, "outbox.db"));
         return services;

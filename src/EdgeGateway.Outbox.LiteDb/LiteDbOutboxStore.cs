@@ -37,7 +37,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     /// <param name="logger">Logger.</param>
     /// <param name="openFile">Opens one file; defaults to <see cref="OpenExclusive"/>. Tests pass a counting or failing <see cref="FileStream"/>.</param>
     /// <param name="limits">Size limit and telemetry time-to-live; defaults to <see cref="OutboxOptions"/>' defaults.</param>
-    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile, OutboxOptions? limits = null)
+    /// <param name="time">The clock for the seq floor when both seq records are lost; defaults to the system clock.</param>
+    public LiteDbOutboxStore(string filePath, GatewayIdentity identity, ILogger<LiteDbOutboxStore> logger, Func<string, FileStream>? openFile, OutboxOptions? limits = null, TimeProvider? time = null)
     {
         _limits = limits ?? new OutboxOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
@@ -47,7 +48,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _identity = identity;
         _logger = logger;
         _sidecar = new SeqSidecar(DataPath + ".seq");
-        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, logger);
+        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, time ?? TimeProvider.System, logger);
     }
 
     /// <summary>Journalled entries that trigger a move into LiteDB at the next append.</summary>
@@ -161,7 +162,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                _mover.MoveIfDue(database, _files.Journal!, _lanes);
+                MoveIfDueAndHealthy(database);
             }
             catch (Exception ex)
             {
@@ -188,6 +189,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
                 // The one write and fsync that makes the append durable; the drops of journalled entries ride along.
                 _files.Journal!.Write(new JournalFrame(accepted, drops.FromJournal, []), durable: true);
+                _files.AppendSucceeded();
                 _lanes.Accept(accepted, depth, drops);
                 if (drops.Count.Sum() > 0)
                 {
@@ -228,7 +230,18 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                return _lanes.ReadPending(database, max);
+                var read = _lanes.ReadPending(database, max);
+                if (_lanes.TakeSkipped() is { Count: > 0 } skipped)
+                {
+                    foreach (var document in skipped)
+                    {
+                        Log.DocumentSkipped(_logger, DataPath, document);
+                    }
+
+                    _files.Report(new OutboxRecovery(DataPath, _lanes.LastSeq, $"{skipped.Count} unreadable documents skipped: {string.Join("; ", skipped.Take(10))}"));
+                }
+
+                return read;
             }
             catch (Exception ex)
             {
@@ -273,7 +286,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                _mover.MoveIfDue(database, _files.Journal!, _lanes);
+                MoveIfDueAndHealthy(database);
                 var removed = _lanes.StoredOf(database, entries);
                 if (removed.Count == 0)
                 {
@@ -338,6 +351,15 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 _files.Fail(ex);
                 throw;
             }
+        }
+    }
+
+    // After a storage failure the move waits for an append to reach the journal: until then the disk is refusing.
+    private void MoveIfDueAndHealthy(OutboxDatabase database)
+    {
+        if (!_files.FailingSinceAppend)
+        {
+            _mover.MoveIfDue(database, _files.Journal!, _lanes);
         }
     }
 

@@ -32,6 +32,18 @@ internal static partial class Log
     [LoggerMessage(2009, LogLevel.Warning, "Could not write the outbox seq sidecar; retried at the next append")]
     public static partial void SidecarFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(2010, LogLevel.Warning, "Could not copy unreadable outbox bytes aside to {AsidePath}; opening without the copy")]
+    public static partial void SetAsideFailed(ILogger logger, string asidePath, Exception exception);
+
+    [LoggerMessage(2102, LogLevel.Error, "Outbox journal {Path}: {Bytes} unreadable bytes at offset {Offset} skipped, the intact frames after them kept; copied to {AsidePath}")]
+    public static partial void JournalFrameSkipped(ILogger logger, string path, long bytes, long offset, string asidePath);
+
+    [LoggerMessage(2103, LogLevel.Error, "Outbox {Path}: document {Document} is unreadable; skipped, and deleted at the next move")]
+    public static partial void DocumentSkipped(ILogger logger, string path, string document);
+
+    [LoggerMessage(2011, LogLevel.Critical, "Outbox {Path} and its seq sidecar are both missing, but its journal or log is not: seq continues after {Floor} (a floor from the time) so no earlier seq is given out again")]
+    public static partial void SeqFloor(ILogger logger, string path, long floor);
+
     [LoggerMessage(2101, LogLevel.Warning, "Outbox journal {Path}: {Bytes} bytes at offset {Offset} are not an intact frame (torn by a crash before their fsync returned); copied to {AsidePath} and cut off")]
     public static partial void JournalTailSetAside(ILogger logger, string path, long bytes, long offset, string asidePath);
 }

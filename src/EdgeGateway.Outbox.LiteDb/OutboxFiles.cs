@@ -19,6 +19,8 @@ internal sealed class OutboxFiles
     private readonly SeqSidecar _sidecar;
     private readonly DatabaseOpener _opener;
     private readonly ILogger _logger;
+    private readonly string _logPath;
+    private readonly TimeProvider _time;
     private OutboxDatabase? _database;
     private bool _opened;
     private bool _faulted;
@@ -27,8 +29,10 @@ internal sealed class OutboxFiles
     // so a failed append stores nothing and its seqs are given to the caller's retry.
     private long? _rollbackAbove;
 
-    public OutboxFiles(string dataPath, string logPath, string journalPath, Func<string, FileStream> openFile, OutboxLanes lanes, SeqSidecar sidecar, ILogger logger)
+    public OutboxFiles(string dataPath, string logPath, string journalPath, Func<string, FileStream> openFile, OutboxLanes lanes, SeqSidecar sidecar, TimeProvider time, ILogger logger)
     {
+        _logPath = logPath;
+        _time = time;
         _dataPath = dataPath;
         _journalPath = journalPath;
         _openFile = openFile;
@@ -38,8 +42,24 @@ internal sealed class OutboxFiles
         _opener = new DatabaseOpener(dataPath, logPath, OpenFile, lanes, logger);
     }
 
-    /// <summary>Set when <see cref="Open"/> found the data file corrupt and started a fresh one.</summary>
+    /// <summary>
+    /// The last corruption recovered from: the data file set aside at open, journal bytes skipped, or documents that
+    /// could not be read. A new instance each time, so the gateway reports each one.
+    /// </summary>
     public OutboxRecovery? Recovery { get; private set; }
+
+    /// <summary>Records a corruption found after open (unreadable documents), to be reported like one found at open.</summary>
+    public void Report(OutboxRecovery recovery) => Recovery = recovery;
+
+    /// <summary>
+    /// True from a storage failure until an append reaches the journal again: no move into LiteDB starts meanwhile,
+    /// so a refusing disk is tested with one small journal write, not a LiteDB transaction whose failure leaves an
+    /// engine to close after a failed write.
+    /// </summary>
+    public bool FailingSinceAppend { get; private set; }
+
+    /// <summary>An append is on the device: moves into LiteDB may start again.</summary>
+    public void AppendSucceeded() => FailingSinceAppend = false;
 
     /// <summary>The open journal; null while closed.</summary>
     public OutboxJournal? Journal { get; private set; }
@@ -58,6 +78,7 @@ internal sealed class OutboxFiles
             Directory.CreateDirectory(directory);
         }
 
+        var floor = SeqFloorWithoutRecord();
         try
         {
             _database = _opener.Open();
@@ -84,7 +105,22 @@ internal sealed class OutboxFiles
             throw;
         }
 
-        _sidecar.Cover(_lanes.LastSeq);
+        if (floor > _lanes.LastSeq)
+        {
+            Log.SeqFloor(_logger, _dataPath, floor);
+            _lanes.LastSeq = floor;
+        }
+
+        try
+        {
+            _sidecar.Cover(_lanes.LastSeq);
+        }
+        catch (IOException ex)
+        {
+            // A full disk must not stop the open: every append covers its seqs again.
+            Log.SidecarFailed(_logger, ex);
+        }
+
         _opened = true;
         Log.Opened(_logger, _dataPath, _lanes.Depth[0], _lanes.Depth[1], _lanes.Depth[2], _lanes.LastSeq);
     }
@@ -132,6 +168,7 @@ internal sealed class OutboxFiles
     {
         Log.StorageFailed(_logger, _dataPath, ex);
         _faulted = true;
+        FailingSinceAppend = true;
         CloseFiles(quiet: true);
         if (ex is IOException)
         {
@@ -161,10 +198,45 @@ internal sealed class OutboxFiles
         CloseFiles(quiet: false);
     }
 
+    /// <summary>
+    /// The seq to continue after when the outbox ran here before but both records of its seqs are gone (the data
+    /// file and the sidecar missing while its journal or log is still there): the current time in Unix ms, or a
+    /// leftover file's modification time if later (a clock that is not yet synchronised may be behind). Earlier seqs
+    /// are below it unless the gateway averaged more than one event per ms. 0 when there is a record (or no trace).
+    /// </summary>
+    private long SeqFloorWithoutRecord()
+    {
+        if (File.Exists(_dataPath) || _sidecar.Exists || !(File.Exists(_journalPath) || File.Exists(_logPath)))
+        {
+            return 0;
+        }
+
+        var latest = new[] { _journalPath, _logPath }.Where(File.Exists).Select(p => new DateTimeOffset(File.GetLastWriteTimeUtc(p), TimeSpan.Zero)).Max();
+        var now = _time.GetUtcNow();
+        return (now > latest ? now : latest).ToUnixTimeMilliseconds();
+    }
+
     private void OpenJournal(long? rollBackAbove)
     {
         Journal = new OutboxJournal(OpenFile(_journalPath));
-        JournalReplay.Run(Journal, _journalPath, _database!, _lanes, rollBackAbove, _logger);
+        if (JournalReplay.Run(Journal, _journalPath, _database!, _lanes, rollBackAbove, _logger) is { } salvaged)
+        {
+            if (_opened || Recovery is null)
+            {
+                Recovery = salvaged;
+            }
+
+            try
+            {
+                // The damaged bytes are still in the file: moving the journal into LiteDB empties it.
+                JournalMover.Move(_database!, Journal, _lanes);
+            }
+            catch (IOException ex)
+            {
+                // Full disk: the next replay salvages the same frames again.
+                Log.StorageFailed(_logger, _journalPath, ex);
+            }
+        }
     }
 
     private FileStream OpenFile(string path)

@@ -22,13 +22,20 @@ internal sealed record JournalFrame(IReadOnlyList<JournalEntry> Appended, IReadO
 /// <summary>A frame read back at open and where it starts in the file.</summary>
 internal readonly record struct JournalRecord(long Offset, JournalFrame Frame);
 
-/// <summary>What <see cref="OutboxJournal.ReadAll"/> found: the intact frames, and the offset where unreadable bytes start (if any).</summary>
-internal sealed record JournalContents(IReadOnlyList<JournalRecord> Records, long? TornAt);
+/// <summary>Unreadable bytes between intact frames: <paramref name="Length"/> bytes at <paramref name="Offset"/>.</summary>
+internal readonly record struct JournalDamage(long Offset, long Length);
+
+/// <summary>
+/// What <see cref="OutboxJournal.ReadAll"/> found: the intact frames, unreadable stretches with intact frames after
+/// them (<paramref name="Damaged"/>), and the offset where unreadable bytes run to the end (if any).
+/// </summary>
+internal sealed record JournalContents(IReadOnlyList<JournalRecord> Records, IReadOnlyList<JournalDamage> Damaged, long? TornAt);
 
 /// <summary>
 /// The append-only file in front of LiteDB (<c>outbox.db.journal</c>). Each write is one frame:
 /// <c>[length: int32][crc32c of the body: uint32][body]</c>, little-endian. An append is one write and one fsync;
-/// a remove is one write without fsync. A frame torn by a crash fails its CRC and ends the replay.
+/// a remove is one write without fsync. A frame that fails its CRC is skipped: reading resumes at the next intact
+/// frame, so a bad frame in the middle loses only itself; bad bytes with no intact frame after them are a torn tail.
 /// </summary>
 internal sealed class OutboxJournal(FileStream file) : IDisposable
 {
@@ -67,47 +74,81 @@ internal sealed class OutboxJournal(FileStream file) : IDisposable
         _length = length;
     }
 
-    /// <summary>Reads every intact frame from the start; stops at the first frame that is short or fails its CRC.</summary>
+    /// <summary>
+    /// Reads every intact frame. At a frame that is short, fails its CRC or does not decode, looks for the next
+    /// intact frame and resumes there; if there is none, the rest is the torn tail.
+    /// </summary>
     public JournalContents ReadAll()
     {
-        var records = new List<JournalRecord>();
-        var header = new byte[HeaderSize];
-        long offset = 0;
+        var bytes = new byte[_length];
         file.Position = 0;
+        file.ReadExactly(bytes);
+        var records = new List<JournalRecord>();
+        var damaged = new List<JournalDamage>();
+        long offset = 0;
         while (offset < _length)
         {
-            if (_length - offset < HeaderSize || file.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize)
+            if (TryReadFrame(bytes, offset, out var frame, out var size))
             {
-                return new JournalContents(records, offset);
+                records.Add(new JournalRecord(offset, frame));
+                offset += size;
+                continue;
             }
 
-            var size = BinaryPrimitives.ReadInt32LittleEndian(header);
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-            if (size <= 0 || size > MaxFrameSize || size > _length - offset - HeaderSize)
+            var next = offset + 1;
+            while (next < _length && !TryReadFrame(bytes, next, out _, out _))
             {
-                return new JournalContents(records, offset);
+                next++;
             }
 
-            var body = new byte[size];
-            if (file.ReadAtLeast(body, size, throwOnEndOfStream: false) < size || Crc32C(body) != crc || !TryDecode(body, out var frame))
+            if (next >= _length)
             {
-                return new JournalContents(records, offset);
+                return new JournalContents(records, damaged, offset);
             }
 
-            records.Add(new JournalRecord(offset, frame));
-            offset += HeaderSize + size;
+            damaged.Add(new JournalDamage(offset, next - offset));
+            offset = next;
         }
 
-        return new JournalContents(records, null);
+        return new JournalContents(records, damaged, null);
     }
 
-    /// <summary>Copies the bytes from <paramref name="offset"/> to the end into <paramref name="path"/> (for inspection).</summary>
-    public void CopyTail(long offset, string path)
+    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="offset"/> (to the end when null) into <paramref name="path"/> (for inspection).</summary>
+    public void CopyRange(long offset, long? length, string path)
     {
         using var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var bytes = new byte[(length ?? (_length - offset))];
         file.Position = offset;
-        file.CopyTo(copy);
+        file.ReadExactly(bytes);
+        copy.Write(bytes);
         copy.Flush(flushToDisk: true);
+    }
+
+    private static bool TryReadFrame(byte[] bytes, long offset, out JournalFrame frame, out int frameSize)
+    {
+        frame = null!;
+        frameSize = 0;
+        var left = bytes.Length - offset;
+        if (left < HeaderSize)
+        {
+            return false;
+        }
+
+        var size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)offset));
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)offset + 4));
+        if (size <= 0 || size > MaxFrameSize || size > left - HeaderSize)
+        {
+            return false;
+        }
+
+        var body = bytes.AsSpan((int)offset + HeaderSize, size);
+        if (Crc32C(body) != crc || !TryDecode(body.ToArray(), out frame))
+        {
+            return false;
+        }
+
+        frameSize = HeaderSize + size;
+        return true;
     }
 
     public void Dispose() => file.Dispose();
@@ -118,26 +159,7 @@ internal sealed class OutboxJournal(FileStream file) : IDisposable
         body.Position = HeaderSize;
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(FrameVersion);
-            writer.Write(frame.Appended.Count);
-            foreach (var (entry, acceptedAt) in frame.Appended)
-            {
-                writer.Write(entry.Seq);
-                writer.Write((byte)entry.Lane);
-                writer.Write(entry.EventId);
-                writer.Write(entry.TopicLeaf);
-                writer.Write(acceptedAt);
-                writer.Write(entry.Payload.Length);
-                writer.Write(entry.Payload);
-            }
-
-            WriteSeqs(writer, frame.Dropped);
-            writer.Write(frame.Removed.Count);
-            foreach (var (seq, lane) in frame.Removed)
-            {
-                writer.Write(seq);
-                writer.Write((byte)lane);
-            }
+            WriteBody(writer, frame);
         }
 
         var bytes = body.ToArray();
@@ -145,6 +167,30 @@ internal sealed class OutboxJournal(FileStream file) : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(bytes, content.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C(content));
         return bytes;
+    }
+
+    private static void WriteBody(BinaryWriter writer, JournalFrame frame)
+    {
+        writer.Write(FrameVersion);
+        writer.Write(frame.Appended.Count);
+        foreach (var (entry, acceptedAt) in frame.Appended)
+        {
+            writer.Write(entry.Seq);
+            writer.Write((byte)entry.Lane);
+            writer.Write(entry.EventId);
+            writer.Write(entry.TopicLeaf);
+            writer.Write(acceptedAt);
+            writer.Write(entry.Payload.Length);
+            writer.Write(entry.Payload);
+        }
+
+        WriteSeqs(writer, frame.Dropped);
+        writer.Write(frame.Removed.Count);
+        foreach (var (seq, lane) in frame.Removed)
+        {
+            writer.Write(seq);
+            writer.Write((byte)lane);
+        }
     }
 
     private static void WriteSeqs(BinaryWriter writer, IReadOnlyList<long> seqs)

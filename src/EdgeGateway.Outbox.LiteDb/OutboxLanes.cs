@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
 using LiteDB;
@@ -28,6 +29,8 @@ internal sealed class OutboxLanes
 
     /// <summary>LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.</summary>
     public HashSet<long>[] Deleting { get; } = [[], [], []];
+
+    private readonly List<string> _skipped = [];
 
     /// <summary>Entries set aside (<see cref="SetAsideShelf"/>), in no lane.</summary>
     public long SetAsideCount { get; set; }
@@ -136,9 +139,12 @@ internal sealed class OutboxLanes
             var stored = deleting.Count == 0
                 ? database.LaneCollection(lane).Find(Query.All(Query.Ascending), 0, remaining)
                 : database.LaneCollection(lane).Find(Query.All(Query.Ascending)).Where(d => !deleting.Contains(d["_id"].AsInt64)).Take(remaining);
-            foreach (var doc in stored)
+            foreach (var doc in stored.ToList())
             {
-                result.Add(OutboxDatabase.FromDocument(doc, lane));
+                if (TryRead(doc, lane) is { } entry)
+                {
+                    result.Add(entry);
+                }
             }
 
             result.AddRange(Journalled[(int)lane].Values.Take(max - result.Count).Select(j => j.Entry));
@@ -159,6 +165,14 @@ internal sealed class OutboxLanes
         return oldestMs is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
+    /// <summary>Documents found unreadable since the last call, as "lane seq" (or "lane ?" without a readable id).</summary>
+    public List<string> TakeSkipped()
+    {
+        var skipped = new List<string>(_skipped);
+        _skipped.Clear();
+        return skipped;
+    }
+
     /// <summary>Takes a journalled entry out of its lane; null if no lane has it.</summary>
     public JournalEntry? TakeJournalled(long seq)
     {
@@ -172,6 +186,35 @@ internal sealed class OutboxLanes
 
         return null;
     }
+
+    /// <summary>
+    /// The entry a document holds, or null when it cannot be read (a field missing or of the wrong type): then it is
+    /// hidden like a removed entry, deleted by the next move, and listed for <see cref="TakeSkipped"/>. One bad
+    /// document must not stop every read of the lane behind it.
+    /// </summary>
+    private OutboxEntry? TryRead(BsonDocument doc, Lane lane)
+    {
+        var id = doc["_id"];
+        var problem = !id.IsInt64 ? "_id is not a seq"
+            : !doc["EventId"].IsString ? "EventId missing"
+            : !doc["TopicLeaf"].IsString ? "TopicLeaf missing"
+            : !doc["Payload"].IsBinary ? "Payload missing"
+            : null;
+        if (problem is null)
+        {
+            return OutboxDatabase.FromDocument(doc, lane);
+        }
+
+        _skipped.Add($"{LaneName(lane)} {(id.IsInt64 ? id.AsInt64.ToString(CultureInfo.InvariantCulture) : "?")}: {problem}");
+        if (id.IsInt64 && Deleting[(int)lane].Add(id.AsInt64))
+        {
+            Depth[(int)lane]--;
+        }
+
+        return null;
+    }
+
+    private static string LaneName(Lane lane) => lane.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already). Seq alone could

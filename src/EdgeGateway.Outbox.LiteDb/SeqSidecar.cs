@@ -38,6 +38,9 @@ internal sealed class SeqSidecar(string path)
         _mark = mark;
     }
 
+    /// <summary>Whether the sidecar file exists.</summary>
+    public bool Exists => File.Exists(path);
+
     /// <summary>The recorded mark, or 0 when there is none (or it is unreadable).</summary>
     public long Read()
     {

@@ -136,6 +136,36 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void Remove_AfterAFailedAppend_StartsNoMoveIntoLiteDb_UntilAnAppendSucceeds()
+    {
+        var first = OpenStore();
+        var backlog = first.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 20)]));
+        first.Dispose();
+        var files = new ProbeFiles();
+        var store = OpenStore(files, moveAfterDeletes: 4);
+        files.FailWrites = true;
+        Assert.Throws<IOException>(() => store.Append(Drafts(EventKind.Panic)));
+        files.FailWrites = false;
+        files.Clear();
+
+        // Act: removes far past the move threshold while no append has reached the disk since the failure.
+        foreach (var chunk in backlog.Take(12).Chunk(4))
+        {
+            store.Remove(chunk);
+        }
+
+        var whileFailing = files.Events.Where(e => e.Name != "outbox.db.journal" && e.Op is FileOp.Write or FileOp.SetLength).ToList();
+        store.Append(Drafts(EventKind.Panic));
+        files.Clear();
+        store.Remove([backlog[12]]);
+
+        // Assert: only the journal was written; once an append succeeded, the due move runs.
+        Assert.Empty(whileFailing);
+        Assert.Contains(files.Events, e => e.Name == "outbox-log.db" && e.Op == FileOp.Write);
+        Assert.Equal(new OutboxDepth(1, 7, 0), store.Depth);
+    }
+
+    [Fact]
     public void Move_IntoLiteDb_FlushesDataFileToDiskAfterItsLastWriteThenEmptiesJournal()
     {
         var files = new ProbeFiles();
@@ -462,7 +492,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
 
     private LiteDbOutboxStore CreateStore(Func<string, FileStream>? openFile, int moveAfterEntries = 1000, OutboxOptions? limits = null, int moveAfterDeletes = 1024)
     {
-        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
+        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile, limits, _time) { MoveAfterEntries = moveAfterEntries, MoveAfterDeletes = moveAfterDeletes };
         _stores.Add(store);
         return store;
     }

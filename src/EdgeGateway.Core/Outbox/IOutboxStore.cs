@@ -50,7 +50,10 @@ public interface IOutboxStore : IDisposable
     /// <summary>Entries dropped unsent to respect <see cref="OutboxOptions"/> (never alarms).</summary>
     OutboxDrops Dropped { get; }
 
-    /// <summary>Set when <see cref="Open"/> found the store corrupt and started a fresh one.</summary>
+    /// <summary>
+    /// The last corruption the store recovered from (at open, or data it found unreadable later and skipped), or
+    /// null. A new instance for each, so the gateway reports each as a <c>corrupt-store</c> fault.
+    /// </summary>
     OutboxRecovery? Recovery { get; }
 
     /// <summary>Entries waiting per lane.</summary>

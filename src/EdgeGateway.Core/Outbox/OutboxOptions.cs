@@ -15,6 +15,13 @@ public sealed class OutboxOptions
     /// <summary>Telemetry older than this is dropped unsent. Alarms and events never expire.</summary>
     /// <value>Default 24 hours; 0 keeps telemetry until it is sent or pushed out by <see cref="MaxEntries"/>.</value>
     public double TelemetryTtlHours { get; set; } = 24;
+
+    /// <summary>
+    /// Most events held in memory while the disk refuses them (full, read-only, failing). At 80 % new telemetry is
+    /// refused, at 100 % new events; alarms and faults are always held. Refused ones count as dropped in health.
+    /// </summary>
+    /// <value>Default 20000 (about 20 MB; hours of a busy school's events). Range 100-1000000.</value>
+    public int MaxUnwrittenEntries { get; set; } = 20_000;
 }
 
 /// <summary>Entries dropped unsent since the outbox was created, per lane (alarms are never dropped).</summary>

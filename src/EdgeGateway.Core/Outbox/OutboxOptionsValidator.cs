@@ -18,6 +18,11 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             errors.Add("Outbox:TelemetryTtlHours", $"{options.TelemetryTtlHours} is outside 0-8760");
         }
 
+        if (options.MaxUnwrittenEntries is < 100 or > 1_000_000)
+        {
+            errors.Add("Outbox:MaxUnwrittenEntries", $"{options.MaxUnwrittenEntries} is outside 100-1000000");
+        }
+
         return errors.ToResult();
     }
 }

@@ -5,25 +5,23 @@ using EdgeGateway.Core.Health;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Opens the outbox in StartAsync, before any input or uplink service starts, so READY means it is usable; reports
-/// a store found corrupt (and set aside) as a fault event; and, while the disk refuses writes, retries them.
+/// Opens the outbox in StartAsync, before any input or uplink service starts; reports each corruption the store
+/// recovered from (a file set aside, journal bytes or documents skipped) as a fault event; and, while the disk
+/// refuses, retries. An outbox that cannot be opened (full or
+/// read-only disk) does not stop the start: inputs and uplink start anyway, events wait in memory, the storage
+/// fault is raised and the open is retried with backoff.
 /// </summary>
-public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : SupervisedLoop
+public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : SupervisedLoop
 {
+    private OutboxRecovery? _reported;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
-        if (store.Recovery is { } recovery)
-        {
-            recorder.RecordFault("outbox", EventState.Active, new Dictionary<string, string>
-            {
-                ["fault"] = "corrupt-store",
-                ["movedTo"] = recovery.MovedTo,
-                ["lastSeqBefore"] = recovery.LastSeqBefore.ToString(CultureInfo.InvariantCulture),
-                ["reason"] = recovery.Reason,
-            });
-        }
+        ReportNewRecovery();
 
+        // A failed open raises the fault now, not a retry tick later.
+        writer.RetryUnwritten();
         return base.StartAsync(cancellationToken);
     }
 
@@ -32,7 +30,24 @@ public sealed class OutboxStarter(IOutboxStore store, EventRecorder recorder, Ou
         using var timer = new PeriodicTimer(OutboxWriter.RetryDelay, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            store.Retry();
+            ReportNewRecovery();
             writer.RetryUnwritten();
+        }
+    }
+
+    private void ReportNewRecovery()
+    {
+        if (store.Recovery is { } recovery && !ReferenceEquals(recovery, _reported))
+        {
+            _reported = recovery;
+            recorder.RecordFault("outbox", EventState.Active, new Dictionary<string, string>
+            {
+                ["fault"] = "corrupt-store",
+                ["movedTo"] = recovery.MovedTo,
+                ["lastSeqBefore"] = recovery.LastSeqBefore.ToString(CultureInfo.InvariantCulture),
+                ["reason"] = recovery.Reason,
+            });
         }
     }
 }

@@ -1,15 +1,24 @@
 using System.Globalization;
 using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// Gets recorded drafts into the outbox. Normally an event is accepted only once it is on disk. If the disk refuses
-/// (full, I/O error), the events are kept in memory with the seq they will have (<see cref="UnwrittenEntries"/>, sent
-/// from there while the path is up), a storage fault is reported, and the write is retried
+/// (full, I/O error, not open), the events are kept in memory with the seq they will have (<see cref="UnwrittenEntries"/>,
+/// sent from there while the path is up), a storage fault is reported, and the write is retried in batches
 /// (<see cref="RetryUnwritten"/>) until it succeeds: the gateway keeps running and no alarm is dropped.
 /// </summary>
+/// <remarks>
+/// Accepting a draft while others wait in memory costs the same however many wait: it is queued behind them
+/// (O(1)), and the disk is tried in line only while at most <see cref="WriteBatch"/> wait; beyond that only the
+/// retry writes, one batch per lock hold. Memory is bounded by <see cref="OutboxOptions.MaxUnwrittenEntries"/>: new
+/// telemetry is refused first, then new events; alarms and faults never. The newest are refused rather than the
+/// oldest dropped, because the seqs given out to held entries (maybe already published) must stay the ones the
+/// store will give them.
+/// </remarks>
 public sealed class OutboxWriter(
     IOutboxStore store,
     UnwrittenEntries unwritten,
@@ -17,18 +26,27 @@ public sealed class OutboxWriter(
     GatewayIdentity identity,
     IClockSync clock,
     TimeProvider time,
-    ILogger<OutboxWriter> logger)
+    ILogger<OutboxWriter> logger,
+    IOptions<OutboxOptions>? options = null,
+    StorageHealth? health = null)
 {
     /// <summary>How often a refused write is retried.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    private readonly Lock _lock = new();
+    /// <summary>Most drafts written to the store in one append while catching up, so a press never waits for more.</summary>
+    public const int WriteBatch = 64;
 
-    // Drafts the disk refused, in order, the storage fault first among them; written before any newer draft.
-    private readonly List<EventDraft> _unwrittenDrafts = [];
+    private readonly Lock _lock = new();
+    private readonly StorageHealth _health = health ?? new StorageHealth();
+    private readonly int _maxUnwritten = (options?.Value ?? new OutboxOptions()).MaxUnwrittenEntries;
+
+    // Drafts the disk refused, in seq order with the entries they will be, the storage fault first among them;
+    // written before any newer draft.
+    private readonly Queue<(EventDraft Draft, OutboxEntry Entry)> _queue = new();
+    private long _lastQueuedSeq;
     private DateTimeOffset? _storageFaultSince;
 
-    /// <summary>True while events are waiting in memory for the disk.</summary>
+    /// <summary>True while the storage fault is raised (events may wait in memory for the disk).</summary>
     public bool IsStorageFaulted
     {
         get
@@ -42,94 +60,193 @@ public sealed class OutboxWriter(
 
     /// <summary>
     /// Writes drafts in order, after any still waiting in memory. Returns their entries: on disk, or (while the disk
-    /// refuses) in memory with the seq they will have once written.
+    /// refuses) in memory with the seq they will have once written. Telemetry and events refused because memory is
+    /// full have no entry.
     /// </summary>
     public IReadOnlyList<OutboxEntry> Write(IReadOnlyList<EventDraft> drafts)
     {
+        ArgumentNullException.ThrowIfNull(drafts);
         lock (_lock)
         {
-            var first = _unwrittenDrafts.Count;
-            _unwrittenDrafts.AddRange(drafts);
-            return [.. WriteLocked().Skip(first).Take(drafts.Count)];
-        }
-    }
-
-    /// <summary>Tries again to write what the disk refused. Returns true when nothing is left in memory.</summary>
-    public bool RetryUnwritten()
-    {
-        lock (_lock)
-        {
-            if (_unwrittenDrafts.Count > 0)
+            ReportHealthFailureLocked();
+            if (_queue.Count == 0)
             {
-                WriteLocked();
+                try
+                {
+                    var entries = store.Append(drafts);
+                    Accepted(drafts, entries);
+                    RestoreIfRecoveredLocked();
+                    signal.Notify();
+                    return entries;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    var held = HoldLocked(drafts);
+                    RaiseFaultLocked(ex);
+                    signal.Notify();
+                    return held;
+                }
             }
 
-            return _unwrittenDrafts.Count == 0;
+            var queued = HoldLocked(drafts);
+            if (_queue.Count <= WriteBatch)
+            {
+                WriteBatchLocked();
+            }
+
+            signal.Notify();
+            return queued;
         }
     }
 
-    private IReadOnlyList<OutboxEntry> WriteLocked()
+    /// <summary>Tries again to write what the disk refused, a batch per lock hold. Returns true when nothing is left in memory.</summary>
+    public bool RetryUnwritten()
     {
+        while (true)
+        {
+            lock (_lock)
+            {
+                ReportHealthFailureLocked();
+                if (_queue.Count == 0)
+                {
+                    RestoreIfRecoveredLocked();
+                    return _queue.Count == 0;
+                }
+
+                if (!WriteBatchLocked())
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the oldest batch of held drafts. False if the disk refused.</summary>
+    private bool WriteBatchLocked()
+    {
+        var batch = _queue.Take(WriteBatch).ToList();
         IReadOnlyList<OutboxEntry> entries;
         try
         {
-            entries = store.Append(_unwrittenDrafts);
+            entries = store.Append([.. batch.Select(b => b.Draft)]);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            entries = KeepInMemoryLocked(ex);
-            signal.Notify();
-            return entries;
+            RaiseFaultLocked(ex);
+            return false;
         }
 
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var _ in batch)
         {
-            Log.EventAccepted(logger, entries[i].Seq, _unwrittenDrafts[i].Input, _unwrittenDrafts[i].Kind, _unwrittenDrafts[i].State, entries[i].EventId);
+            _queue.Dequeue();
         }
 
-        _unwrittenDrafts.Clear();
+        Accepted([.. batch.Select(b => b.Draft)], entries);
         var alreadySent = unwritten.Written(entries);
         if (alreadySent.Count > 0)
         {
             store.Remove(alreadySent);
         }
 
-        if (_storageFaultSince is { } since)
+        if (_queue.Count == 0)
         {
-            _storageFaultSince = null;
-            var now = time.GetUtcNow();
-            Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
-            _unwrittenDrafts.Add(EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
-            {
-                ["fault"] = "storage",
-                ["since"] = EventPayload.FormatTimestamp(since),
-                ["durationSeconds"] = ((long)(now - since).TotalSeconds).ToString(CultureInfo.InvariantCulture),
-            }));
-            entries = [.. entries, .. WriteLocked()];
+            RestoreIfRecoveredLocked();
         }
 
         signal.Notify();
-        return entries;
+        return true;
     }
 
-    private IReadOnlyList<OutboxEntry> KeepInMemoryLocked(Exception error)
+    private void Accepted(IReadOnlyList<EventDraft> drafts, IReadOnlyList<OutboxEntry> entries)
     {
-        if (_storageFaultSince is null)
+        for (var i = 0; i < entries.Count; i++)
         {
-            var now = time.GetUtcNow();
-            _storageFaultSince = now;
-            Log.StorageFault(logger, _unwrittenDrafts.Count, error);
-            _unwrittenDrafts.Add(EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
+            Log.EventAccepted(logger, entries[i].Seq, drafts[i].Input, drafts[i].Kind, drafts[i].State, entries[i].EventId);
+        }
+    }
+
+    /// <summary>Queues drafts behind the held ones with the seqs the store will give them; refuses what memory has no room for.</summary>
+    private List<OutboxEntry> HoldLocked(IReadOnlyList<EventDraft> drafts)
+    {
+        var held = new List<OutboxEntry>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            if (IsRefusedLocked(draft.Lane))
             {
-                ["fault"] = "storage",
-                ["error"] = error.Message,
-            }));
+                unwritten.CountRefused(draft.Lane);
+                continue;
+            }
+
+            // The store gives out seqs in order and a failed append consumes none.
+            var seq = _queue.Count == 0 ? store.LastSeq + 1 : _lastQueuedSeq + 1;
+            var entry = OutboxEntry.Create(draft, seq, identity);
+            _queue.Enqueue((draft, entry));
+            _lastQueuedSeq = seq;
+            unwritten.Add(entry);
+            held.Add(entry);
         }
 
-        // The seqs they will get: the store gives out seqs in order and a failed append consumes none.
-        var next = store.LastSeq + 1;
-        var entries = _unwrittenDrafts.Select((draft, i) => OutboxEntry.Create(draft, next + i, identity)).ToList();
-        unwritten.Replace(entries);
-        return entries;
+        if (held.Count < drafts.Count)
+        {
+            Log.UnwrittenFull(logger, drafts.Count - held.Count, _queue.Count);
+        }
+
+        return held;
+    }
+
+    // Telemetry gives way at 80 % so the last fifth stays for events; alarms (faults included) are always held.
+    private bool IsRefusedLocked(Lane lane) => lane switch
+    {
+        Lane.Telemetry => _queue.Count >= _maxUnwritten * 4L / 5,
+        Lane.Event => _queue.Count >= _maxUnwritten,
+        _ => false,
+    };
+
+    /// <summary>A store call the guard saw fail (open, read, remove) raises the fault too, even if no append failed.</summary>
+    private void ReportHealthFailureLocked()
+    {
+        if (_health.TakeUnreported() is { } error && _storageFaultSince is null)
+        {
+            RaiseFaultLocked(error);
+        }
+    }
+
+    private void RaiseFaultLocked(Exception error)
+    {
+        // The guard also reported this failure; it is the one this fault is about.
+        _health.TakeUnreported();
+        if (_storageFaultSince is not null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        _storageFaultSince = now;
+        Log.StorageFault(logger, _queue.Count, error);
+        HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
+        {
+            ["fault"] = "storage",
+            ["error"] = error.Message,
+        })]);
+    }
+
+    /// <summary>Once nothing waits in memory and the guard has nothing to retry, the fault is restored (on disk if it can be).</summary>
+    private void RestoreIfRecoveredLocked()
+    {
+        if (_storageFaultSince is not { } since || _queue.Count > 0 || _health.IsFailing)
+        {
+            return;
+        }
+
+        _storageFaultSince = null;
+        var now = time.GetUtcNow();
+        Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
+        HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
+        {
+            ["fault"] = "storage",
+            ["since"] = EventPayload.FormatTimestamp(since),
+            ["durationSeconds"] = ((long)(now - since).TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        })]);
+        WriteBatchLocked();
     }
 }

@@ -1,23 +1,39 @@
+using EdgeGateway.Core.Events;
+
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
 /// Events accepted while the outbox could not write (disk full, I/O error): kept in memory with the seq they
-/// will have on disk, so the forwarder can still send them (alarms first) while the write is retried.
+/// will have on disk, so the forwarder can still send them (alarms first) while the write is retried. Adding,
+/// marking sent and taking written ones out are O(1) per entry, however many are held.
 /// </summary>
 public sealed class UnwrittenEntries
 {
-    private readonly Lock _lock = new();
-    private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
-    private IReadOnlyList<OutboxEntry> _entries = [];
+    /// <summary>Most entries <see cref="Pending"/> returns at once; the forwarder asks again when it has sent them.</summary>
+    public const int MaxPendingPerRead = 1024;
 
-    /// <summary>Entries to send before the store's own, in lane then seq order.</summary>
+    private readonly Lock _lock = new();
+
+    // Not yet sent, per lane (indexed by (int)Lane) in seq order; and every held entry's seq and node (null once sent).
+    private readonly LinkedList<OutboxEntry>[] _unsent = [new(), new(), new()];
+    private readonly Dictionary<string, (long Seq, LinkedListNode<OutboxEntry>? Node)> _held = new(StringComparer.Ordinal);
+    private long _refusedEvents;
+    private long _refusedTelemetry;
+
+    /// <summary>Entries to send before the store's own, in lane then seq order (at most <see cref="MaxPendingPerRead"/>).</summary>
     public IReadOnlyList<OutboxEntry> Pending
     {
         get
         {
             lock (_lock)
             {
-                return [.. _entries.Where(e => !_sent.Contains(e.EventId))];
+                var pending = new List<OutboxEntry>();
+                foreach (var lane in _unsent)
+                {
+                    pending.AddRange(lane.Take(MaxPendingPerRead - pending.Count));
+                }
+
+                return pending;
             }
         }
     }
@@ -28,36 +44,102 @@ public sealed class UnwrittenEntries
         {
             lock (_lock)
             {
-                return _entries.Count == 0;
+                return _held.Count == 0;
             }
         }
     }
 
-    public void Replace(IEnumerable<OutboxEntry> entries)
+    /// <summary>Entries held, sent or not.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    /// <summary>Events and telemetry refused because memory was full (alarms never are).</summary>
+    public OutboxDrops Refused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new OutboxDrops(_refusedEvents, _refusedTelemetry);
+            }
+        }
+    }
+
+    /// <summary>Holds an entry (appended after every held one of its lane: seqs are given out in order).</summary>
+    public void Add(OutboxEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_lock)
+        {
+            _held[entry.EventId] = (entry.Seq, _unsent[(int)entry.Lane].AddLast(entry));
+        }
+    }
+
+    /// <summary>Counts an event or telemetry sample that was not held because memory was full.</summary>
+    public void CountRefused(Lane lane)
     {
         lock (_lock)
         {
-            _entries = [.. entries.OrderBy(e => e.Lane).ThenBy(e => e.Seq)];
+            if (lane == Lane.Telemetry)
+            {
+                _refusedTelemetry++;
+            }
+            else
+            {
+                _refusedEvents++;
+            }
         }
     }
 
     /// <summary>The broker acknowledged an entry sent from memory.</summary>
     public void Sent(OutboxEntry entry)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            _sent.Add(entry.EventId);
+            if (_held.TryGetValue(entry.EventId, out var held) && held.Node is not null)
+            {
+                _unsent[(int)entry.Lane].Remove(held.Node);
+                _held[entry.EventId] = (held.Seq, null);
+            }
         }
     }
 
     /// <summary>The entries reached the store; returns those the broker already has (to remove at once).</summary>
     public IReadOnlyList<OutboxEntry> Written(IReadOnlyList<OutboxEntry> written)
     {
+        ArgumentNullException.ThrowIfNull(written);
         lock (_lock)
         {
-            var alreadySent = written.Where(e => _sent.Contains(e.EventId)).ToList();
-            _entries = [];
-            _sent.Clear();
+            var alreadySent = new List<OutboxEntry>();
+            foreach (var entry in written)
+            {
+                if (!_held.Remove(entry.EventId, out var held))
+                {
+                    continue;
+                }
+
+                if (held.Node is not null)
+                {
+                    _unsent[(int)entry.Lane].Remove(held.Node);
+                }
+                else if (held.Seq == entry.Seq)
+                {
+                    alreadySent.Add(entry);
+                }
+
+                // Sent with a seq the store did not give it (the store's last seq was unknown while it could not
+                // open): the stored copy is sent again with its real seq, a duplicate the center removes by id.
+            }
+
             return alreadySent;
         }
     }

@@ -1,0 +1,61 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
+using EdgeGateway.Core.Tests.Support;
+using EdgeGateway.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.Core.Tests.OutboxStorage;
+
+/// <summary>The outbox as the host composes it: a store that can be made to fail, the guard around it, the writer and the recorder.</summary>
+internal sealed class GuardRig
+{
+    public GuardRig(int maxUnwrittenEntries = 20_000)
+    {
+        var identity = TestIdentity.Create(Time);
+        Faulty = new FaultyOutboxStore(new InMemoryOutboxStore(identity));
+        Guard = new GuardedOutboxStore(Faulty, Health, Unwritten, Time, NullLogger<GuardedOutboxStore>.Instance);
+        var clock = new FixedClockSync(true);
+        Writer = new OutboxWriter(
+            Guard,
+            Unwritten,
+            new OutboxSignal(),
+            identity,
+            clock,
+            Time,
+            NullLogger<OutboxWriter>.Instance,
+            Options.Create(new OutboxOptions { MaxUnwrittenEntries = maxUnwrittenEntries }),
+            Health);
+        Recorder = new EventRecorder(Writer, identity, clock, Time);
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
+
+    public StorageHealth Health { get; } = new();
+
+    public UnwrittenEntries Unwritten { get; } = new();
+
+    public FaultyOutboxStore Faulty { get; }
+
+    public GuardedOutboxStore Guard { get; }
+
+    public OutboxWriter Writer { get; }
+
+    public EventRecorder Recorder { get; }
+
+    /// <summary>What the store beneath holds, in seq order.</summary>
+    public IReadOnlyList<OutboxEntry> Stored => [.. Faulty.Inner.ReadPending(1_000_000).OrderBy(e => e.Seq)];
+
+    public IReadOnlyList<OutboxEntry> Press(EventKind kind = EventKind.Panic) =>
+        Recorder.Record([new NewEvent("office-panic", kind, EventState.Active, "office")]);
+
+    public IReadOnlyList<OutboxEntry> Telemetry() =>
+        Recorder.Record([new NewEvent("cold-room", EventKind.Telemetry, EventState.Active, "kitchen", Telemetry: new TelemetrySample("ds18b20", new SensorReadings(4.5)))]);
+
+    /// <summary>The storage faults stored or held, as their states in seq order.</summary>
+    public IReadOnlyList<string> StorageFaults => [.. Stored.Concat(Unwritten.Pending).DistinctBy(e => e.EventId).OrderBy(e => e.Seq)
+        .Select(e => System.Text.Json.JsonDocument.Parse(e.Payload).RootElement)
+        .Where(j => j.GetProperty("kind").GetString() == "fault" && j.GetProperty("detail").GetProperty("fault").GetString() == "storage")
+        .Select(j => j.GetProperty("state").GetString()!)];
+}
