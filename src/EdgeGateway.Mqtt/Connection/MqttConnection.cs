@@ -102,6 +102,9 @@ public sealed class MqttConnection : SupervisedLoop
     public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
         _client.PublishAsync(RetainedMessage.Json(topic, payload), cancellationToken);
 
+    /// <summary>Whether a retained JSON message of <paramref name="payload"/> on <paramref name="topic"/> fits the broker's Maximum Packet Size.</summary>
+    public bool Fits(string topic, byte[] payload) => _status.Fits(RetainedMessage.Json(topic, payload));
+
     /// <summary>
     /// Runs <paramref name="whileConnected"/> for every session until <paramref name="stoppingToken"/> fires, with a token
     /// that fires when that session ends or the gateway stops; that cancellation ends the call quietly.

@@ -47,8 +47,18 @@ public sealed class HealthPublisher(
         },
         stoppingToken);
 
-    private Task<MqttClientPublishResult> PublishHealthAsync(CancellationToken cancellationToken) =>
-        connection.PublishRetainedAsync(topics.Health, HealthPayload.Serialize(snapshots.Build(connection.ConnectedBroker, connection.Reconnects)), cancellationToken);
+    // A broker with a small Maximum Packet Size still gets health: without the per-loop detail if it must.
+    private Task<MqttClientPublishResult> PublishHealthAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = snapshots.Build(connection.ConnectedBroker, connection.Reconnects);
+        var payload = HealthPayload.Serialize(snapshot);
+        if (!connection.Fits(topics.Health, payload))
+        {
+            payload = HealthPayload.Serialize(snapshot with { Loops = [] });
+        }
+
+        return connection.PublishRetainedAsync(topics.Health, payload, cancellationToken);
+    }
 
     private async Task TryPublishAsync(CancellationToken sessionOver)
     {

@@ -20,6 +20,12 @@ public sealed class StatusMessages(GatewayIdentity identity, TopicScheme topics,
     // The session's Maximum Packet Size; 0: none announced.
     private long _maximumPacketSize;
 
+    /// <summary>The current broker's Maximum Packet Size, or 0 when it announced none.</summary>
+    public long MaximumPacketSize => Interlocked.Read(ref _maximumPacketSize);
+
+    /// <summary>Whether <paramref name="message"/> fits the current broker's Maximum Packet Size.</summary>
+    public bool Fits(MqttApplicationMessage message) => MaximumPacketSize == 0 || PublishPacket.SizeOf(message) <= MaximumPacketSize;
+
     /// <summary>The online status from now on fits <paramref name="session"/>'s Maximum Packet Size. Returns the session.</summary>
     public MqttSession FitTo(MqttSession session)
     {
