@@ -11,7 +11,29 @@ public sealed class FakeInputLines : IInputLines
 {
     private readonly ConcurrentDictionary<int, bool> _levels = new();
     private Action<int, bool>? _onEdge;
+    private readonly List<DateTimeOffset> _openAttempts = [];
     private int _readCount;
+
+    /// <summary>How many of the first <see cref="Open"/> calls throw, as GpioInputLines does without libgpiod.</summary>
+    public int OpenFailures { get; init; }
+
+    /// <summary>The message of the exception a failing <see cref="Open"/> throws.</summary>
+    public string OpenFailureReason { get; init; } = "the lines cannot be opened";
+
+    /// <summary>Stamps each <see cref="Open"/> attempt in <see cref="OpenAttemptTimes"/>.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>When each <see cref="Open"/> was attempted, failed ones included.</summary>
+    public IReadOnlyList<DateTimeOffset> OpenAttemptTimes
+    {
+        get
+        {
+            lock (_openAttempts)
+            {
+                return [.. _openAttempts];
+            }
+        }
+    }
 
     /// <summary>The inputs passed to <see cref="Open"/>, or null before it was called.</summary>
     public IReadOnlyList<InputOptions>? OpenedInputs { get; private set; }
@@ -22,6 +44,15 @@ public sealed class FakeInputLines : IInputLines
     public void Open(IReadOnlyList<InputOptions> inputs, Action<int, bool> onEdge)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        lock (_openAttempts)
+        {
+            _openAttempts.Add(Clock?.GetUtcNow() ?? default);
+            if (_openAttempts.Count <= OpenFailures)
+            {
+                throw new InvalidOperationException(OpenFailureReason);
+            }
+        }
+
         foreach (var input in inputs)
         {
             _levels.TryAdd(input.Pin, !input.ActiveHigh);

@@ -3,6 +3,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Tests.Rigs;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ public sealed class InputMonitorOpenRetryTests
     public async Task LinesThatCannotBeOpened_FaultAtOnce_RetryWithBackoff_ThenRestoreAndReportPresses()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var lines = new FailingLines(failures: 3) { Clock = _rig.Time };
+        var lines = new FakeInputLines { OpenFailures = 3, OpenFailureReason = Reason, Clock = _rig.Time };
         var liveness = new LivenessRegistry(_rig.Time);
         var supervision = new LoopSupervision(_rig.Time);
         var panic = new InputOptions { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Contact = ContactType.NO, DebounceMs = 20 };
@@ -38,18 +39,18 @@ public sealed class InputMonitorOpenRetryTests
         }
 
         // Retries after 1 s and 2 s (failing), then 4 s (opening); the loop beats meanwhile, so the watchdog is fed.
-        await RunUntilAsync(() => lines.Attempts == 2, timeout.Token);
-        AssertBackoff(TimeSpan.FromSeconds(1), lines.AttemptTimes[1] - lines.AttemptTimes[0]);
+        await _rig.RunUntilAsync(() => lines.OpenAttemptTimes.Count == 2, s_step, timeout.Token);
+        AssertBackoff(TimeSpan.FromSeconds(1), lines.OpenAttemptTimes[1] - lines.OpenAttemptTimes[0]);
         Assert.Equal(LoopStatus.Unavailable, supervision.Snapshot().Single().State);
-        await RunUntilAsync(() => lines.Attempts == 3, timeout.Token);
-        AssertBackoff(TimeSpan.FromSeconds(2), lines.AttemptTimes[2] - lines.AttemptTimes[1]);
-        await RunUntilAsync(() => sut.LinesOpen, timeout.Token);
-        AssertBackoff(TimeSpan.FromSeconds(4), lines.AttemptTimes[3] - lines.AttemptTimes[2]);
+        await _rig.RunUntilAsync(() => lines.OpenAttemptTimes.Count == 3, s_step, timeout.Token);
+        AssertBackoff(TimeSpan.FromSeconds(2), lines.OpenAttemptTimes[2] - lines.OpenAttemptTimes[1]);
+        await _rig.RunUntilAsync(() => sut.LinesOpen, s_step, timeout.Token);
+        AssertBackoff(TimeSpan.FromSeconds(4), lines.OpenAttemptTimes[3] - lines.OpenAttemptTimes[2]);
         Assert.InRange(liveness.SinceLastBeat(LivenessRegistry.Inputs)!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
-        await RunUntilAsync(() => _rig.Entries.Count == 2, timeout.Token);
+        await _rig.RunUntilAsync(() => _rig.Entries.Count == 2, s_step, timeout.Token);
         lines.Set(17, high: false);
-        await RunUntilAsync(() => _rig.Entries.Count == 3, timeout.Token);
+        await _rig.RunUntilAsync(() => _rig.Entries.Count == 3, s_step, timeout.Token);
         await sut.StopAsync(timeout.Token);
 
         Assert.Equal(["gpio fault active", "gpio fault restored", "office-panic panic active"], _rig.Summaries);
@@ -65,83 +66,4 @@ public sealed class InputMonitorOpenRetryTests
         Assert.InRange(measured, expected, expected + s_step);
 
     private static readonly TimeSpan s_step = TimeSpan.FromMilliseconds(100);
-
-    private async Task RunUntilAsync(Func<bool> done, CancellationToken cancellationToken)
-    {
-        while (!done())
-        {
-            _rig.Time.Advance(s_step);
-            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken);
-        }
-    }
-
-    /// <summary>Throws on the first <c>failures</c> opens, as GpioInputLines does without libgpiod.</summary>
-    private sealed class FailingLines(int failures) : IInputLines
-    {
-        private readonly Lock _lock = new();
-        private readonly Dictionary<int, bool> _levels = [];
-        private readonly List<DateTimeOffset> _attemptTimes = [];
-        private Action<int, bool>? _onEdge;
-
-        public int Attempts
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return _attemptTimes.Count;
-                }
-            }
-        }
-
-        public IReadOnlyList<DateTimeOffset> AttemptTimes
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return [.. _attemptTimes];
-                }
-            }
-        }
-
-        public TimeProvider? Clock { get; init; }
-
-        public void Open(IReadOnlyList<InputOptions> inputs, Action<int, bool> onEdge)
-        {
-            lock (_lock)
-            {
-                _attemptTimes.Add(Clock?.GetUtcNow() ?? default);
-                if (_attemptTimes.Count <= failures)
-                {
-                    throw new InvalidOperationException(Reason);
-                }
-
-                foreach (var input in inputs)
-                {
-                    _levels[input.Pin] = !input.ActiveHigh;
-                }
-
-                _onEdge = onEdge;
-            }
-        }
-
-        public bool Read(int pin)
-        {
-            lock (_lock)
-            {
-                return _levels.GetValueOrDefault(pin);
-            }
-        }
-
-        public void Set(int pin, bool high)
-        {
-            lock (_lock)
-            {
-                _levels[pin] = high;
-            }
-
-            _onEdge?.Invoke(pin, high);
-        }
-    }
 }

@@ -3,6 +3,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Tests.Rigs;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,9 @@ namespace EdgeGateway.Core.Tests.Inputs;
 public sealed class InputMonitorSupervisionTests
 {
     private readonly RecorderRig _rig = new();
-    private readonly Lines _lines = new();
+    private static readonly TimeSpan s_step = TimeSpan.FromMilliseconds(25);
+
+    private readonly FakeInputLines _lines = new();
 
     [Fact]
     public async Task FlappingDoor_StoresOneFaultOnTheAlarmLaneThenItsRestore()
@@ -31,16 +34,16 @@ public sealed class InputMonitorSupervisionTests
         for (var i = 0; i < 3; i++)
         {
             _lines.Set(22, high: true);
-            await RunUntilAsync(() => _rig.Entries.Count == (2 * i) + 1, timeout.Token);
+            await _rig.RunUntilAsync(() => _rig.Entries.Count == (2 * i) + 1, s_step, timeout.Token);
             _lines.Set(22, high: false);
             if (i < 2)
             {
-                await RunUntilAsync(() => _rig.Entries.Count == (2 * i) + 2, timeout.Token);
+                await _rig.RunUntilAsync(() => _rig.Entries.Count == (2 * i) + 2, s_step, timeout.Token);
             }
         }
 
-        await RunUntilAsync(() => _rig.Entries.Count == 5, timeout.Token);
-        await RunUntilAsync(() => _rig.Entries.Count == 6, timeout.Token, step: TimeSpan.FromSeconds(1));
+        await _rig.RunUntilAsync(() => _rig.Entries.Count == 5, s_step, timeout.Token);
+        await _rig.RunUntilAsync(() => _rig.Entries.Count == 6, TimeSpan.FromSeconds(1), timeout.Token);
         await sut.StopAsync(timeout.Token);
 
         var fault = _rig.Entries[4];
@@ -53,55 +56,5 @@ public sealed class InputMonitorSupervisionTests
         Assert.Equal(
             ["gate-door door active", "gate-door door restored", "gate-door door active", "gate-door door restored", "gate-door fault active", "gate-door fault restored"],
             _rig.Summaries);
-    }
-
-    /// <summary>Advances the fake clock in small steps, letting the monitor loop run between them, until <paramref name="done"/>.</summary>
-    private async Task RunUntilAsync(Func<bool> done, CancellationToken cancellationToken, TimeSpan? step = null)
-    {
-        while (!done())
-        {
-            _rig.Time.Advance(step ?? TimeSpan.FromMilliseconds(25));
-
-            // A real-time pause so the monitor's thread-pool loop can take its turn; the gateway's clock stays fake.
-            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken);
-        }
-    }
-
-    private sealed class Lines : IInputLines
-    {
-        private readonly Dictionary<int, bool> _levels = [];
-        private readonly Lock _lock = new();
-        private Action<int, bool>? _onEdge;
-
-        public void Open(IReadOnlyList<InputOptions> inputs, Action<int, bool> onEdge)
-        {
-            lock (_lock)
-            {
-                foreach (var input in inputs)
-                {
-                    _levels[input.Pin] = !input.ActiveHigh;
-                }
-
-                _onEdge = onEdge;
-            }
-        }
-
-        public bool Read(int pin)
-        {
-            lock (_lock)
-            {
-                return _levels.GetValueOrDefault(pin);
-            }
-        }
-
-        public void Set(int pin, bool high)
-        {
-            lock (_lock)
-            {
-                _levels[pin] = high;
-            }
-
-            _onEdge?.Invoke(pin, high);
-        }
     }
 }

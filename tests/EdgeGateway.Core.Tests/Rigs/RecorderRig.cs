@@ -32,6 +32,18 @@ internal sealed class RecorderRig
     /// <summary>Stored messages as (input, kind, state) of events, in sequence order.</summary>
     public IReadOnlyList<string> Summaries => [.. Entries.Select(e => Summary(e.Payload))];
 
+    /// <summary>Advances the fake clock a <paramref name="step"/> at a time, letting a monitor loop run between steps, until <paramref name="done"/>.</summary>
+    public async Task RunUntilAsync(Func<bool> done, TimeSpan step, CancellationToken cancellationToken)
+    {
+        while (!done())
+        {
+            Time.Advance(step);
+
+            // A real-time pause so the monitor's thread-pool loop can take its turn; the gateway's clock stays fake.
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken);
+        }
+    }
+
     public static string Summary(byte[] payload)
     {
         using var json = System.Text.Json.JsonDocument.Parse(payload);
