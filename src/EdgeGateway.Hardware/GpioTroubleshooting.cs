@@ -37,12 +37,12 @@ public static class GpioTroubleshooting
         return $"the GPIO driver for /dev/{device} failed: {exception.Message}";
     }
 
-    /// <summary>The <c>gpiochipN</c> devices under <c>/dev</c>.</summary>
-    public static IReadOnlyCollection<string> ChipsPresent()
+    /// <summary>The <c>gpiochipN</c> devices under <paramref name="dev"/>.</summary>
+    public static IReadOnlyCollection<string> ChipsPresent(string dev = "/dev")
     {
         try
         {
-            return [.. Directory.EnumerateFileSystemEntries("/dev", "gpiochip*").Select(Path.GetFileName).OfType<string>()];
+            return [.. Directory.EnumerateFileSystemEntries(dev, "gpiochip*").Select(Path.GetFileName).OfType<string>()];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

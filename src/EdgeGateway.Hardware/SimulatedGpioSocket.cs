@@ -49,10 +49,9 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Encoding.UTF8.GetByteCount(Path) > GpioOptionsValidator.MaxSocketPathBytes)
+        if (SocketPath.TooLong(Path) is { } tooLong)
         {
-            throw new InvalidOperationException(
-                $"Simulated GPIO socket path '{Path}' is longer than {GpioOptionsValidator.MaxSocketPathBytes} bytes; set Gpio:SimSocket to a shorter path");
+            throw new InvalidOperationException($"Simulated GPIO socket path {tooLong}; set Gpio:SimSocket to a shorter path");
         }
 
         if (_server.Start())

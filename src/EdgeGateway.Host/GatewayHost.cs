@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,9 @@ namespace EdgeGateway.Host;
 /// <summary>Builds the gateway host from the <see cref="GatewayConfiguration"/> sources.</summary>
 public static class GatewayHost
 {
+    /// <summary>The one standard .NET section the gateway reads (log levels by category); its keys are free-form.</summary>
+    public const string LoggingSection = "Logging";
+
     public static IHost Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, LogLevel gatewayLogLevel = LogLevel.Information)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -28,7 +32,8 @@ public static class GatewayHost
             builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
         }
 
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection(LoggingSection));
+        builder.Services.AddRawConfigurationSection(LoggingSection);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -40,6 +45,8 @@ public static class GatewayHost
         builder.Logging.AddFilter("EdgeGateway", gatewayLogLevel);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddEdgeGateway(builder.Configuration);
+        // Every other top-level section is a typo or a leftover: refused, naming it (the keys inside are each options type's).
+        builder.Services.AddKnownSectionsCheck(builder.Configuration);
 
         // Every loop is supervised (SupervisedLoop); should anything still escape, one part must not end the gateway.
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);

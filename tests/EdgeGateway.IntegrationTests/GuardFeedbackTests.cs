@@ -95,7 +95,7 @@ public sealed class GuardFeedbackTests
         var text = error.ToString();
         Assert.Contains("Outputs:0:Pin: GPIO 17 of output 'status-led' is already used by input 'office-panic' (Inputs:0)", text, StringComparison.Ordinal);
         Assert.Contains("Outputs:1:Role", text, StringComparison.Ordinal);
-        Assert.Contains("Outputs:2: unknown key 'ActivLow'", text, StringComparison.Ordinal);
+        Assert.Contains("Outputs:2:ActivLow: unknown key; did you mean Outputs:2:ActiveLow?", text, StringComparison.Ordinal);
         Assert.Contains("Acks:TimeoutSeconds: 0 is outside 1-600", text, StringComparison.Ordinal);
     }
 

@@ -15,8 +15,40 @@ public static class ConfigurationServiceCollectionExtensions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptionsWithValidateOnStart<TOptions>().Bind(section);
+        services.AddStrictOptions<TOptions>(section);
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> (the root for a type whose properties are
+    /// top-level arrays), validated on start: a key none of its properties takes is refused, naming the key
+    /// (<see cref="KnownKeys"/>), and the section counts as known to <see cref="AddKnownSectionsCheck"/>. Add the
+    /// type's own validator beside it, or use <see cref="AddValidatedOptions{TOptions, TValidator}"/>.
+    /// </summary>
+    public static IServiceCollection AddStrictOptions<TOptions>(this IServiceCollection services, IConfiguration section)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptionsWithValidateOnStart<TOptions>().Bind(section);
+        services.AddSingleton<IValidateOptions<TOptions>>(new KnownKeysValidator<TOptions>(section));
+        services.AddSingleton(new ConfigurationBinding((section as IConfigurationSection)?.Path ?? "", typeof(TOptions)));
+        return services;
+    }
+
+    /// <summary>Marks the top-level <paramref name="section"/> as read as it is by its consumer, so it is not refused as unknown.</summary>
+    public static IServiceCollection AddRawConfigurationSection(this IServiceCollection services, string section) =>
+        services.AddSingleton(new ConfigurationBinding(section, null));
+
+    /// <summary>
+    /// Refuses, on start, every top-level section of <paramref name="root"/> that no options type registered with
+    /// <see cref="AddStrictOptions{TOptions}"/> and no <see cref="AddRawConfigurationSection"/> reads (a misspelt
+    /// <c>Mqqt</c> would otherwise leave the gateway on defaults). For the host that composes every feature.
+    /// </summary>
+    public static IServiceCollection AddKnownSectionsCheck(this IServiceCollection services, IConfiguration root)
+    {
+        services.AddOptionsWithValidateOnStart<KnownSections>();
+        services.AddSingleton<IValidateOptions<KnownSections>>(sp => new KnownSectionsValidator(root, sp.GetServices<ConfigurationBinding>()));
         return services;
     }
 

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,10 @@ public static class DownlinkServiceCollectionExtensions
     public static IServiceCollection AddAcknowledgements(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptionsWithValidateOnStart<AckOptions>().Bind(configuration.GetSection(AckOptions.Section));
+        services.AddStrictOptions<AckOptions>(configuration.GetSection(AckOptions.Section));
         services.AddSingleton<IValidateOptions<AckOptions>>(new AckOptionsValidator(configuration));
+        // Refused by AckOptionsValidator with the key each setting moved to.
+        services.AddRawConfigurationSection(AckOptionsValidator.FormerSection);
         services.AddSingleton<CenterAcknowledgements>();
         services.AddHostedService<AckTracking>();
         return services;

@@ -32,7 +32,7 @@ public sealed class GpioOptions
     public string? SimSocket { get; set; }
 
     /// <summary>Level read period; it reconciles an edge the driver missed (edge callbacks are not a guarantee).</summary>
-    /// <value>Default 100 ms.</value>
+    /// <value>Default 100 ms; 10-1000 (<see cref="GpioOptionsValidator.MaxPollIntervalMs"/>).</value>
     public int PollIntervalMs { get; set; } = 100;
 
     /// <summary>Whether <see cref="Driver"/> names the simulated driver.</summary>

@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Inputs;
@@ -6,8 +7,14 @@ namespace EdgeGateway.Core.Inputs;
 /// <summary>Checks the <c>Gpio</c> section; each failure names its key.</summary>
 public sealed class GpioOptionsValidator : IValidateOptions<GpioOptions>
 {
-    /// <summary>sun_path is 108 bytes on Linux including the terminating NUL.</summary>
-    public const int MaxSocketPathBytes = 107;
+    /// <summary>Faster level reads only cost CPU: edges faster than about 10 ms are unreliable anyway, and the default debounce is 20 ms.</summary>
+    public const int MinPollIntervalMs = 10;
+
+    /// <summary>
+    /// A missed edge is reconciled within one poll, and a wired alarm must be signalled within 2 s (GA/T 368); the input
+    /// loop beats the systemd watchdog at every poll, far below half the unit's <c>WatchdogSec=30</c>.
+    /// </summary>
+    public const int MaxPollIntervalMs = 1000;
 
     private static readonly string[] s_drivers = [GpioOptions.LibgpiodDriver, GpioOptions.SimulatedDriver];
 
@@ -23,10 +30,9 @@ public sealed class GpioOptionsValidator : IValidateOptions<GpioOptions>
             errors.Add("Gpio:Driver", $"'{options.Driver}' is not one of {string.Join(", ", s_drivers)}");
         }
 
-        if (options.Chip is < 0 or > 255)
-        {
-            errors.Add("Gpio:Chip", $"{options.Chip} is outside 0-255 (the N of /dev/gpiochipN)");
-        }
+        errors.RequireRange("Gpio:Chip", options.Chip, 0, 255, "the N of /dev/gpiochipN");
+        errors.RequireRange("Gpio:PollIntervalMs", options.PollIntervalMs, MinPollIntervalMs, MaxPollIntervalMs,
+            "a missed edge is reconciled within one poll; faster is a busy loop, slower misses the 2 s alarm target");
 
         if (options.SimSocket is { } socket)
         {
@@ -34,9 +40,9 @@ public sealed class GpioOptionsValidator : IValidateOptions<GpioOptions>
             {
                 errors.Add("Gpio:SimSocket", "is empty; leave it out to use {Gateway:DataDirectory}/gpio-sim.sock");
             }
-            else if (System.Text.Encoding.UTF8.GetByteCount(socket) > MaxSocketPathBytes)
+            else if (SocketPath.TooLong(socket) is { } tooLong)
             {
-                errors.Add("Gpio:SimSocket", $"'{socket}' is longer than the {MaxSocketPathBytes} bytes a Unix socket path allows");
+                errors.Add("Gpio:SimSocket", tooLong);
             }
         }
 

@@ -9,11 +9,11 @@ public sealed class OutboxOptions
     /// Most entries kept. When full, the oldest telemetry is dropped first, then the oldest ordinary events;
     /// alarms are never dropped (the outbox grows past the limit rather than lose one).
     /// </summary>
-    /// <value>Default 200000 (a week of a busy school's events; about 100 MB on disk).</value>
+    /// <value>Default 200000 (a week of a busy school's events; about 100 MB on disk). Range 100-2000000.</value>
     public int MaxEntries { get; set; } = 200_000;
 
     /// <summary>Telemetry older than this is dropped unsent. Alarms and events never expire.</summary>
-    /// <value>Default 24 hours; 0 keeps telemetry until it is sent or pushed out by <see cref="MaxEntries"/>.</value>
+    /// <value>Default 24 hours; 0 keeps telemetry until it is sent or pushed out by <see cref="MaxEntries"/>. Range 0-8760.</value>
     public double TelemetryTtlHours { get; set; } = 24;
 
     /// <summary>

@@ -5,23 +5,15 @@ namespace EdgeGateway.Core.Outbox;
 
 public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
 {
+    /// <summary>Ten times the default: about 1 GB on disk (roughly 500 bytes an entry).</summary>
+    public const int MaxEntries = 2_000_000;
+
     public ValidateOptionsResult Validate(string? name, OutboxOptions options)
     {
         var errors = new ConfigErrors();
-        if (options.MaxEntries < 100)
-        {
-            errors.Add("Outbox:MaxEntries", $"{options.MaxEntries} is below 100");
-        }
-
-        if (options.TelemetryTtlHours is < 0 or > 24 * 365)
-        {
-            errors.Add("Outbox:TelemetryTtlHours", $"{options.TelemetryTtlHours} is outside 0-8760");
-        }
-
-        if (options.MaxUnwrittenEntries is < 100 or > 1_000_000)
-        {
-            errors.Add("Outbox:MaxUnwrittenEntries", $"{options.MaxUnwrittenEntries} is outside 100-1000000");
-        }
+        errors.RequireRange("Outbox:MaxEntries", options.MaxEntries, 100, MaxEntries, "about 1 GB of the SD card at the most");
+        errors.RequireRange("Outbox:TelemetryTtlHours", options.TelemetryTtlHours, 0, 24 * 365, "0 = never");
+        errors.RequireRange("Outbox:MaxUnwrittenEntries", options.MaxUnwrittenEntries, 100, 1_000_000, "about 1 GB of memory at the most");
 
         return errors.ToResult();
     }

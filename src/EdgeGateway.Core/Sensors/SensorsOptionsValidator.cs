@@ -6,6 +6,14 @@ namespace EdgeGateway.Core.Sensors;
 /// <summary>Checks every sensor; each failure names its key.</summary>
 public sealed class SensorsOptionsValidator : IValidateOptions<SensorsOptions>
 {
+    /// <summary>The widest range of the supported sensors (DS18B20: -55 to 125 °C); a limit outside it can never trip.</summary>
+    public const double MinTemperatureC = -55;
+
+    public const double MaxTemperatureC = 125;
+
+    /// <summary>A larger deadband or hysteresis would hide every change a room's temperature makes.</summary>
+    public const double MaxDeadbandC = 20;
+
     private static readonly string[] s_types = [SensorOptions.Ds18b20, SensorOptions.Sht3x, SensorOptions.Bme280];
 
     public ValidateOptionsResult Validate(string? name, SensorsOptions options)
@@ -49,24 +57,20 @@ public sealed class SensorsOptionsValidator : IValidateOptions<SensorsOptions>
                 addresses[(sensor.Bus, address)] = sensor.Id;
             }
 
-            if (sensor.Bus is < 0 or > 255)
+            errors.RequireRange($"{key}:Bus", sensor.Bus, 0, 255, "the N of /dev/i2c-N");
+            errors.RequireRange($"{key}:ReadIntervalSeconds", sensor.ReadIntervalSeconds, 1, 3600);
+            errors.RequireRange($"{key}:TelemetryIntervalSeconds", sensor.TelemetryIntervalSeconds, Math.Max(1, sensor.ReadIntervalSeconds), 86_400, "at least ReadIntervalSeconds");
+            errors.RequireRange($"{key}:DeadbandC", sensor.DeadbandC, 0, MaxDeadbandC);
+            errors.RequireRange($"{key}:DeadbandPct", sensor.DeadbandPct, 0, 100, "percentage points");
+            errors.RequireRange($"{key}:HysteresisC", sensor.HysteresisC, 0, MaxDeadbandC);
+            if (sensor.HighC is { } highC)
             {
-                errors.Add($"{key}:Bus", $"{sensor.Bus} is outside 0-255 (the N of /dev/i2c-N)");
+                errors.RequireRange($"{key}:HighC", highC, MinTemperatureC, MaxTemperatureC, "what the sensors measure");
             }
 
-            if (sensor.ReadIntervalSeconds is < 1 or > 3600)
+            if (sensor.LowC is { } lowC)
             {
-                errors.Add($"{key}:ReadIntervalSeconds", $"{sensor.ReadIntervalSeconds} is outside 1-3600");
-            }
-
-            if (sensor.TelemetryIntervalSeconds < sensor.ReadIntervalSeconds || sensor.TelemetryIntervalSeconds > 86_400)
-            {
-                errors.Add($"{key}:TelemetryIntervalSeconds", $"{sensor.TelemetryIntervalSeconds} is outside ReadIntervalSeconds-86400");
-            }
-
-            if (sensor.DeadbandC < 0 || sensor.DeadbandPct < 0 || sensor.HysteresisC < 0)
-            {
-                errors.Add(sensor.DeadbandC < 0 ? $"{key}:DeadbandC" : sensor.DeadbandPct < 0 ? $"{key}:DeadbandPct" : $"{key}:HysteresisC", "must not be negative");
+                errors.RequireRange($"{key}:LowC", lowC, MinTemperatureC, MaxTemperatureC, "what the sensors measure");
             }
 
             if (sensor is { HighC: { } high, LowC: { } low } && high - sensor.HysteresisC <= low + sensor.HysteresisC)
@@ -74,15 +78,8 @@ public sealed class SensorsOptionsValidator : IValidateOptions<SensorsOptions>
                 errors.Add($"{key}:HighC", $"{high} must be above LowC {low} by more than twice HysteresisC");
             }
 
-            if (sensor.MinDurationSeconds is < 0 or > 86_400)
-            {
-                errors.Add($"{key}:MinDurationSeconds", $"{sensor.MinDurationSeconds} is outside 0-86400");
-            }
-
-            if (sensor.FaultAfterMissedReads is < 1 or > 1000)
-            {
-                errors.Add($"{key}:FaultAfterMissedReads", $"{sensor.FaultAfterMissedReads} is outside 1-1000");
-            }
+            errors.RequireRange($"{key}:MinDurationSeconds", sensor.MinDurationSeconds, 0, 86_400);
+            errors.RequireRange($"{key}:FaultAfterMissedReads", sensor.FaultAfterMissedReads, 1, 1000);
         }
 
         return errors.ToResult();

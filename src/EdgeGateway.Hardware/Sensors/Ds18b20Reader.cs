@@ -21,7 +21,7 @@ public sealed class Ds18b20Reader(string root, string? deviceId) : ISensorReader
 
     public SensorReadings Read()
     {
-        var file = Path.Combine(DeviceFolder(), "w1_slave");
+        var file = Path.Combine(DeviceFolder(root, deviceId), "w1_slave");
         string text;
         try
         {
@@ -68,7 +68,11 @@ public sealed class Ds18b20Reader(string root, string? deviceId) : ISensorReader
         return milli;
     }
 
-    private string DeviceFolder()
+    /// <summary>
+    /// The sensor's folder under <paramref name="root"/>: <paramref name="deviceId"/>'s, or the only <c>28-…</c> one.
+    /// Throws <see cref="SensorReadException"/> saying what is missing.
+    /// </summary>
+    public static string DeviceFolder(string root, string? deviceId)
     {
         if (deviceId is not null)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
+using EdgeGateway.Hardware;
 using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -96,7 +97,7 @@ public static class SelftestCommand
             return new SelftestCheck("pins", PinsBit, Pass, $"simulated GPIO ({pins})");
         }
 
-        var chip = $"/dev/gpiochip{gpio.Chip.ToString(CultureInfo.InvariantCulture)}";
+        var chip = DevicePresence.GpioChip(DeviceRoots.Linux.Dev, gpio.Chip);
         try
         {
             // Opening the character device claims no line, so a running gateway is not disturbed.
@@ -113,15 +114,7 @@ public static class SelftestCommand
     {
         try
         {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".selftest-{Guid.NewGuid():N}");
-            using (var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write("selftest"u8);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Delete(probe);
+            InstallChecks.ProbeWrite(directory);
             var free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
             var freeText = string.Create(CultureInfo.InvariantCulture, $"{free / (1024.0 * 1024 * 1024):0.0} GiB free");
             return free >= MinimumFreeBytes

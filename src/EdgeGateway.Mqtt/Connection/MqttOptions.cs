@@ -96,7 +96,14 @@ public sealed class MqttOptions
 
     public bool IsLoopback => IsLoopbackHost(Host);
 
-    public static bool IsLoopbackHost(string host) => host is "localhost" or "::1" || host.StartsWith("127.", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether <paramref name="host"/> is this machine: an address that parses as a loopback address (127.0.0.0/8,
+    /// <c>::1</c>), or the name <c>localhost</c>. Decided on the parsed address, never on the text: <c>127.evil.example</c>
+    /// is a name anyone's DNS can point anywhere.
+    /// </summary>
+    public static bool IsLoopbackHost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>These options pointed at the secondary broker.</summary>
     public MqttOptions ForSecondary()

@@ -5,6 +5,14 @@ namespace EdgeGateway.Mqtt.Connection;
 
 public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
 {
+    /// <summary>1.5 x 30 s = 45 s to a lost-path report at the center, half the EN 50136 T5 budget of 90 s.</summary>
+    public const int MaxKeepAliveSeconds = 30;
+
+    public const uint MinSessionExpirySeconds = 60;
+
+    /// <summary>30 days.</summary>
+    public const uint MaxSessionExpirySeconds = 30 * 86_400;
+
     public ValidateOptionsResult Validate(string? name, MqttOptions options)
     {
         var errors = new ConfigErrors();
@@ -13,40 +21,17 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add("Mqtt:Host", "is required");
         }
 
-        if (options.Port is < 1 or > 65535)
-        {
-            errors.Add("Mqtt:Port", $"{options.Port} is not a TCP port (1-65535)");
-        }
-
-        if (options.KeepAliveSeconds is < 1 or > 65535)
-        {
-            errors.Add("Mqtt:KeepAliveSeconds", $"{options.KeepAliveSeconds} is outside 1-65535");
-        }
-
-        if (options.ReconnectDelayMs is < 10 or > 60_000)
-        {
-            errors.Add("Mqtt:ReconnectDelayMs", $"{options.ReconnectDelayMs} is outside 10-60000");
-        }
-
-        if (options.ReconnectMaxDelaySeconds is < 1 or > 3600)
-        {
-            errors.Add("Mqtt:ReconnectMaxDelaySeconds", $"{options.ReconnectMaxDelaySeconds} is outside 1-3600");
-        }
-
-        if (options.ConnectTimeoutSeconds is < 1 or > 300)
-        {
-            errors.Add("Mqtt:ConnectTimeoutSeconds", $"{options.ConnectTimeoutSeconds} is outside 1-300");
-        }
-
-        if (options.ExpeditedConnectMinSeconds is < 1 or > 3600)
-        {
-            errors.Add("Mqtt:ExpeditedConnectMinSeconds", $"{options.ExpeditedConnectMinSeconds} is outside 1-3600");
-        }
-
-        if (options.InFlightWindow is < 1 or > 1000)
-        {
-            errors.Add("Mqtt:InFlightWindow", $"{options.InFlightWindow} is outside 1-1000");
-        }
+        errors.RequireRange("Mqtt:Port", options.Port, 1, 65535, "a TCP port");
+        errors.RequireRange("Mqtt:KeepAliveSeconds", options.KeepAliveSeconds, 1, MaxKeepAliveSeconds,
+            "the broker reports a silent gateway after 1.5 x this, within EN 50136 T5 (90 s); a PUBACK waits half of it, at most half the unit's WatchdogSec=30");
+        errors.RequireRange("Mqtt:SessionExpirySeconds", options.SessionExpirySeconds, MinSessionExpirySeconds, MaxSessionExpirySeconds,
+            "shorter loses the center's acks queued during a reconnect; after 30 days away unacknowledged alarms are published again anyway");
+        errors.RequireRange("Mqtt:ReconnectDelayMs", options.ReconnectDelayMs, 10, Math.Min(60_000, options.ReconnectMaxDelaySeconds * 1000L),
+            "at most Mqtt:ReconnectMaxDelaySeconds");
+        errors.RequireRange("Mqtt:ReconnectMaxDelaySeconds", options.ReconnectMaxDelaySeconds, 1, 3600);
+        errors.RequireRange("Mqtt:ConnectTimeoutSeconds", options.ConnectTimeoutSeconds, 1, 300);
+        errors.RequireRange("Mqtt:ExpeditedConnectMinSeconds", options.ExpeditedConnectMinSeconds, 1, 3600);
+        errors.RequireRange("Mqtt:InFlightWindow", options.InFlightWindow, 1, 1000);
 
         if (!options.UseTls && !options.AllowInsecure && !options.IsLoopback && !string.IsNullOrWhiteSpace(options.Host))
         {
@@ -60,10 +45,7 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
                 errors.Add("Mqtt:Secondary:Host", "is required when Mqtt:Secondary is set");
             }
 
-            if (secondary.Port is < 1 or > 65535)
-            {
-                errors.Add("Mqtt:Secondary:Port", $"{secondary.Port} is not a TCP port (1-65535)");
-            }
+            errors.RequireRange("Mqtt:Secondary:Port", secondary.Port, 1, 65535, "a TCP port");
 
             if (!options.UseTls && !options.AllowInsecure && !MqttOptions.IsLoopbackHost(secondary.Host) && !string.IsNullOrWhiteSpace(secondary.Host))
             {
@@ -71,15 +53,8 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             }
         }
 
-        if (options.FailoverAfterSeconds is < 1 or > 86_400)
-        {
-            errors.Add("Mqtt:FailoverAfterSeconds", $"{options.FailoverAfterSeconds} is outside 1-86400");
-        }
-
-        if (options.PrimaryProbeSeconds is < 1 or > 86_400)
-        {
-            errors.Add("Mqtt:PrimaryProbeSeconds", $"{options.PrimaryProbeSeconds} is outside 1-86400");
-        }
+        errors.RequireRange("Mqtt:FailoverAfterSeconds", options.FailoverAfterSeconds, 1, 86_400);
+        errors.RequireRange("Mqtt:PrimaryProbeSeconds", options.PrimaryProbeSeconds, 1, 86_400);
 
         ValidateTransportSecurity(options, errors);
         return errors.ToResult();

@@ -47,4 +47,23 @@ public sealed class GpioOptionsValidatorTests
 
         Assert.Contains(result.Failures!, f => f.StartsWith("Gpio:SimSocket:", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    [InlineData(1001)]
+    [InlineData(600_000)]
+    public void Validate_PollIntervalOutside10To1000_NamesTheKeyAndTheRange(int pollMs)
+    {
+        var result = s_sut.Validate(null, new GpioOptions { PollIntervalMs = pollMs });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith($"Gpio:PollIntervalMs: {pollMs} is outside 10-1000 (", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(1000)]
+    public void Validate_PollIntervalAtTheBounds_Succeeds(int pollMs) =>
+        Assert.True(s_sut.Validate(null, new GpioOptions { PollIntervalMs = pollMs }).Succeeded);
 }

@@ -55,8 +55,24 @@ public sealed class SensorsOptionsValidatorTests
     public void Validate_TelemetryIntervalShorterThanRead_NamesTheKey()
     {
         Assert.Contains(
-            "Sensors:0:TelemetryIntervalSeconds: 5 is outside ReadIntervalSeconds-86400",
+            "Sensors:0:TelemetryIntervalSeconds: 5 is outside 10-86400 (at least ReadIntervalSeconds)",
             Validate(new SensorOptions { Id = "a", Type = "ds18b20", ReadIntervalSeconds = 10, TelemetryIntervalSeconds = 5 }));
+    }
+
+    [Theory]
+    [InlineData("HighC", double.NaN, "Sensors:0:HighC: NaN is outside -55-125 (what the sensors measure)")]
+    [InlineData("HighC", 200.0, "Sensors:0:HighC: 200 is outside -55-125 (what the sensors measure)")]
+    [InlineData("LowC", -80.0, "Sensors:0:LowC: -80 is outside -55-125 (what the sensors measure)")]
+    [InlineData("DeadbandC", double.PositiveInfinity, "Sensors:0:DeadbandC: Infinity is outside 0-20")]
+    [InlineData("DeadbandC", -0.1, "Sensors:0:DeadbandC: -0.1 is outside 0-20")]
+    [InlineData("DeadbandPct", 101.0, "Sensors:0:DeadbandPct: 101 is outside 0-100 (percentage points)")]
+    [InlineData("HysteresisC", 21.0, "Sensors:0:HysteresisC: 21 is outside 0-20")]
+    public void Validate_NumberOutsideItsRangeOrNotFinite_NamesTheKeyAndTheRange(string key, double value, string expected)
+    {
+        var sensor = new SensorOptions { Id = "a", Type = "ds18b20" };
+        typeof(SensorOptions).GetProperty(key)!.SetValue(sensor, value);
+
+        Assert.Contains(expected, Validate(sensor));
     }
 
     [Theory]

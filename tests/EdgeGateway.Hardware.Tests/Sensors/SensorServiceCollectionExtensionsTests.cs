@@ -36,7 +36,7 @@ public sealed class SensorServiceCollectionExtensionsTests
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SensorsOptions>>().Value);
 
-        Assert.Contains("Sensors:0: unknown key 'HighTempC'", ex.Failures);
+        Assert.Contains("Sensors:0:HighTempC: unknown key", ex.Failures);
     }
 
     [Fact]

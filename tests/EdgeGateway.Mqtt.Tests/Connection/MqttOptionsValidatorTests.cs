@@ -15,12 +15,56 @@ public sealed class MqttOptionsValidatorTests
 
     [Theory]
     [InlineData("127.0.0.1")]
+    [InlineData("127.3.4.5")]
+    [InlineData("::1")]
     [InlineData("localhost")]
+    [InlineData("LocalHost")]
     public void Validate_PlaintextToLoopback_IsAllowed(string host)
     {
         var result = new MqttOptionsValidator().Validate(null, new MqttOptions { Host = host, UseTls = false });
 
         Assert.True(result.Succeeded);
+    }
+
+    [Theory]
+    [InlineData("127.evil.example")]
+    [InlineData("127.0.0.1.nip.io")]
+    [InlineData("localhost.evil.example")]
+    [InlineData("::2")]
+    public void Validate_PlaintextToANameThatOnlyLooksLikeLoopback_IsRefused(string host)
+    {
+        var result = new MqttOptionsValidator().Validate(null, new MqttOptions { Host = host, UseTls = false, Secondary = new MqttEndpoint { Host = host } });
+
+        Assert.False(MqttOptions.IsLoopbackHost(host));
+        Assert.Contains($"Mqtt:UseTls: plaintext MQTT to '{host}' is refused; use TLS or set Mqtt:AllowInsecure to true", result.Failures!);
+        Assert.Contains($"Mqtt:Secondary:Host: plaintext MQTT to '{host}' is refused; use TLS or set Mqtt:AllowInsecure to true", result.Failures!);
+    }
+
+    [Theory]
+    [InlineData(nameof(MqttOptions.KeepAliveSeconds), 31, "Mqtt:KeepAliveSeconds: 31 is outside 1-30 (")]
+    [InlineData(nameof(MqttOptions.KeepAliveSeconds), 65535, "Mqtt:KeepAliveSeconds: 65535 is outside 1-30 (")]
+    [InlineData(nameof(MqttOptions.ReconnectDelayMs), 31_000, "Mqtt:ReconnectDelayMs: 31000 is outside 10-30000 (at most Mqtt:ReconnectMaxDelaySeconds)")]
+    [InlineData(nameof(MqttOptions.ReconnectDelayMs), 9, "Mqtt:ReconnectDelayMs: 9 is outside 10-30000 (at most Mqtt:ReconnectMaxDelaySeconds)")]
+    [InlineData(nameof(MqttOptions.Port), 65536, "Mqtt:Port: 65536 is outside 1-65535 (a TCP port)")]
+    public void Validate_NumberOutsideItsRange_NamesTheKeyAndTheRange(string property, int value, string expected)
+    {
+        var options = new MqttOptions { Host = "127.0.0.1" };
+        typeof(MqttOptions).GetProperty(property)!.SetValue(options, value);
+
+        var failure = Assert.Single(new MqttOptionsValidator().Validate(null, options).Failures!);
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(59u)]
+    [InlineData(30u * 86_400 + 1)]
+    [InlineData(uint.MaxValue)]
+    public void Validate_SessionExpiryOutside60sTo30Days_NamesTheKeyAndTheRange(uint seconds)
+    {
+        var failure = Assert.Single(new MqttOptionsValidator().Validate(null, new MqttOptions { Host = "127.0.0.1", SessionExpirySeconds = seconds }).Failures!);
+
+        Assert.StartsWith($"Mqtt:SessionExpirySeconds: {seconds} is outside 60-2592000 (", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,11 +17,6 @@ public sealed class CommandOptionsValidator : IValidateOptions<CommandOptions>
         return errors.ToResult();
     }
 
-    private static void RequireRange(ConfigErrors errors, string key, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            errors.Add($"{CommandOptions.Section}:{key}", $"{value} is outside {min}-{max}");
-        }
-    }
+    private static void RequireRange(ConfigErrors errors, string key, int value, int min, int max) =>
+        errors.RequireRange($"{CommandOptions.Section}:{key}", value, min, max);
 }
