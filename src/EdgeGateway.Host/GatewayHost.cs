@@ -47,6 +47,11 @@ public static class GatewayHost
         builder.Services.AddEdgeGateway(builder.Configuration);
         // Every other top-level section is a typo or a leftover: refused, naming it (the keys inside are each options type's).
         builder.Services.AddKnownSectionsCheck(builder.Configuration);
+        // The host builder puts its own settings into the configuration.
+        foreach (var hostKey in new[] { HostDefaults.ApplicationKey, HostDefaults.ContentRootKey, HostDefaults.EnvironmentKey })
+        {
+            builder.Services.AddRawConfigurationSection(hostKey);
+        }
 
         // Every loop is supervised (SupervisedLoop); should anything still escape, one part must not end the gateway.
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
