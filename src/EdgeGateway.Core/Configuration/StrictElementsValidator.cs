@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Configuration;
 
-/// <summary>Validates <typeparamref name="TOptions"/> by checking each raw element of its array section strictly.</summary>
+/// <summary>Validates <typeparamref name="TOptions"/> by binding each raw element of its array section on its own (<see cref="StrictElements"/>).</summary>
 public sealed class StrictElementsValidator<TOptions, TElement>(IConfiguration configuration, string section) : IValidateOptions<TOptions>
     where TOptions : class
 {

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Core.Sensors;
 
 /// <summary>
-/// Checks each raw <c>Sensors</c> element strictly, and that no sensor shares an id with an input. The binder ignores
-/// a misspelt key, and a misspelt <c>HighC</c> would silently switch a cold room's alarm off; a sensor and an input
-/// with one id would be indistinguishable at the center, where both are the event's <c>input</c>.
+/// Checks that each raw <c>Sensors</c> element binds (the binder drops one it cannot convert; misspelt keys, such as a
+/// <c>HighC</c> that would silently switch a cold room's alarm off, are <see cref="KnownKeys"/>' part), and that no
+/// sensor shares an id with an input: both would be the event's <c>input</c>, indistinguishable at the center.
 /// </summary>
 public sealed class SensorsConfigurationValidator(IConfiguration configuration) : IValidateOptions<SensorsOptions>
 {
