@@ -18,6 +18,11 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add("Mqtt:Port", $"{options.Port} is not a TCP port (1-65535)");
         }
 
+        if (options.ProbePort is < 0 or > 65535)
+        {
+            errors.Add("Mqtt:ProbePort", $"{options.ProbePort} is not a TCP port (1-65535, or 0 for Mqtt:Port)");
+        }
+
         if (options.KeepAliveSeconds is < 1 or > 65535)
         {
             errors.Add("Mqtt:KeepAliveSeconds", $"{options.KeepAliveSeconds} is outside 1-65535");
