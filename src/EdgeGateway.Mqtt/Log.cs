@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(4003, LogLevel.Warning, "Connection lost ({Reason}) {Detail}")]
     public static partial void ConnectionLost(ILogger logger, string reason, string detail);
 
+    [LoggerMessage(4018, LogLevel.Error, "The broker {Broker} ended this gateway's session because another connection took over its client id (a copy of this gateway's certificate, or another device configured as it); reported as a fault")]
+    public static partial void SessionTakenOver(ILogger logger, string broker);
+
     [LoggerMessage(4004, LogLevel.Information, "Disconnected: {Reason}")]
     public static partial void Disconnected(ILogger logger, string reason);
 

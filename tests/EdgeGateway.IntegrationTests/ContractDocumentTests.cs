@@ -46,6 +46,7 @@ public sealed partial class ContractDocumentTests
         { EventKind.Fault, "outbox", """{"fault":"corrupt-store","movedTo":"/var/lib/edge-gateway/outbox.db.corrupt-1","lastSeqBefore":"41","reason":"invalid page"}""" },
         { EventKind.Fault, "uplink", """{"fault":"path","start":"2026-11-29T05:30:00.000Z","end":"2026-11-29T05:31:00.000Z","durationSeconds":"60","broker":"secondary"}""" },
         { EventKind.Fault, "uplink", """{"fault":"subscribe","topic":"campus/v1/hy-school-017/gw1/cmd","reason":"NotAuthorized","broker":"primary","host":"center.example"}""" },
+        { EventKind.Fault, "uplink", """{"fault":"session-taken-over","broker":"primary","host":"center.example"}""" },
         { EventKind.Fault, "office-panic", """{"fault":"flapping","line":"input","activations":"10","windowSeconds":"60","suppressed":"false","quietSeconds":"300"}""" },
         { EventKind.Fault, "back-door", """{"fault":"flapping","line":"tamper loop","quietSeconds":"300"}""" },
         { EventKind.Fault, "cold-room", """{"fault":"sensor","failedReads":"3","error":"no answer on the 1-Wire bus"}""" },

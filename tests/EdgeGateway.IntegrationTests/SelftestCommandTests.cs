@@ -13,7 +13,10 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
     public async Task Selftest_AgainstTheSecuredBroker_AllChecksPass_Exit0()
     {
         await using var broker = await SecureBroker.StartAsync();
-        var config = WriteConfig(broker, SecureBroker.SitePassword, broker.Port);
+        await using var center = await SecureTransportTests.StartCenterAsync(broker);
+        // The service with the same certificate, online: the selftest runs beside it on the check listener.
+        await using var gateway = await SecureTransportTests.StartOnlineGatewayAsync(broker, center);
+        var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), broker.Port);
         var text = new StringWriter();
 
         var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, new FixedClock(true));
@@ -22,28 +25,28 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         Assert.True(exit == 0, text.ToString());
         Assert.Contains("round-trip  pass", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("all checks passed (exit 0)", text.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Connection lost", gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Selftest_BadPasswordAndUnsyncedClock_FailsThoseBits()
+    public async Task Selftest_CertificateFromAnotherCaAndUnsyncedClock_FailsThoseBits()
     {
         await using var broker = await SecureBroker.StartAsync();
-        var config = WriteConfig(broker, "wrong-password", broker.Port);
+        using var rogue = new TestCertificates(Path.Combine(broker.Directory, "rogue"), "rogue-ca", TimeProvider.System.GetUtcNow());
+        var config = WriteConfig(broker, rogue.Client("gw1-rogue", SecureBroker.Identity("gw1")), broker.Port);
         var text = new StringWriter();
 
         var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, new FixedClock(false));
 
         output.WriteLine(text.ToString());
         Assert.Equal(SelftestCommand.ClockBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit, exit);
-        Assert.Contains("NotAuthorized", text.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("wrong-password", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Selftest_BrokerNotListening_FailsBrokerAndWhatNeedsIt()
     {
         await using var broker = await SecureBroker.StartAsync();
-        var config = WriteConfig(broker, SecureBroker.SitePassword, FreePort.Next());
+        var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), FreePort.Next());
 
         var exit = await SelftestCommand.RunAsync(config, new StringWriter(), CancellationToken.None, new FixedClock(true));
 
@@ -64,10 +67,9 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         Assert.Contains("round-trip  skip", text.ToString(), StringComparison.Ordinal);
     }
 
-    private static string WriteConfig(SecureBroker broker, string password, int port)
+    private static string WriteConfig(SecureBroker broker, PemPair certificate, int port)
     {
         var directory = Directory.CreateTempSubdirectory("selftest-").FullName;
-        var certificate = broker.Pki.Client("gw1-selftest", "gw1");
         var file = Path.Combine(directory, "config.json");
         File.WriteAllText(file, JsonSerializer.Serialize(new
         {
@@ -76,10 +78,10 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
             {
                 Host = "127.0.0.1",
                 Port = port,
+                ProbePort = broker.CheckPort,
                 CaFile = broker.Pki.CaFile,
                 ClientCertFile = certificate.CertFile,
                 ClientKeyFile = certificate.KeyFile,
-                CredentialsFile = broker.WriteCredentials("gw1-selftest-credentials", SecureBroker.Site, password),
             },
             Gpio = new { Driver = "simulated" },
             Inputs = new[] { Gateway.Input("office-panic", 17, "panic"), Gateway.Input("gate-door", 27, "door", contact: "NC") },

@@ -11,17 +11,27 @@ public sealed class MosquittoBroker : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly string _configFile;
+    private int[] _otherListeners = [];
     private Process? _process;
 
     private MosquittoBroker(string directory, int port, IEnumerable<string> listenerConfig, bool allowAnonymous, MosquittoLimits limits)
+        : this(directory, port, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous {(allowAnonymous ? "true" : "false")}
+            {string.Join('\n', listenerConfig)}
+            """, limits)
+    {
+    }
+
+    private MosquittoBroker(string directory, int port, string config, MosquittoLimits limits)
     {
         _directory = directory;
         Port = port;
         _configFile = Path.Combine(directory, "mosquitto.conf");
         // Mosquitto started as root drops to the 'mosquitto' user: the persistence folder must be writable by it.
-        File.WriteAllText(_configFile, $"""
-            listener {port} 127.0.0.1
-            allow_anonymous {(allowAnonymous ? "true" : "false")}
+        // The test's own lines come after the caller's, so they win over the caller's persistence and logging.
+        File.WriteAllText(_configFile, config + $"""
+
             persistence true
             persistence_location {directory}/
             autosave_interval 1
@@ -33,7 +43,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type warning
             log_type notice
 
-            """ + string.Join('\n', listenerConfig) + "\n");
+            """);
         if (OperatingSystem.IsLinux())
         {
             File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
@@ -69,6 +79,29 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>
+    /// A broker configured entirely by <paramref name="config"/> (its listeners included, on ports the caller took from
+    /// <see cref="FreePort"/>); <see cref="Port"/> is the first of <paramref name="ports"/>, and every start waits until
+    /// all of them accept connections (Mosquitto opens its listeners one after the other). Persistence and logging are the test's.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartAsync(IReadOnlyList<int> ports, string config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var directory = Directory.CreateTempSubdirectory("mosquitto-").FullName;
+        var broker = new MosquittoBroker(directory, ports[0], config, new MosquittoLimits()) { _otherListeners = [.. ports.Skip(1)] };
+        await broker.StartAgainAsync(cancellationToken);
+        return broker;
+    }
+
+    /// <summary>Makes the broker re-read its configuration, ACL, password file and certificates (SIGHUP, <c>systemctl reload</c>).</summary>
+    public void Reload()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Process.Start("kill", ["-HUP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+        }
+    }
+
     /// <summary>Starts (or restarts) the broker on the same port and waits until it accepts connections.</summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)
     {
@@ -81,21 +114,29 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }) ?? throw new InvalidOperationException("mosquitto did not start");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        foreach (var port in _otherListeners.Prepend(Port))
+        {
+            await WaitForListenerAsync(_process, port, timeout.Token);
+        }
+    }
+
+    private async Task WaitForListenerAsync(Process process, int port, CancellationToken cancellationToken)
+    {
         while (true)
         {
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", Port, timeout.Token);
+                await probe.ConnectAsync("127.0.0.1", port, cancellationToken);
                 return;
             }
-            catch (SocketException) when (!_process.HasExited)
+            catch (SocketException) when (!process.HasExited)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, timeout.Token);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken);
             }
             catch (SocketException)
             {
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)} {Log}");
+                throw new InvalidOperationException($"mosquitto exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync(cancellationToken)} {Log}");
             }
         }
     }

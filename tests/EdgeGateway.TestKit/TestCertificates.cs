@@ -15,6 +15,8 @@ public sealed class TestCertificates : IDisposable
 {
     private readonly X509Certificate2 _ca;
     private readonly DateTimeOffset _now;
+    private readonly CertificateRevocationListBuilder _revoked = new();
+    private long _crlNumber;
 
     public TestCertificates(string directory, string caName, DateTimeOffset now)
     {
@@ -36,6 +38,9 @@ public sealed class TestCertificates : IDisposable
 
     public string CaFile { get; }
 
+    /// <summary>The CA's PEM revocation list (<see cref="WriteCrl"/>), as Mosquitto's <c>crlfile</c> reads it.</summary>
+    public string CrlFile => Path.Combine(Directory, "crl.pem");
+
     /// <summary>A server certificate for <c>127.0.0.1</c> and <c>localhost</c>.</summary>
     public PemPair Server(string name = "server") => Issue(name, name, server: true, _now.AddDays(-1), _now.AddYears(1));
 
@@ -43,12 +48,32 @@ public sealed class TestCertificates : IDisposable
     public PemPair Client(string name, string commonName, bool expired = false) =>
         expired ? Issue(name, commonName, server: false, _now.AddDays(-30), _now.AddDays(-1)) : Issue(name, commonName, server: false, _now.AddDays(-1), _now.AddYears(1));
 
+    /// <summary>Adds <paramref name="certificate"/> to the revocation list and writes the list again (<see cref="CrlFile"/>).</summary>
+    public void Revoke(PemPair certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var issued = X509Certificate2.CreateFromPem(File.ReadAllText(certificate.CertFile));
+        _revoked.AddEntry(issued, _now, X509RevocationReason.KeyCompromise);
+        WriteCrl();
+    }
+
+    /// <summary>The CA's revocation list, valid for a week: an empty one until <see cref="Revoke"/>.</summary>
+    public void WriteCrl()
+    {
+        var crl = _revoked.Build(_ca, ++_crlNumber, _now.AddDays(7), HashAlgorithmName.SHA256, thisUpdate: _now.AddMinutes(-5));
+        File.WriteAllText(CrlFile, PemEncoding.WriteString("X509 CRL", crl));
+        MakeReadable(Directory, CrlFile);
+    }
+
     public void Dispose() => _ca.Dispose();
 
     private PemPair Issue(string name, string commonName, bool server, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        // Built, not parsed: a gateway's CN contains '/'.
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(commonName);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(

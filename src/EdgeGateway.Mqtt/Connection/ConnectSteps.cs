@@ -26,6 +26,20 @@ internal sealed class ConnectSteps(
 
     public static bool IsRecordingOwnFault => s_recordingOwnFault;
 
+    /// <summary>Records a fault of the connection itself: it waits for the next session like any event, without cutting the backoff short.</summary>
+    public static void RecordOwnFault(Action record)
+    {
+        s_recordingOwnFault = true;
+        try
+        {
+            record();
+        }
+        finally
+        {
+            s_recordingOwnFault = false;
+        }
+    }
+
     /// <summary>TCP, TLS and CONNECT up to CONNACK within <see cref="MqttOptions.ConnectTimeoutSeconds"/>; a refusal or a stall throws.</summary>
     public async Task<MqttClientConnectResult> ConnectAsync(BrokerTarget target, CancellationToken stoppingToken)
     {
@@ -70,16 +84,7 @@ internal sealed class ConnectSteps(
         var topic = refused.TopicFilter.Topic;
         var reason = refused.ResultCode.ToString();
         Log.SubscribeRefused(logger, target.Options.Host, target.Options.Port, topic, reason);
-        s_recordingOwnFault = true;
-        try
-        {
-            outages.SubscribeRefused(target.Name, target.Options.Host, topic, reason);
-        }
-        finally
-        {
-            s_recordingOwnFault = false;
-        }
-
+        RecordOwnFault(() => outages.SubscribeRefused(target.Name, target.Options.Host, topic, reason));
         throw new InvalidOperationException($"broker refused the subscription to {topic}: {reason}");
     }
 

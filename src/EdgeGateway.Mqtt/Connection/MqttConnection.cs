@@ -358,6 +358,13 @@ public sealed class MqttConnection : SupervisedLoop
             EndSession(args.Reason.ToString(), args.Exception?.Message ?? "");
         }
 
+        if (args.Reason == MqttClientDisconnectReason.SessionTakenOver)
+        {
+            var broker = _failover.Current;
+            Log.SessionTakenOver(_logger, broker);
+            ConnectSteps.RecordOwnFault(() => _outages.SessionTakenOver(broker, broker == BrokerFailover.Secondary ? _options.Secondary?.Host ?? _options.Host : _options.Host));
+        }
+
         return Task.CompletedTask;
     }
 

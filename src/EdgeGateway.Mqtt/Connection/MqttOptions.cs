@@ -11,6 +11,15 @@ public sealed class MqttOptions
     /// <value>Default 8883 (MQTT over TLS).</value>
     public int Port { get; set; } = 8883;
 
+    /// <summary>
+    /// Where <c>edge-gateway selftest</c> and the failback probe connect beside the running session. 0: <see cref="Port"/>,
+    /// with client ids <c>{gateway}.selftest</c> and <c>{gateway}.probe</c>. The county broker (deploy/mosquitto) names
+    /// every client after its certificate, so a second connection on the gateway port would take over the gateway's own
+    /// session: there it is the check listener (8884), which assigns the certificate a second name.
+    /// </summary>
+    /// <value>Default 0 (the broker's port).</value>
+    public int ProbePort { get; set; }
+
     /// <summary>Use TLS to the broker.</summary>
     /// <value>Default true.</value>
     public bool UseTls { get; set; } = true;
@@ -26,7 +35,10 @@ public sealed class MqttOptions
     /// <value>Default empty (system trust store).</value>
     public string CaFile { get; set; } = "";
 
-    /// <summary>PEM client certificate for mutual TLS (its CN is normally the gateway id). Needs <see cref="ClientKeyFile"/>.</summary>
+    /// <summary>
+    /// PEM client certificate for mutual TLS. On the county broker it is the gateway's identity: CN = <c>{site}/{gateway}</c>
+    /// (deploy/mosquitto/README.md). Needs <see cref="ClientKeyFile"/>.
+    /// </summary>
     /// <value>Default empty (no client certificate).</value>
     public string ClientCertFile { get; set; } = "";
 

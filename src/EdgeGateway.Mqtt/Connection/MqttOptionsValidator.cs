@@ -22,6 +22,7 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         }
 
         errors.RequireRange("Mqtt:Port", options.Port, 1, 65535, "a TCP port");
+        errors.RequireRange("Mqtt:ProbePort", options.ProbePort, 0, 65535, "a TCP port, or 0 for Mqtt:Port");
         errors.RequireRange("Mqtt:KeepAliveSeconds", options.KeepAliveSeconds, 1, MaxKeepAliveSeconds,
             "the broker reports a silent gateway after 1.5 x this, within EN 50136 T5 (90 s); a PUBACK waits half of it, at most half the unit's WatchdogSec=30");
         errors.RequireRange("Mqtt:SessionExpirySeconds", options.SessionExpirySeconds, MinSessionExpirySeconds, MaxSessionExpirySeconds,

@@ -18,8 +18,10 @@ public sealed record ProbeResult(bool Passed, string Detail);
 /// <c>edge-gateway selftest</c> connects as <c>{gateway}.selftest</c> on <c>campus/v1/{site}/{gateway}.selftest/selftest</c>;
 /// the failback check (<see cref="ForFailback"/>) as <c>{gateway}.probe</c> on <c>campus/v1/{site}/{gateway}.probe/probe</c>.
 /// Both use a clean session, so the service's session and subscriptions are untouched ("." never occurs in a gateway
-/// id, so the probe can never take over another gateway's client id), and the center's ACL lets each account read and
-/// write these topics.
+/// id, so the probe can never take over another gateway's client id).
+/// With <see cref="MqttOptions.ProbePort"/> set (the county broker, deploy/mosquitto, names each client after its
+/// certificate), both connect there instead with an empty client id: the broker assigns the name the certificate owns
+/// on that listener (its subject) and says it in the CONNACK, and the round trip runs on <c>campus/v1/{that name}/{leaf}</c>.
 /// </summary>
 public sealed class MqttProbe
 {
@@ -30,6 +32,7 @@ public sealed class MqttProbe
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _roundTripDeadline;
+    private readonly string _leaf;
 
     public MqttProbe(MqttOptions options, GatewayIdentity identity, TimeProvider time)
         : this(options, identity, "selftest", "selftest", Timeout, Timeout * 2, time)
@@ -42,13 +45,16 @@ public sealed class MqttProbe
         _time = time;
         _timeout = timeout;
         _roundTripDeadline = roundTripDeadline;
-        ClientId = $"{identity.GatewayId}.{suffix}";
-        Topic = $"campus/v1/{identity.SiteId}/{ClientId}/{leaf}";
+        _leaf = leaf;
+        ClientId = options.ProbePort == 0 ? $"{identity.GatewayId}.{suffix}" : "";
+        Topic = options.ProbePort == 0 ? $"campus/v1/{identity.SiteId}/{ClientId}/{leaf}" : "";
     }
 
+    /// <summary>The client id it connects with; empty on <see cref="MqttOptions.ProbePort"/>, where the broker assigns one.</summary>
     public string ClientId { get; }
 
-    public string Topic { get; }
+    /// <summary>The round trip's topic; on <see cref="MqttOptions.ProbePort"/> known only from the CONNACK.</summary>
+    public string Topic { get; private set; }
 
     /// <summary>
     /// The probe that decides a failback to the primary (<paramref name="options"/>): connect, subscribe, publish and
@@ -81,7 +87,7 @@ public sealed class MqttProbe
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
+            .WithTcpServer(_options.Host, _options.ProbePort == 0 ? _options.Port : _options.ProbePort)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(ClientId)
             .WithCleanStart(true)
@@ -101,6 +107,16 @@ public sealed class MqttProbe
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 return (new ProbeResult(false, $"broker refused: {result.ResultCode} (check Mqtt:CredentialsFile)"), skipped);
+            }
+
+            if (_options.ProbePort != 0)
+            {
+                if (string.IsNullOrEmpty(result.AssignedClientIdentifier))
+                {
+                    return (new ProbeResult(false, $"the broker on Mqtt:ProbePort {_options.ProbePort} assigned no client id (not a listener that names clients after their certificate)"), skipped);
+                }
+
+                Topic = $"campus/v1/{result.AssignedClientIdentifier}/{_leaf}";
             }
         }
         catch (Exception ex) when (ex is MqttCommunicationException or AuthenticationException or IOException or OperationCanceledException)

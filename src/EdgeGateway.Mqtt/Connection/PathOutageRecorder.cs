@@ -8,7 +8,8 @@ namespace EdgeGateway.Mqtt.Connection;
 /// <summary>
 /// Times each loss of the path to the broker; an outage longer than the keepalive becomes a restored uplink path-fault
 /// event, recorded at the connect that ends it (it could not have been sent before). Start-up counts as a lost path.
-/// A subscription the broker refuses is reported once per outage as an active uplink subscribe-fault event.
+/// A subscription the broker refuses is reported once per outage as an active uplink subscribe-fault event, a session
+/// another connection took over as an active uplink session-taken-over fault.
 /// </summary>
 public sealed class PathOutageRecorder
 {
@@ -56,6 +57,19 @@ public sealed class PathOutageRecorder
             ["host"] = host,
         });
     }
+
+    /// <summary>
+    /// The <paramref name="broker"/> ended the session because another connection came with this gateway's client id
+    /// (MQTT 5 DISCONNECT reason Session taken over): a copy of its certificate, or a second device configured as it.
+    /// Recorded at once as an active uplink fault; it goes out with the next session.
+    /// </summary>
+    public void SessionTakenOver(string broker, string host) =>
+        _recorder.RecordFault("uplink", EventState.Active, new Dictionary<string, string>
+        {
+            ["fault"] = "session-taken-over",
+            ["broker"] = broker,
+            ["host"] = host,
+        });
 
     /// <summary>Connected to <paramref name="host"/> (the <paramref name="broker"/>, primary or secondary) again.</summary>
     public void PathRestored(string broker, string host)

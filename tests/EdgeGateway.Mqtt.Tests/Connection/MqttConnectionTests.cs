@@ -47,4 +47,32 @@ public sealed class MqttConnectionTests
         var delays = harness.ConnectionLog.Collector.GetSnapshot().Where(r => r.Id.Id == 4002).Select(r => r.StructuredState!.Single(p => p.Key == "DelayMs").Value).ToList();
         Assert.All(delays, d => Assert.InRange(long.Parse(d!, System.Globalization.CultureInfo.InvariantCulture), 0, 1000));
     }
+
+    [Fact]
+    public async Task SessionTakenOver_IsReportedAsAnUplinkFault_TheCenterSeesAfterTheReconnect()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        await harness.StartAsync();
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
+        await using var center = new MqttRecorder(harness.Broker.Port, "center");
+        await center.StartAsync();
+
+        // A second device with this gateway's client id: the broker ends the gateway's session (DISCONNECT 0x8E).
+        using (var copy = new MQTTnet.MqttClientFactory().CreateMqttClient())
+        {
+            await copy.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", harness.Broker.Port)
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId(harness.Identity.GatewayId).Build());
+            await GatewayProcess.WaitUntilAsync(() => harness.ConnectionLog.Collector.GetSnapshot().Any(r => r.Id.Id == 4018), s_wait);
+        }
+
+        // The gateway takes its session back and the fault goes out on it.
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
+        var fault = center.On("/alarm").Single().Json;
+        Assert.Equal("fault", fault.GetProperty("kind").GetString());
+        Assert.Equal("uplink", fault.GetProperty("input").GetString());
+        Assert.Equal("active", fault.GetProperty("state").GetString());
+        Assert.Equal("session-taken-over", fault.GetProperty("detail").GetProperty("fault").GetString());
+        Assert.Equal("primary", fault.GetProperty("detail").GetProperty("broker").GetString());
+        Assert.Contains(harness.ConnectionLog.Collector.GetSnapshot(), r => r.Id.Id == 4003 && r.Message.Contains("SessionTakenOver", StringComparison.Ordinal));
+    }
 }

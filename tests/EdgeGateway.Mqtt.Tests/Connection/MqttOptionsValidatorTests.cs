@@ -14,6 +14,17 @@ public sealed class MqttOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(65536)]
+    public void Validate_ProbePortOutsideTcpPorts_IsRefusedNamingTheKey(int port)
+    {
+        var result = new MqttOptionsValidator().Validate(null, new MqttOptions { Host = "center.example.org", ProbePort = port });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Mqtt:ProbePort:", StringComparison.Ordinal));
+        Assert.True(new MqttOptionsValidator().Validate(null, new MqttOptions { Host = "center.example.org", ProbePort = 8884 }).Succeeded);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("127.3.4.5")]
     [InlineData("::1")]
