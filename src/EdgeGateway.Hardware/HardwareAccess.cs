@@ -17,6 +17,14 @@ namespace EdgeGateway.Hardware;
 public sealed record HardwarePath(string Path, string? DeviceClass, string Key)
 {
     public bool IsDevice => DeviceClass is not null;
+
+    /// <summary>The group owning the device node on Raspberry Pi OS (mode 0660), which the service user must be in.</summary>
+    public string? Group => DeviceClass switch
+    {
+        HardwareAccess.GpioChipClass => "gpio",
+        HardwareAccess.I2cClass => "i2c",
+        _ => null,
+    };
 }
 
 /// <summary>
