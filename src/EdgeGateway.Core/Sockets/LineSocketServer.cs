@@ -248,17 +248,8 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
         var stream = new NetworkStream(client, ownsSocket: true);
         await using (stream.ConfigureAwait(false))
         {
-            using var deadline = new CancellationTokenSource(_limits.IdleTimeout, _time);
-            using var token = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
-            try
-            {
-                await WriteLineAsync(stream, $"err busy: {_limits.MaxClients} clients are connected, the most this socket serves; try again later", token.Token)
-                    .ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
-            {
-                // It is being turned away anyway.
-            }
+            await SayLastAsync(stream, $"err busy: {_limits.MaxClients} clients are connected, the most this socket serves; try again later", stopping)
+                .ConfigureAwait(false);
         }
     }
 
@@ -289,7 +280,7 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
             }
             catch (OperationCanceledException) when (idle.IsCancellationRequested)
             {
-                await SayIdleAsync(stream).ConfigureAwait(false);
+                await SayLastAsync(stream, $"err idle for {_limits.IdleTimeout.TotalSeconds:0} s; closing", stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
@@ -298,12 +289,14 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task SayIdleAsync(NetworkStream stream)
+    /// <summary>The line before the server closes a connection: best effort, within one idle timeout.</summary>
+    private async Task SayLastAsync(NetworkStream stream, string line, CancellationToken stopping)
     {
         using var deadline = new CancellationTokenSource(_limits.IdleTimeout, _time);
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
         try
         {
-            await WriteLineAsync(stream, $"err idle for {_limits.IdleTimeout.TotalSeconds:0} s; closing", deadline.Token).ConfigureAwait(false);
+            await WriteLineAsync(stream, line, token.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
