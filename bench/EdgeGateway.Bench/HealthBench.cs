@@ -27,7 +27,7 @@ internal static class HealthBench
             var identity = new GatewayIdentity(gateway.Value.SiteId, gateway.Value.GatewayId, time);
             using var store = new LiteDbOutboxStore(Path.Combine(directory, "outbox.db"), identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, new OutboxOptions { MaxEntries = backlog * 2 });
             store.Open();
-            var clock = new KernelClockSync();
+            var clock = new ClockSyncDetector(time);
             var recorder = new EventRecorder(new OutboxWriter(store, new UnwrittenEntries(), new OutboxSignal(), identity, clock, time, NullLogger<OutboxWriter>.Instance), identity, clock, time);
             var snapshots = new HealthSnapshotBuilder(store, identity, clock, new BoardHealth(), recorder,
                 new CenterAcknowledgements(time, NullLogger<CenterAcknowledgements>.Instance, Options.Create(new AckOptions())), new LivenessRegistry(time), gateway, time);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware.Sensors;
@@ -20,9 +19,6 @@ public sealed record DeviceRoots(string Dev, string OneWire)
 /// </summary>
 public static class DevicePresence
 {
-    /// <summary><c>/dev/gpiochipN</c> under <paramref name="dev"/>.</summary>
-    public static string GpioChip(string dev, int chip) => Path.Combine(dev, "gpiochip" + chip.ToString(CultureInfo.InvariantCulture));
-
     /// <summary>One problem per missing device, each naming the key that selects it.</summary>
     public static List<string> Missing(GpioOptions gpio, SensorsOptions sensors, DeviceRoots roots)
     {
@@ -30,7 +26,7 @@ public static class DevicePresence
         ArgumentNullException.ThrowIfNull(sensors);
         ArgumentNullException.ThrowIfNull(roots);
         var missing = new List<string>();
-        if (!gpio.IsSimulated && !File.Exists(GpioChip(roots.Dev, gpio.Chip)))
+        if (!gpio.IsSimulated && !File.Exists(HardwareAccess.GpioChip(gpio.Chip, roots.Dev)))
         {
             var explanation = GpioTroubleshooting.Explain(new FileNotFoundException(), gpio.Chip, GpioTroubleshooting.ChipsPresent(roots.Dev));
             missing.Add($"Gpio:Chip: {explanation}");
@@ -52,7 +48,7 @@ public static class DevicePresence
             }
             else
             {
-                var bus = Path.Combine(roots.Dev, "i2c-" + sensor.Bus.ToString(CultureInfo.InvariantCulture));
+                var bus = HardwareAccess.I2cBus(sensor.Bus, roots.Dev);
                 if (!File.Exists(bus))
                 {
                     missing.Add($"Sensors:{i}:Bus: {bus} does not exist (I2C off: dtparam=i2c_arm=on in config.txt for bus 1)");

@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(3006, LogLevel.Warning, "Removed stale simulated GPIO socket {Path}")]
     public static partial void SimStaleSocketRemoved(ILogger logger, string path);
 
-    [LoggerMessage(3007, LogLevel.Error, "Simulated GPIO accept loop failed")]
-    public static partial void SimAcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(3007, LogLevel.Warning, "Simulated GPIO socket could not accept a connection; trying again in {RetryIn}")]
+    public static partial void SimAcceptFailed(ILogger logger, TimeSpan retryIn, Exception exception);
 
     [LoggerMessage(3101, LogLevel.Information, "Board: {Model}")]
     public static partial void BoardModel(ILogger logger, string model);

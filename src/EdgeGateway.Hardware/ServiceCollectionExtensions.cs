@@ -36,6 +36,9 @@ public static class ServiceCollectionExtensions
         {
             services.TryAddSingleton<SimulatedGpioDriver>();
             services.TryAddSingleton<GpioDriver>(sp => sp.GetRequiredService<SimulatedGpioDriver>());
+
+            // The socket's idle timeout and accept backoff; the host's clock when it registered one.
+            services.TryAddSingleton(TimeProvider.System);
             services.AddHostedService<SimulatedGpioSocket>();
         }
         else

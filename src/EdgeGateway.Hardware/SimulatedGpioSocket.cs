@@ -13,12 +13,16 @@ namespace EdgeGateway.Hardware;
 /// Control socket for the <see cref="SimulatedGpioDriver"/>: a Unix domain socket speaking one ASCII line each way.
 /// <c>set &lt;pin&gt; high|low</c> answers <c>ok</c>; <c>get &lt;pin&gt;</c> answers <c>high</c> or <c>low</c> (for an output,
 /// the level the gateway drives it to); <c>writes &lt;pin&gt;</c> answers how often the gateway wrote it;
-/// anything wrong answers <c>err &lt;reason&gt;</c>. Any number of clients, any number of commands per connection.
+/// anything wrong answers <c>err &lt;reason&gt;</c>. Any number of commands per connection; at most
+/// <see cref="Limits"/> clients at once, each closed after that much silence. The socket file is owner-only (0600).
 /// </summary>
 public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDisposable, ILineProtocol
 {
     /// <summary>A command longer than this is refused; the protocol's longest valid line is about 15 bytes.</summary>
     public const int MaxLineBytes = 256;
+
+    /// <summary>16 clients at once (tests and scripts, not the public); one silent for 10 minutes is closed.</summary>
+    public static readonly LineSocketLimits Limits = new(MaxClients: 16, IdleTimeout: TimeSpan.FromMinutes(10));
 
     private readonly SimulatedGpioDriver _driver;
     private readonly ILogger _logger;
@@ -28,18 +32,19 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
         SimulatedGpioDriver driver,
         IOptions<GpioOptions> gpio,
         IOptions<GatewayOptions> gateway,
+        TimeProvider time,
         ILogger<SimulatedGpioSocket> logger)
-        : this(driver, gpio.Value.ResolveSimSocket(gateway.Value.DataDirectory), logger)
+        : this(driver, gpio.Value.ResolveSimSocket(gateway.Value.DataDirectory), time, logger)
     {
     }
 
-    public SimulatedGpioSocket(SimulatedGpioDriver driver, string path, ILogger<SimulatedGpioSocket> logger)
+    public SimulatedGpioSocket(SimulatedGpioDriver driver, string path, TimeProvider time, ILogger<SimulatedGpioSocket> logger)
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(logger);
         _driver = driver;
         _logger = logger;
-        _server = new LineSocketServer(path, this, Encoding.ASCII, MaxLineBytes, backlog: 16);
+        _server = new LineSocketServer(path, this, Encoding.ASCII, MaxLineBytes, backlog: 16, Limits, time);
     }
 
     /// <summary>The socket file, as an absolute path.</summary>
@@ -80,7 +85,7 @@ public sealed class SimulatedGpioSocket : IHostedService, IAsyncDisposable, IDis
 
     string ILineProtocol.Reply(string line) => Execute(line);
 
-    void ILineProtocol.AcceptFailed(Exception exception) => Log.SimAcceptFailed(_logger, exception);
+    void ILineProtocol.AcceptFailed(Exception exception, TimeSpan retryIn) => Log.SimAcceptFailed(_logger, retryIn, exception);
 
     void ILineProtocol.ClientFailed(Exception exception) => Log.SimClientFailed(_logger, exception);
 

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Host;
 
 /// <summary>
-/// A local Unix socket (<c>{DataDirectory}/status.sock</c>, mode 0600 under the service's umask) that answers every
-/// connection with one <see cref="HealthSnapshot"/> line (<see cref="StatusJson"/>), so <c>edge-gateway status</c> can
+/// A local Unix socket (<c>{DataDirectory}/status.sock</c>, mode 0600, at most <see cref="Limits"/> clients at once)
+/// that answers every connection with one <see cref="HealthSnapshot"/> line (<see cref="StatusJson"/>), so <c>edge-gateway status</c> can
 /// show the running service's state without opening the LiteDB file the service holds. Optional: a socket that cannot
 /// be bound (a file system without sockets, a path too long) is logged and shown in health as <c>status-socket</c>
 /// <c>unavailable</c>, and the gateway runs on without it.
@@ -25,6 +25,9 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
     /// <summary>Its name in the health report's <c>loops</c>.</summary>
     public const string PartName = "status-socket";
 
+    /// <summary>Eight readers at once; the one line is sent at once, so 10 s only bounds a reader that never takes it.</summary>
+    public static readonly LineSocketLimits Limits = new(MaxClients: 8, IdleTimeout: TimeSpan.FromSeconds(10));
+
     private readonly MqttConnection _connection;
     private readonly HealthSnapshotBuilder _snapshots;
     private readonly ILogger<StatusSocket> _logger;
@@ -32,13 +35,13 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
     private readonly LineSocketServer _server;
 
     public StatusSocket(
-        MqttConnection connection, HealthSnapshotBuilder snapshots, LoopSupervision supervision, IOptions<GatewayOptions> gateway, ILogger<StatusSocket> logger)
+        MqttConnection connection, HealthSnapshotBuilder snapshots, LoopSupervision supervision, IOptions<GatewayOptions> gateway, TimeProvider time, ILogger<StatusSocket> logger)
     {
         _connection = connection;
         _snapshots = snapshots;
         _supervision = supervision;
         _logger = logger;
-        _server = new LineSocketServer(PathFor(gateway.Value.DataDirectory), this, Encoding.UTF8, maxLineBytes: 0, backlog: 8);
+        _server = new LineSocketServer(PathFor(gateway.Value.DataDirectory), this, Encoding.UTF8, maxLineBytes: 0, backlog: 8, Limits, time);
     }
 
     public static string PathFor(string dataDirectory) => Path.Combine(dataDirectory, FileName);
@@ -74,11 +77,7 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
 
     string ILineProtocol.Reply(string line) => "";
 
-    void ILineProtocol.AcceptFailed(Exception exception)
-    {
-        AcceptFailed(_logger, exception);
-        _supervision.ReportUnavailable(PartName, $"stopped accepting connections: {exception.Message}");
-    }
+    void ILineProtocol.AcceptFailed(Exception exception, TimeSpan retryIn) => AcceptFailed(_logger, retryIn, exception);
 
     void ILineProtocol.ClientFailed(Exception exception)
     {
@@ -88,8 +87,8 @@ public sealed partial class StatusSocket : IHostedService, IAsyncDisposable, IDi
     [LoggerMessage(5010, LogLevel.Information, "Status socket listening on {Path} (edge-gateway status)")]
     private static partial void Listening(ILogger logger, string path);
 
-    [LoggerMessage(5011, LogLevel.Warning, "Status socket stopped accepting connections")]
-    private static partial void AcceptFailed(ILogger logger, Exception exception);
+    [LoggerMessage(5011, LogLevel.Warning, "Status socket could not accept a connection; trying again in {RetryIn}")]
+    private static partial void AcceptFailed(ILogger logger, TimeSpan retryIn, Exception exception);
 }
 
 /// <summary>The wire format of the status socket's <see cref="HealthSnapshot"/>: camelCase JSON.</summary>

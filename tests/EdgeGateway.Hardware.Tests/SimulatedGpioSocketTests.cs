@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Hardware.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SimulatedGpioSocketTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sut = new SimulatedGpioSocket(_driver, SocketPath, NullLogger<SimulatedGpioSocket>.Instance);
+        _sut = new SimulatedGpioSocket(_driver, SocketPath, new FakeTimeProvider(), NullLogger<SimulatedGpioSocket>.Instance);
         await _sut.StartAsync(_timeout.Token);
     }
 
@@ -146,7 +147,7 @@ public sealed class SimulatedGpioSocketTests : IAsyncLifetime
     {
         await _sut.StopAsync(_timeout.Token);
         await File.WriteAllTextAsync(SocketPath, "left over by a killed process", _timeout.Token);
-        await using var restarted = new SimulatedGpioSocket(_driver, SocketPath, NullLogger<SimulatedGpioSocket>.Instance);
+        await using var restarted = new SimulatedGpioSocket(_driver, SocketPath, new FakeTimeProvider(), NullLogger<SimulatedGpioSocket>.Instance);
 
         await restarted.StartAsync(_timeout.Token);
         await using var client = await SimulatedGpioClient.ConnectAsync(SocketPath, _timeout.Token);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.IntegrationTests;
@@ -19,7 +20,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), broker.Port);
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, new FixedClock(true));
+        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, SyncedClock());
 
         output.WriteLine(text.ToString());
         Assert.True(exit == 0, text.ToString());
@@ -36,7 +37,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         var config = WriteConfig(broker, rogue.Client("gw1-rogue", SecureBroker.Identity("gw1")), broker.Port);
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, new FixedClock(false));
+        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, UnsyncedClock());
 
         output.WriteLine(text.ToString());
         Assert.Equal(SelftestCommand.ClockBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit, exit);
@@ -48,7 +49,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         await using var broker = await SecureBroker.StartAsync();
         var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), FreePort.Next());
 
-        var exit = await SelftestCommand.RunAsync(config, new StringWriter(), CancellationToken.None, new FixedClock(true));
+        var exit = await SelftestCommand.RunAsync(config, new StringWriter(), CancellationToken.None, SyncedClock());
 
         Assert.Equal(SelftestCommand.BrokerBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit, exit);
     }
@@ -60,11 +61,34 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(file, """{ "Gateway": { "SiteId": "Bad Site" }, "Mqtt": { "Host": "" } }""");
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(file, text, CancellationToken.None, new FixedClock(true));
+        var exit = await SelftestCommand.RunAsync(file, text, CancellationToken.None, SyncedClock());
 
         Assert.Equal(SelftestCommand.ConfigBit, exit);
         Assert.Contains("Gateway:SiteId", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("round-trip  skip", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clock_SynchronisedOnlyByAdjtimex_WarnsThatTheServiceWillNotSeeIt_WithoutFailing()
+    {
+        var chronyOnly = new ClockSyncDetector(new FakeTimeProvider(), Path.Combine(Path.GetTempPath(), $"no-flag-{Guid.NewGuid():N}"), FixedKernelClock.Synchronized());
+
+        var check = SelftestCommand.Clock(chronyOnly.Detect());
+
+        Assert.Equal(SelftestCommand.Warn, check.Result);
+        Assert.False(check.Failed);
+        Assert.Contains("the service's unit refuses adjtimex (ProtectClock=yes)", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("\"synced\": false", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clock_FromTimesyncdsFlagFile_PassesAndSaysTheServiceSeesTheSame()
+    {
+        var check = SelftestCommand.Clock(SyncedClock().Detect());
+
+        Assert.Equal(SelftestCommand.Pass, check.Result);
+        Assert.StartsWith("synchronised: ", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("(systemd-timesyncd); the service sees the same", check.Detail, StringComparison.Ordinal);
     }
 
     private static string WriteConfig(SecureBroker broker, PemPair certificate, int port)
@@ -89,8 +113,14 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         return file;
     }
 
-    private sealed class FixedClock(bool synchronized) : IClockSync
+    /// <summary>Synchronised the way the service sees it: systemd-timesyncd's flag file exists.</summary>
+    private static ClockSyncDetector SyncedClock()
     {
-        public bool IsSynchronized => synchronized;
+        var flag = Path.Combine(Directory.CreateTempSubdirectory("selftest-clock-").FullName, "synchronized");
+        File.WriteAllBytes(flag, []);
+        return new ClockSyncDetector(new FakeTimeProvider(), flag, FixedKernelClock.Refused());
     }
+
+    private static ClockSyncDetector UnsyncedClock() =>
+        new(new FakeTimeProvider(), Path.Combine(Path.GetTempPath(), $"no-flag-{Guid.NewGuid():N}"), FixedKernelClock.Unsynchronized());
 }

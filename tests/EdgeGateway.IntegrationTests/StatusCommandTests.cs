@@ -1,5 +1,7 @@
+using System.Runtime.Versioning;
 using System.Text.Json;
 using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Sockets;
 using EdgeGateway.Host;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
@@ -12,6 +14,7 @@ public sealed class StatusCommandTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public async Task Status_OfARunningGateway_ShowsConnection_Outbox_LastAck_AndHealth()
     {
         await using var broker = await MosquittoBroker.StartAsync();
@@ -40,6 +43,10 @@ public sealed class StatusCommandTests
         Assert.InRange(status.InputLoopAge!.Value.TotalSeconds, 0, 5);
         Assert.Contains("connection   connected", table.ToString(), StringComparison.Ordinal);
         Assert.Contains($"last: {alarmId} by operator-7", table.ToString(), StringComparison.Ordinal);
+
+        // Both local sockets of the running process are owner-only.
+        Assert.Equal(LineSocketServer.SocketMode, File.GetUnixFileMode(Path.Combine(gateway.Directory, "data", StatusSocket.FileName)));
+        Assert.Equal(LineSocketServer.SocketMode, File.GetUnixFileMode(gateway.SocketPath));
 
         // A clean stop closes the socket without failing the host.
         await gateway.StopAsync();

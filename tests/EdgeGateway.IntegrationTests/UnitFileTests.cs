@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeGateway.IntegrationTests.UnitSandbox;
 
 namespace EdgeGateway.IntegrationTests;
 
@@ -10,12 +10,12 @@ public sealed partial class UnitFileTests
     /// <summary>The issue's ceiling for <c>systemd-analyze security</c>.</summary>
     private const double MaxExposure = 2.0;
 
-    private static string UnitFile => Path.Combine(SecureBroker.RepositoryRoot, "deploy", "systemd", "edge-gateway.service");
+    private static string UnitFile => SystemdAnalyze.UnitFile;
 
     [Fact]
     public async Task SecurityExposure_IsAtMost2()
     {
-        var (exit, output) = await RunSystemdAnalyzeAsync("security", "--offline=true", "--no-pager", UnitFile);
+        var (exit, output) = await SystemdAnalyze.RunAsync("security", "--offline=true", "--no-pager", UnitFile);
 
         var match = ExposureLine().Match(output);
         Assert.True(match.Success, $"systemd-analyze security printed no exposure level (exit {exit}):\n{output}");
@@ -37,21 +37,6 @@ public sealed partial class UnitFileTests
         Assert.Contains("NoNewPrivileges=yes", lines);
         // It would break the .NET JIT.
         Assert.DoesNotContain(lines, l => l.StartsWith("MemoryDenyWriteExecute=yes", StringComparison.Ordinal));
-    }
-
-    /// <summary>Fails loudly (never skips) when systemd-analyze is missing: .ci/run installs Debian's systemd package.</summary>
-    private static async Task<(int Exit, string Output)> RunSystemdAnalyzeAsync(params string[] arguments)
-    {
-        var executable = new[] { "/usr/bin/systemd-analyze", "/bin/systemd-analyze" }.FirstOrDefault(File.Exists);
-        Assert.True(executable is not null, "systemd-analyze is not installed: apt-get install -y systemd (.ci/run does this)");
-        var start = new ProcessStartInfo(executable!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["SYSTEMD_COLORS"] = "0";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("systemd-analyze did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex(@"Overall exposure level for edge-gateway\.service: (\d+\.\d+)")]

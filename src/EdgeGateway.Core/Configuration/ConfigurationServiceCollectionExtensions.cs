@@ -73,7 +73,8 @@ public static class ConfigurationServiceCollectionExtensions
             var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
             return new GatewayIdentity(gateway.SiteId, gateway.GatewayId, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton<IClockSync, KernelClockSync>();
+        services.AddSingleton(sp => new ClockSyncDetector(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IClockSync>(sp => sp.GetRequiredService<ClockSyncDetector>());
         return services;
     }
 }

@@ -15,41 +15,69 @@ public interface ILineProtocol
     /// <summary>The reply to one request line (without its newline).</summary>
     string Reply(string line);
 
-    /// <summary>The accept loop failed and stops (the socket is no longer served).</summary>
-    void AcceptFailed(Exception exception);
+    /// <summary>Accepting a connection failed (too many open files, a socket error); it is tried again after <paramref name="retryIn"/>.</summary>
+    void AcceptFailed(Exception exception, TimeSpan retryIn);
 
     /// <summary>One client's connection failed; the others are unaffected.</summary>
     void ClientFailed(Exception exception);
 }
 
+/// <summary>How many clients a <see cref="LineSocketServer"/> serves at once, and how long one may stay silent.</summary>
+/// <param name="MaxClients">Connections beyond this are answered <c>err busy …</c> and closed.</param>
+/// <param name="IdleTimeout">A client that sends no line (or does not take a reply) this long is told so and closed.</param>
+public sealed record LineSocketLimits(int MaxClients, TimeSpan IdleTimeout);
+
 /// <summary>
-/// A local Unix domain stream socket speaking one line each way, <c>\n</c> terminated: any number of clients, served
-/// concurrently. On start the directory is created and a stale socket file (left by a killed process) is replaced;
-/// on stop the accept loop and every client end and the file is removed.
+/// A local Unix domain stream socket speaking one line each way, <c>\n</c> terminated: up to
+/// <see cref="LineSocketLimits.MaxClients"/> clients served concurrently, each closed after
+/// <see cref="LineSocketLimits.IdleTimeout"/> of silence on the injected clock. The socket file is owner-only (0600),
+/// set between bind and listen so no one connects before. A failed accept is retried with a backoff; it never ends
+/// the server. On start the directory is created and a stale socket file (left by a killed process) is replaced; on
+/// stop the accept loop and every client end and the file is removed.
 /// </summary>
 public sealed class LineSocketServer : IAsyncDisposable, IDisposable
 {
+    /// <summary>The first wait after a failed accept; it doubles up to <see cref="MaxAcceptBackoff"/> while accepts keep failing.</summary>
+    public static readonly TimeSpan FirstAcceptBackoff = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>The socket file's mode: read and write for the owner only (the service's user, or root).</summary>
+    public const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private readonly ILineProtocol _protocol;
     private readonly Encoding _encoding;
     private readonly int _maxLineBytes;
     private readonly int _backlog;
+    private readonly LineSocketLimits _limits;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private readonly HashSet<Task> _clients = [];
     private Socket? _listener;
     private Task? _acceptLoop;
 
-    public LineSocketServer(string path, ILineProtocol protocol, Encoding encoding, int maxLineBytes, int backlog)
+    public LineSocketServer(
+        string path, ILineProtocol protocol, Encoding encoding, int maxLineBytes, int backlog, LineSocketLimits limits, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(encoding);
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxClients, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limits.IdleTimeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(time);
         Path = System.IO.Path.GetFullPath(path);
         _protocol = protocol;
         _encoding = encoding;
         _maxLineBytes = maxLineBytes;
         _backlog = backlog;
+        _limits = limits;
+        _time = time;
     }
+
+    /// <summary>Accepts the next connection; tests wrap it to make accept fail.</summary>
+    internal Func<Socket, CancellationToken, ValueTask<Socket>> Accept { get; init; } = static (listener, ct) => listener.AcceptAsync(ct);
 
     /// <summary>The socket file, as an absolute path.</summary>
     public string Path { get; }
@@ -86,6 +114,13 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
         try
         {
             listener.Bind(new UnixDomainSocketEndPoint(Path));
+
+            // Before listen: until then a connect is refused, so no one is served through a wider mode.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path, SocketMode);
+            }
+
             listener.Listen(_backlog);
         }
         catch
@@ -154,12 +189,14 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
     {
         // Off the caller's thread: Start must return once the socket is bound.
         await Task.Yield();
+        var backoff = FirstAcceptBackoff;
         while (!stopping.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+                client = await Accept(listener, stopping).ConfigureAwait(false);
+                backoff = FirstAcceptBackoff;
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
@@ -167,13 +204,26 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
             }
             catch (Exception ex)
             {
-                _protocol.AcceptFailed(ex);
-                return;
+                // EMFILE and the like pass once clients or other files close: wait, never give the socket up.
+                var wait = Task.Delay(backoff, _time, stopping);
+                _protocol.AcceptFailed(ex, backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
+                try
+                {
+                    await wait.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
-            var task = ServeAsync(client, stopping);
+            Task task;
             lock (_lock)
             {
+                task = _clients.Count >= _limits.MaxClients ? RefuseAsync(client, stopping) : ServeAsync(client, stopping);
                 _clients.Add(task);
             }
 
@@ -191,27 +241,46 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>One connection over <see cref="LineSocketLimits.MaxClients"/>: told why, then closed.</summary>
+    private async Task RefuseAsync(Socket client, CancellationToken stopping)
+    {
+        await Task.Yield();
+        var stream = new NetworkStream(client, ownsSocket: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            await SayLastAsync(stream, $"err busy: {_limits.MaxClients} clients are connected, the most this socket serves; try again later", stopping)
+                .ConfigureAwait(false);
+        }
+    }
+
     private async Task ServeAsync(Socket client, CancellationToken stopping)
     {
         await Task.Yield();
         var stream = new NetworkStream(client, ownsSocket: true);
         await using (stream.ConfigureAwait(false))
         {
+            // Re-armed before every wait on the client: a read of the next line, a write of a reply.
+            using var idle = new CancellationTokenSource(_limits.IdleTimeout, _time);
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(stopping, idle.Token);
             try
             {
                 if (_protocol.Greeting() is { } greeting)
                 {
-                    await stream.WriteAsync(_encoding.GetBytes(greeting + "\n"), stopping).ConfigureAwait(false);
+                    await WriteLineAsync(stream, greeting, token.Token).ConfigureAwait(false);
                 }
 
                 if (_protocol.Converses)
                 {
-                    await ConverseAsync(stream, stopping).ConfigureAwait(false);
+                    await ConverseAsync(stream, idle, token.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
                 // Shutting down: the client sees the connection close.
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested)
+            {
+                await SayLastAsync(stream, $"err idle for {_limits.IdleTimeout.TotalSeconds:0} s; closing", stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
@@ -220,13 +289,32 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task ConverseAsync(NetworkStream stream, CancellationToken stopping)
+    /// <summary>The line before the server closes a connection: best effort, within one idle timeout.</summary>
+    private async Task SayLastAsync(NetworkStream stream, string line, CancellationToken stopping)
+    {
+        using var deadline = new CancellationTokenSource(_limits.IdleTimeout, _time);
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
+        try
+        {
+            await WriteLineAsync(stream, line, token.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        {
+            // A client that takes nothing is closed all the same.
+        }
+    }
+
+    private ValueTask WriteLineAsync(NetworkStream stream, string line, CancellationToken cancellationToken) =>
+        stream.WriteAsync(_encoding.GetBytes(line + "\n"), cancellationToken);
+
+    private async Task ConverseAsync(NetworkStream stream, CancellationTokenSource idle, CancellationToken token)
     {
         var buffer = new byte[_maxLineBytes + 1];
         var length = 0;
         while (true)
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(length), stopping).ConfigureAwait(false);
+            idle.CancelAfter(_limits.IdleTimeout);
+            var read = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
             if (read == 0)
             {
                 return;
@@ -237,14 +325,18 @@ public sealed class LineSocketServer : IAsyncDisposable, IDisposable
             while ((newline = Array.IndexOf(buffer, (byte)'\n', 0, length)) >= 0)
             {
                 var line = _encoding.GetString(buffer, 0, newline).TrimEnd('\r');
-                await stream.WriteAsync(_encoding.GetBytes(_protocol.Reply(line) + "\n"), stopping).ConfigureAwait(false);
+                var reply = _protocol.Reply(line);
+
+                // Armed before the reply goes out, so a client holding the reply knows its idle time is running.
+                idle.CancelAfter(_limits.IdleTimeout);
+                await WriteLineAsync(stream, reply, token).ConfigureAwait(false);
                 length -= newline + 1;
                 Buffer.BlockCopy(buffer, newline + 1, buffer, 0, length);
             }
 
             if (length == buffer.Length)
             {
-                await stream.WriteAsync(_encoding.GetBytes($"err line longer than {_maxLineBytes} bytes\n"), stopping).ConfigureAwait(false);
+                await WriteLineAsync(stream, $"err line longer than {_maxLineBytes} bytes", token).ConfigureAwait(false);
                 return;
             }
         }

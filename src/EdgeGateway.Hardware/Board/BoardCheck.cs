@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Hardware.Board;
 
 /// <summary>
-/// At start: names the board (<c>/proc/device-tree/model</c>) and warns about every input on a pin a Raspberry Pi
+/// At start: names the board (<c>/sys/firmware/devicetree/base/model</c>) and warns about every input on a pin a Raspberry Pi
 /// reserves for I2C, 1-Wire or the UART. A warning, not an error: an installer may have turned that function off.
 /// </summary>
 /// <param name="inputs">The configured inputs, whose pins (and tamper pins) are checked.</param>
@@ -14,7 +14,8 @@ namespace EdgeGateway.Hardware.Board;
 /// <param name="root">File-system root; <c>/</c> on the Pi, a fake folder in tests.</param>
 public sealed class BoardCheck(IOptions<InputsOptions> inputs, ILogger<BoardCheck> logger, string root) : IHostedService
 {
-    public const string ModelFile = "proc/device-tree/model";
+    // Not /proc/device-tree (a symlink to this): the unit's ProcSubset=pid hides everything in /proc but the processes.
+    public const string ModelFile = "sys/firmware/devicetree/base/model";
 
     public BoardCheck(IOptions<InputsOptions> inputs, ILogger<BoardCheck> logger)
         : this(inputs, logger, "/")

@@ -18,7 +18,7 @@ public static class ReservedPins
         [15] = "UART RXD (serial console)",
     };
 
-    /// <summary>Whether <paramref name="model"/> (from <c>/proc/device-tree/model</c>) is a Raspberry Pi.</summary>
+    /// <summary>Whether <paramref name="model"/> (from <c>/sys/firmware/devicetree/base/model</c>) is a Raspberry Pi.</summary>
     public static bool IsRaspberryPi(string? model) => model?.StartsWith("Raspberry Pi", StringComparison.Ordinal) == true;
 
     /// <summary>Each input line (contact or tamper loop) on a reserved pin of a Raspberry Pi; nothing on another board.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware;
 using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,9 @@ public static class SelftestCommand
     public const string Fail = "FAIL";
     public const string Skip = "skip";
 
+    /// <summary>Passed here, but the service will not see the same: shown, not counted in the exit code.</summary>
+    public const string Warn = "warn";
+
     public const int ConfigBit = 1;
     public const int PinsBit = 2;
     public const int DataBit = 4;
@@ -37,14 +41,14 @@ public static class SelftestCommand
     /// <summary>The data directory needs at least this much free space (the outbox during a long outage).</summary>
     public const long MinimumFreeBytes = 100L * 1024 * 1024;
 
-    public static async Task<int> RunAsync(string configFile, TextWriter output, CancellationToken cancellationToken, IClockSync? clock = null)
+    public static async Task<int> RunAsync(string configFile, TextWriter output, CancellationToken cancellationToken, ClockSyncDetector? clock = null)
     {
-        var checks = await CheckAsync(configFile, clock ?? new KernelClockSync(), cancellationToken);
+        var checks = await CheckAsync(configFile, clock ?? new ClockSyncDetector(TimeProvider.System), cancellationToken);
         Print(configFile, checks, output);
         return checks.Where(c => c.Failed).Sum(c => c.Bit);
     }
 
-    public static async Task<IReadOnlyList<SelftestCheck>> CheckAsync(string configFile, IClockSync clock, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SelftestCheck>> CheckAsync(string configFile, ClockSyncDetector clock, CancellationToken cancellationToken)
     {
         var checks = new List<SelftestCheck>();
         IServiceProvider services;
@@ -56,9 +60,7 @@ public static class SelftestCommand
             checks.Add(new SelftestCheck("config", ConfigBit, Pass, $"{configFile} is valid"));
             checks.Add(Pins(services));
             checks.Add(DataDirectory(services.GetRequiredService<IOptions<GatewayOptions>>().Value.DataDirectory));
-            checks.Add(clock.IsSynchronized
-                ? new SelftestCheck("clock", ClockBit, Pass, "synchronised (NTP)")
-                : new SelftestCheck("clock", ClockBit, Fail, "not synchronised: check network time (timedatectl); events go out with \"synced\": false"));
+            checks.Add(Clock(clock.Detect()));
             checks.AddRange(await BrokerAsync(services, cancellationToken));
         }
         catch (Exception ex) when (ConfigProblems.From(ex) is { } problems)
@@ -88,26 +90,45 @@ public static class SelftestCommand
             : $"{failed.Count} failed: {string.Join(", ", failed.Select(c => c.Name))} (exit {failed.Sum(c => c.Bit)} = sum of 1 config, 2 pins, 4 data-dir, 8 clock, 16 broker, 32 tls+auth, 64 round-trip)");
     }
 
+    /// <summary>
+    /// The clock as the service will see it: the same detector, but adjtimex (the only source chrony and ntpd keep)
+    /// answers here and not in the service, whose unit refuses it (ProtectClock=yes).
+    /// </summary>
+    internal static SelftestCheck Clock(ClockSyncStatus status) => status switch
+    {
+        { Synchronized: true, Source: ClockSyncDetector.AdjtimexSource } => new SelftestCheck(
+            "clock",
+            ClockBit,
+            Warn,
+            $"{status.Detail}, but the service's unit refuses adjtimex (ProtectClock=yes) and {ClockSyncDetector.TimesyncdFlagFile} "
+            + "does not exist: the service will send \"synced\": false. Use systemd-timesyncd, or see deploy/systemd/README.md (chrony, ntpd)"),
+        { Synchronized: true } => new SelftestCheck("clock", ClockBit, Pass, $"{status.Detail}; the service sees the same"),
+        _ => new SelftestCheck("clock", ClockBit, Fail, $"{status.Detail}. Check network time (timedatectl); events go out with \"synced\": false"),
+    };
+
+    /// <summary>Opens every device the configuration needs (<see cref="HardwareAccess"/>); opening claims no line or bus.</summary>
     private static SelftestCheck Pins(IServiceProvider services)
     {
         var gpio = services.GetRequiredService<IOptions<GpioOptions>>().Value;
         var pins = string.Join(", ", services.GetRequiredService<IOptions<InputsOptions>>().Value.Inputs.Select(i => $"{i.Id}={i.Pin}"));
-        if (gpio.Driver == GpioOptions.SimulatedDriver)
+        var devices = HardwareAccess.For(gpio, services.GetRequiredService<IOptions<SensorsOptions>>().Value).Where(p => p.IsDevice).ToList();
+        var failures = new List<string>();
+        foreach (var device in devices)
         {
-            return new SelftestCheck("pins", PinsBit, Pass, $"simulated GPIO ({pins})");
+            try
+            {
+                using var stream = new FileStream(device.Path, FileMode.Open, FileAccess.ReadWrite);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"{device.Path}: {ex.Message} ({device.Key}{(device.DeviceClass == HardwareAccess.GpioChipClass ? "; on a Pi 5 see src/EdgeGateway.Hardware/README.md" : "")})");
+            }
         }
 
-        var chip = DevicePresence.GpioChip(DeviceRoots.Linux.Dev, gpio.Chip);
-        try
-        {
-            // Opening the character device claims no line, so a running gateway is not disturbed.
-            using var device = new FileStream(chip, FileMode.Open, FileAccess.ReadWrite);
-            return new SelftestCheck("pins", PinsBit, Pass, $"{chip} accessible ({pins})");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new SelftestCheck("pins", PinsBit, Fail, $"{chip}: {ex.Message} (Gpio:Chip; on a Pi 5 see src/EdgeGateway.Hardware/README.md)");
-        }
+        var opened = devices.Count == 0 ? "simulated GPIO" : $"{string.Join(", ", devices.Select(d => d.Path))} accessible";
+        return failures.Count == 0
+            ? new SelftestCheck("pins", PinsBit, Pass, $"{opened} ({pins})")
+            : new SelftestCheck("pins", PinsBit, Fail, string.Join("; ", failures));
     }
 
     private static SelftestCheck DataDirectory(string directory)
