@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Downlink;
@@ -16,6 +17,7 @@ public static class DownlinkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptionsWithValidateOnStart<AckOptions>().Bind(configuration.GetSection(AckOptions.Section));
         services.AddSingleton<IValidateOptions<AckOptions>>(new AckOptionsValidator(configuration));
+        services.TryAddSingleton<DownlinkProblems>();
         services.AddSingleton<CenterAcknowledgements>();
         services.AddHostedService<AckTracking>();
         return services;
