@@ -46,7 +46,13 @@ internal sealed class CommandRig : IAsyncDisposable
         TestMode = new TestModeSwitch(Recorder, Options, Time, NullLogger<TestModeSwitch>.Instance);
         Topics = new TopicScheme(identity);
         Processor = NewProcessor();
+        Hold = new TestModePanicHold(Monitor, TestMode, Recorder, Options, Time, HoldLog);
+        Hold.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    public TestModePanicHold Hold { get; }
+
+    public RecordingLogger<TestModePanicHold> HoldLog { get; } = new();
 
     public IOptions<CommandOptions> Options { get; }
 
@@ -59,13 +65,15 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public RecordingLogger<CommandIdMemory> MemoryLog { get; } = new();
 
+    public RecordingLogger<CommandProcessor> ProcessorLog { get; } = new();
+
     public DownlinkProblems Problems { get; }
 
     /// <summary>A processor as after a restart: its id memory read again from the data directory.</summary>
     public CommandProcessor NewProcessor() => new(
         Monitor, TestMode, Clock, Options, Topics,
         new CommandIdMemory(Options, Microsoft.Extensions.Options.Options.Create(new EdgeGateway.Core.Configuration.GatewayOptions { DataDirectory = DataDirectory }), Time, MemoryLog),
-        Problems, Time, NullLogger<CommandProcessor>.Instance,
+        Problems, Time, ProcessorLog,
         _withSounder ? Sounder : null, _withReporter ? Reporter : null);
 
     public TimerAwareTimeProvider Time { get; } = new();
@@ -126,6 +134,7 @@ internal sealed class CommandRig : IAsyncDisposable
             await Monitor.StopAsync(CancellationToken.None);
         }
 
+        await Hold.StopAsync(CancellationToken.None);
         Monitor.Dispose();
         TestMode.Dispose();
         _timeout.Dispose();
