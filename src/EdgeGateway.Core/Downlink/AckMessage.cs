@@ -21,11 +21,14 @@ public static class AckMessage
     // An ack is a flat object.
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = 2 };
 
+    /// <summary>What the log says of an ack over <see cref="MaxPayloadBytes"/>.</summary>
+    public static string Oversized(long length) => $"{length} bytes (an ack has at most {MaxPayloadBytes})";
+
     public static (string Id, string By)? Read(ReadOnlySpan<byte> payload, DownlinkProblems problems)
     {
         if (payload.Length > MaxPayloadBytes)
         {
-            problems.Report(DownlinkProblem.MalformedAck, $"{payload.Length} bytes (an ack has at most {MaxPayloadBytes})");
+            problems.Report(DownlinkProblem.MalformedAck, Oversized(payload.Length));
             return null;
         }
 

@@ -235,6 +235,10 @@ public sealed class CenterAcknowledgements : IDisposable
         Changed?.Invoke();
     }
 
+    /// <summary>An ack too large to read (over <see cref="AckMessage.MaxPayloadBytes"/>): counted and refused unread.</summary>
+    public void OnOversizedAck(long length) =>
+        _problems.Report(DownlinkProblem.MalformedAck, AckMessage.Oversized(length));
+
     public void Dispose()
     {
         lock (_lock)
