@@ -108,13 +108,13 @@ public sealed class MqttRecorder : IAsyncDisposable
     /// Publishes within <paramref name="timeout"/>; false when the broker is down or the deadline passed, so a
     /// simulated operator can keep going through broker outages.
     /// </summary>
-    public async Task<bool> TryPublishAsync(string topic, string payload, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> TryPublishAsync(string topic, string payload, TimeSpan timeout, CancellationToken cancellationToken, uint expirySeconds = 0)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await PublishAsync(topic, payload, deadline.Token);
+            await PublishAsync(topic, payload, retain: false, expirySeconds, deadline.Token);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
