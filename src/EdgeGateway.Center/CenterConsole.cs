@@ -122,6 +122,8 @@ public sealed class CenterConsole : IAsyncDisposable
     /// </summary>
     public async Task<string> SendCommandAsync(string gateway, string command, IReadOnlyDictionary<string, object> arguments, CancellationToken cancellationToken)
     {
+        // Without an expiry a gateway whose clock is not synchronised cannot tell the command is fresh, and refuses it.
+        ArgumentOutOfRangeException.ThrowIfZero(_options.CommandExpirySeconds, "CommandExpirySeconds");
         var id = Guid.CreateVersion7(_time.GetUtcNow()).ToString();
         var payload = CommandMessage.Serialize(id, command, _time.GetUtcNow(), arguments);
         var topic = CenterTopics.Command(gateway);

@@ -40,8 +40,9 @@ public sealed class CenterOptions
     public string Operator { get; set; } = "edge-center";
 
     /// <summary>
-    /// MQTT 5 message expiry of commands: the broker drops a command still queued for an offline gateway after this,
-    /// by its own clock (a gateway without NTP cannot judge a command's age). Match the gateways' <c>Commands:MaxAgeSeconds</c>.
+    /// MQTT 5 message expiry of commands, set on every command: the broker drops a command still queued for an offline
+    /// gateway after this, by its own clock, and a gateway whose clock is not synchronised takes it as the proof that
+    /// the command is fresh. 1 to the gateways' <c>Commands:MaxAgeSeconds</c> (a longer expiry is no proof to them).
     /// </summary>
     /// <value>Default 120 s.</value>
     public uint CommandExpirySeconds { get; set; } = 120;

@@ -90,7 +90,10 @@ public sealed class CenterView
 
     private static string Describe(GatewayHealth h) => string.Create(
         CultureInfo.InvariantCulture,
-        $"outbox alarm {h.AlarmDepth}/event {h.EventDepth}/telemetry {h.TelemetryDepth}, broker {h.Broker}, awaiting ack {h.AwaitingAck}, last ack latency {(h.LastAckLatencyMs is { } ms ? $"{ms} ms" : "none")}{(h.TestMode ? ", TEST MODE" : "")}");
+        $"outbox alarm {h.AlarmDepth}/event {h.EventDepth}/telemetry {h.TelemetryDepth}, broker {h.Broker}, awaiting ack {h.AwaitingAck}, last ack latency {(h.LastAckLatencyMs is { } ms ? $"{ms} ms" : "none")}{TestMode(h)}");
+
+    private static string TestMode(GatewayHealth h) => !h.TestMode ? ""
+        : string.Create(CultureInfo.InvariantCulture, $", TEST MODE ({h.TestModeInputs ?? "all"}{(h.TestModeUntil is { } until ? $", until {until.UtcDateTime:HH:mm:ss}Z" : "")})");
 
     private void OnReceived(CenterMessage m, TimeSpan age)
     {

@@ -14,7 +14,9 @@ public sealed class OperatorConsole(CenterConsole center, CenterView view)
           board                                       print the board of gateways
           cmd <site/gateway> reset [input]            reset a latched input (all latched inputs without one)
           cmd <site/gateway> silence                  silence the local sounder
-          cmd <site/gateway> test-mode on [seconds]   test mode on (ends by itself after the timeout)
+          cmd <site/gateway> test-mode on [seconds] [input,…]
+                                                      test mode on (ends by itself after the timeout), for the
+                                                      named inputs only when given (others stay real)
           cmd <site/gateway> test-mode off            test mode off
           cmd <site/gateway> status                   ask for a status/health report
           help                                        this text
@@ -79,6 +81,8 @@ public sealed class OperatorConsole(CenterConsole center, CenterView view)
         ["test-mode", "on"] => ("test-mode", new Dictionary<string, object> { ["on"] = true }),
         ["test-mode", "on", var seconds] when int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) && timeout > 0 =>
             ("test-mode", new Dictionary<string, object> { ["on"] = true, ["timeoutSeconds"] = timeout }),
+        ["test-mode", "on", var seconds, var inputs] when int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) && timeout > 0 =>
+            ("test-mode", new Dictionary<string, object> { ["on"] = true, ["timeoutSeconds"] = timeout, ["inputs"] = inputs.Split(',', StringSplitOptions.RemoveEmptyEntries) }),
         _ => null,
     };
 }

@@ -28,11 +28,8 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Center acknowledged {EventId} (by {By}) {LatencyMs} ms after it was published")]
     public static partial void CenterAcknowledged(ILogger logger, string eventId, string by, long latencyMs);
 
-    [LoggerMessage(1005, LogLevel.Warning, "Ignoring center ack for unknown event {EventId}")]
-    public static partial void UnknownAck(ILogger logger, string eventId);
-
-    [LoggerMessage(1006, LogLevel.Warning, "Ignoring malformed center ack: {Reason}")]
-    public static partial void MalformedAck(ILogger logger, string reason);
+    [LoggerMessage(1005, LogLevel.Warning, "Ignored from the broker: {Problem}, {What} ({NotLogged} more of this kind since its last line; logged at most once per {IntervalSeconds} s, all counted in health)")]
+    public static partial void DownlinkProblem(ILogger logger, string problem, string what, long notLogged, long intervalSeconds);
 
     [LoggerMessage(1101, LogLevel.Warning, "{InputId} {What} shut down: {Count} activations within {WindowSeconds} s (swinger shutdown)")]
     public static partial void SwingerShutdown(ILogger logger, string inputId, string what, int count, int windowSeconds);
@@ -85,11 +82,23 @@ internal static partial class Log
     [LoggerMessage(1603, LogLevel.Information, "Command {CommandId} {Command} seen before (redelivered); its first result is sent again")]
     public static partial void CommandRepeated(ILogger logger, string commandId, string command);
 
-    [LoggerMessage(1604, LogLevel.Information, "Command {CommandId} {Command}: the clock is not NTP-synchronised, so its age is not checked")]
-    public static partial void CommandAgeUnchecked(ILogger logger, string commandId, string command);
+    [LoggerMessage(1605, LogLevel.Warning, "Test mode on until {Until} for {Inputs}: their events are marked \"test\": true")]
+    public static partial void TestModeOn(ILogger logger, string until, string inputs);
 
-    [LoggerMessage(1605, LogLevel.Warning, "Test mode on until {Until}: events are marked \"test\": true")]
-    public static partial void TestModeOn(ILogger logger, string until);
+    [LoggerMessage(1607, LogLevel.Warning, "Retained command {CommandId} {Command} (ts {Issued}) ignored: the center never retains commands; clear it on the broker (this is logged once per id)")]
+    public static partial void RetainedCommandIgnored(ILogger logger, string commandId, string command, string issued);
+
+    [LoggerMessage(1608, LogLevel.Warning, "Remembered command ids in {Path} cannot be read ({Reason}); starting with none")]
+    public static partial void CommandIdsUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1609, LogLevel.Warning, "Remembered command ids cannot be saved to {Path} ({Reason}); they are kept in memory")]
+    public static partial void CommandIdsNotSaved(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1610, LogLevel.Critical, "Panic {InputId} held {Seconds} s during test mode: reported as a real alarm, and the input leaves the test")]
+    public static partial void TestModePanicHeld(ILogger logger, string inputId, int seconds);
+
+    [LoggerMessage(1611, LogLevel.Error, "Checking for a panic held during test mode failed; checking again in a second")]
+    public static partial void TestModePanicCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1606, LogLevel.Warning, "Test mode off: {Reason}")]
     public static partial void TestModeOff(ILogger logger, string reason);

@@ -83,9 +83,6 @@ internal static partial class Log
     [LoggerMessage(4302, LogLevel.Warning, "The broker refused the health message on {Topic}: {ReasonCode} {ReasonString} (check its ACL)")]
     public static partial void HealthRefused(ILogger logger, string topic, string reasonCode, string reasonString);
 
-    [LoggerMessage(4401, LogLevel.Warning, "{Count} center commands dropped unanswered: over Commands:MaxPerMinute or the queue (Commands:QueueCapacity) is full")]
-    public static partial void CommandsDropped(ILogger logger, long count);
-
     [LoggerMessage(4402, LogLevel.Error, "A center command failed unexpectedly; the next one is handled as usual")]
     public static partial void CommandFailed(ILogger logger, Exception exception);
 

@@ -56,6 +56,7 @@ public sealed partial class ContractDocumentTests
         { EventKind.Fault, "gpio", """{"fault":"inputs-unavailable","attempts":"4"}""" },
         { EventKind.Temperature, "cold-room", """{"limit":"high","limitC":"8.0","temperatureC":"8.25","minDurationSeconds":"300"}""" },
         { EventKind.Temperature, "freezer", """{"limit":"low","limitC":"-25.0","temperatureC":"-26.5"}""" },
+        { EventKind.Panic, "office-panic", """{"reason":"held-during-test","heldSeconds":"5"}""" },
     };
 
     public static TheoryData<string, double?, double?, double?> Readings => new()

@@ -85,7 +85,7 @@ public sealed class SecureTransportTests
         await using var gateway = await StartOnlineGatewayAsync(broker, center);
 
         var ts = Core.Events.EventPayload.FormatTimestamp(TimeProvider.System.GetUtcNow());
-        await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""");
+        await center.PublishAsync($"campus/v1/{SecureBroker.Site}/gw1/cmd", $$"""{"id":"c-1","command":"reset","ts":"{{ts}}"}""", retain: false, expirySeconds: 120);
         await GatewayProcess.WaitUntilAsync(() => center.On("/cmd/result").Any(), s_wait);
         // The test's own publishes as gw2, not results of the gateway: kept out of the contract check.
         center.Contract.NotFromGateway($"campus/v1/{SecureBroker.Site}/gw2/cmd/result/console-1");

@@ -89,22 +89,32 @@ public sealed class MqttRecorder : IAsyncDisposable
         _reconnectLoop = Task.Run(ReconnectLoopAsync, CancellationToken.None);
     }
 
-    public async Task PublishAsync(string topic, string payload, CancellationToken cancellationToken = default) =>
-        await _client.PublishAsync(
-            new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            cancellationToken);
+    public Task PublishAsync(string topic, string payload, CancellationToken cancellationToken = default) =>
+        PublishAsync(topic, payload, retain: false, expirySeconds: 0, cancellationToken);
+
+    /// <summary>Publishes at QoS 1, retained if asked, with an MQTT 5 message expiry unless <paramref name="expirySeconds"/> is 0.</summary>
+    public async Task PublishAsync(string topic, string payload, bool retain, uint expirySeconds, CancellationToken cancellationToken = default)
+    {
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain);
+        if (expirySeconds > 0)
+        {
+            message.WithMessageExpiryInterval(expirySeconds);
+        }
+
+        await _client.PublishAsync(message.Build(), cancellationToken);
+    }
 
     /// <summary>
     /// Publishes within <paramref name="timeout"/>; false when the broker is down or the deadline passed, so a
     /// simulated operator can keep going through broker outages.
     /// </summary>
-    public async Task<bool> TryPublishAsync(string topic, string payload, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> TryPublishAsync(string topic, string payload, TimeSpan timeout, CancellationToken cancellationToken, uint expirySeconds = 0)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await PublishAsync(topic, payload, deadline.Token);
+            await PublishAsync(topic, payload, retain: false, expirySeconds, deadline.Token);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace EdgeGateway.Center.Board;
 
-/// <summary>The last health report of a gateway (<c>…/health</c>, docs/mqtt-contract.md).</summary>
+/// <summary>
+/// The last health report of a gateway (<c>…/health</c>, docs/mqtt-contract.md). While test mode is on,
+/// <c>TestModeUntil</c> says when it ends by itself and <c>TestModeInputs</c> which inputs are under test (<c>all</c>, or
+/// their ids, and after <c>real:</c> those a held panic made real).
+/// </summary>
 public sealed record GatewayHealth(
     DateTimeOffset Timestamp,
     int AlarmDepth,
@@ -11,7 +15,9 @@ public sealed record GatewayHealth(
     string Broker,
     int AwaitingAck,
     long? LastAckLatencyMs,
-    bool TestMode)
+    bool TestMode,
+    DateTimeOffset? TestModeUntil = null,
+    string? TestModeInputs = null)
 {
     /// <summary>Parses a v1 health payload; null when it is not one. Fields the gateway leaves out read as empty.</summary>
     public static GatewayHealth? TryParse(ReadOnlySpan<byte> payload)
@@ -34,12 +40,31 @@ public sealed record GatewayHealth(
                 h.TryGetProperty("broker", out var broker) ? broker.GetString() ?? "" : "",
                 h.TryGetProperty("awaitingAck", out var awaiting) && awaiting.ValueKind == JsonValueKind.Number ? awaiting.GetInt32() : 0,
                 h.TryGetProperty("lastAckLatencyMs", out var latency) && latency.ValueKind == JsonValueKind.Number ? (long)latency.GetDouble() : null,
-                h.TryGetProperty("testMode", out var testMode) && testMode.ValueKind == JsonValueKind.True);
+                h.TryGetProperty("testMode", out var testMode) && testMode.ValueKind == JsonValueKind.True,
+                h.TryGetProperty("testModeUntil", out var until) && until.ValueKind == JsonValueKind.String ? until.GetDateTimeOffset() : null,
+                TestInputs(h));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
+    }
+
+    /// <summary><c>all</c> or the ids under test, and <c>, real: …</c> for inputs a held panic took out; null while off.</summary>
+    private static string? TestInputs(JsonElement health)
+    {
+        if (!health.TryGetProperty("testMode", out var on) || on.ValueKind != JsonValueKind.True)
+        {
+            return null;
+        }
+
+        var inputs = health.TryGetProperty("testModeInputs", out var named) && named.ValueKind == JsonValueKind.Array
+            ? string.Join(',', named.EnumerateArray().Select(i => i.GetString()))
+            : "all";
+        var released = health.TryGetProperty("testModeReleased", out var real) && real.ValueKind == JsonValueKind.Array && real.GetArrayLength() > 0
+            ? $", real: {string.Join(',', real.EnumerateArray().Select(i => i.GetString()))}"
+            : "";
+        return inputs + released;
     }
 
     private static int Depth(JsonElement health, string lane) =>

@@ -30,7 +30,6 @@ public sealed class CenterAcknowledgements : IDisposable
     private readonly TimeSpan _ackedIndication;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TrackedAlarm> _alarms = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _unknownLogged = new(StringComparer.Ordinal);
     private readonly HashSet<string> _restores = new(StringComparer.Ordinal);
     private readonly Channel<bool> _republishDue = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -38,10 +37,13 @@ public sealed class CenterAcknowledgements : IDisposable
     private long _order;
     private AckReceipt? _lastAck;
 
-    public CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger, IOptions<AckOptions> options)
+    private readonly DownlinkProblems _problems;
+
+    public CenterAcknowledgements(TimeProvider time, ILogger<CenterAcknowledgements> logger, IOptions<AckOptions> options, DownlinkProblems? problems = null)
     {
         _time = time;
         _logger = logger;
+        _problems = problems ?? new DownlinkProblems(time, Microsoft.Extensions.Logging.Abstractions.NullLogger<DownlinkProblems>.Instance);
         _ackTimeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
         _ackedIndication = TimeSpan.FromSeconds(options.Value.AckedIndicationSeconds);
     }
@@ -182,10 +184,13 @@ public sealed class CenterAcknowledgements : IDisposable
         }
     }
 
-    /// <summary>Handles an ack message <c>{"id": "...", "by": "...", "ts": "..."}</c>. Never throws on bad input.</summary>
+    /// <summary>
+    /// Handles an ack message <c>{"id": "...", "by": "...", "ts": "..."}</c>. Never throws on bad input; malformed and
+    /// unknown acks are counted and logged at most once a minute (<see cref="DownlinkProblems"/>).
+    /// </summary>
     public void OnAckMessage(ReadOnlySpan<byte> payload)
     {
-        if (AckMessage.Read(payload, _logger) is not var (id, by))
+        if (AckMessage.Read(payload, _problems) is not var (id, by))
         {
             return;
         }
@@ -196,9 +201,9 @@ public sealed class CenterAcknowledgements : IDisposable
         {
             if (!_alarms.TryGetValue(id, out var alarm))
             {
-                if (!_restores.Remove(id) && RememberBounded(_unknownLogged, id))
+                if (!_restores.Remove(id))
                 {
-                    Log.UnknownAck(_logger, id);
+                    _problems.Report(DownlinkProblem.UnknownAck, $"ack for {DownlinkProblems.Printable(id, AckMessage.MaxIdLength)}, an alarm this gateway does not track");
                 }
 
                 return;
@@ -229,6 +234,10 @@ public sealed class CenterAcknowledgements : IDisposable
         Acknowledged?.Invoke(id, by, latency);
         Changed?.Invoke();
     }
+
+    /// <summary>An ack too large to read (over <see cref="AckMessage.MaxPayloadBytes"/>): counted and refused unread.</summary>
+    public void OnOversizedAck(long length) =>
+        _problems.Report(DownlinkProblem.MalformedAck, AckMessage.Oversized(length));
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Downlink;
@@ -19,6 +20,7 @@ public static class DownlinkServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AckOptions>>(new AckOptionsValidator(configuration));
         // Refused by AckOptionsValidator with the key each setting moved to.
         services.AddRawConfigurationSection(AckOptionsValidator.FormerSection);
+        services.TryAddSingleton<DownlinkProblems>();
         services.AddSingleton<CenterAcknowledgements>();
         services.AddHostedService<AckTracking>();
         return services;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Uplink;
 
@@ -46,6 +48,8 @@ public static class HealthPayload
             }
 
             json.WriteBoolean("testMode", health.TestMode);
+            WriteTestMode(json, health.TestModeDetail);
+            WriteDownlink(json, health.Downlink);
             // Absent only where nothing is supervised (a part of the gateway composed on its own, as in edge-fleet).
             if (health.Loops.Count > 0)
             {
@@ -58,6 +62,59 @@ public static class HealthPayload
                 json.WriteEndObject();
             }
         });
+    }
+
+    private static void WriteTestMode(Utf8JsonWriter json, TestModeState? test)
+    {
+        WriteTimestampOrNull(json, "testModeSince", test?.Since);
+        WriteTimestampOrNull(json, "testModeUntil", test?.Until);
+        if (test?.Inputs is { } inputs)
+        {
+            WriteIds(json, "testModeInputs", inputs);
+        }
+        else
+        {
+            // Off, or on for every input and sensor.
+            json.WriteNull("testModeInputs");
+        }
+
+        WriteIds(json, "testModeReleased", test?.Released ?? new HashSet<string>());
+    }
+
+    private static void WriteIds(Utf8JsonWriter json, string name, IReadOnlySet<string> ids)
+    {
+        json.WriteStartArray(name);
+        foreach (var id in ids.Order(StringComparer.Ordinal))
+        {
+            json.WriteStringValue(id);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteTimestampOrNull(Utf8JsonWriter json, string name, DateTimeOffset? value)
+    {
+        if (value is { } timestamp)
+        {
+            json.WriteString(name, EventPayload.FormatTimestamp(timestamp));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteDownlink(Utf8JsonWriter json, DownlinkCounts counts)
+    {
+        json.WriteStartObject("downlink");
+        json.WriteNumber("unknownAcks", counts.UnknownAcks);
+        json.WriteNumber("malformedAcks", counts.MalformedAcks);
+        json.WriteNumber("unknownCommands", counts.UnknownCommands);
+        json.WriteNumber("malformedCommands", counts.MalformedCommands);
+        json.WriteNumber("retainedCommands", counts.RetainedCommands);
+        json.WriteNumber("foreignResponseTopics", counts.ForeignResponseTopics);
+        json.WriteNumber("droppedCommands", counts.DroppedCommands);
+        json.WriteEndObject();
     }
 
     private static void WriteLoop(Utf8JsonWriter json, LoopStatus loop)

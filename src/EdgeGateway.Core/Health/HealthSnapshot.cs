@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Core.Health;
@@ -29,7 +30,7 @@ public readonly record struct LaneHealth(long Depth, TimeSpan? OldestAge);
 /// <param name="DiskFreeBytes">Free space for the gateway on the data directory's filesystem; null if it cannot be read.</param>
 /// <param name="CpuTemperatureC">SoC temperature; null where the board does not expose it.</param>
 /// <param name="UnderVoltage">Supply under-voltage now; null where the board does not expose it.</param>
-/// <param name="TestMode">Events are marked as tests.</param>
+/// <param name="TestMode">Events (of the inputs under test) are marked as tests.</param>
 public sealed record HealthSnapshot(
     string BootId,
     DateTimeOffset Timestamp,
@@ -72,6 +73,12 @@ public sealed record HealthSnapshot(
 
     /// <summary>Since the outbox forwarder loop last came round; null if it never did.</summary>
     public TimeSpan? ForwarderAge { get; init; }
+
+    /// <summary>The center's test mode while it is on (since, until, inputs); null while off or under walk-test.</summary>
+    public TestModeState? TestModeDetail { get; init; }
+
+    /// <summary>Downlink input the gateway could not use, counted since start.</summary>
+    public DownlinkCounts Downlink { get; init; } = new(0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Every supervised loop and optional part (status socket), by name: state, restarts, last error.</summary>
     public IReadOnlyList<LoopStatus> Loops { get; init; } = [];

@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,9 @@ public sealed class HealthSnapshotBuilder(
     LivenessRegistry liveness,
     IOptions<GatewayOptions> gateway,
     TimeProvider time,
-    LoopSupervision? loops = null)
+    LoopSupervision? loops = null,
+    TestModeSwitch? testMode = null,
+    DownlinkProblems? downlink = null)
 {
     private readonly long _startedAt = time.GetTimestamp();
     private readonly string _dataDirectory = gateway.Value.DataDirectory;
@@ -33,6 +36,7 @@ public sealed class HealthSnapshotBuilder(
         var now = time.GetUtcNow();
         var depth = store.Depth;
         var reading = board.Latest;
+        var test = testMode?.Current;
         return new HealthSnapshot(
             identity.BootId,
             now,
@@ -50,7 +54,7 @@ public sealed class HealthSnapshotBuilder(
             DiskFreeBytes(_dataDirectory),
             reading.CpuTemperatureC,
             reading.UnderVoltage,
-            recorder.TestMode)
+            test is not null || recorder.TestMode)
         {
             SiteId = identity.SiteId,
             GatewayId = identity.GatewayId,
@@ -60,6 +64,8 @@ public sealed class HealthSnapshotBuilder(
             InputLoopAge = liveness.SinceLastBeat(LivenessRegistry.Inputs),
             ForwarderAge = liveness.SinceLastBeat(LivenessRegistry.Forwarder),
             Loops = loops?.Snapshot() ?? [],
+            TestModeDetail = test,
+            Downlink = downlink?.Counts ?? new DownlinkCounts(0, 0, 0, 0, 0, 0, 0),
         };
     }
 

@@ -12,7 +12,8 @@ public sealed class InputChannel
     private readonly TimeSpan _activeHold;
     private bool? _rawActive;
     private TimeSpan _rawSince;
-    private bool _stableActive;
+    // Volatile: the test-mode panic hold reads it from its timer (IsHeld); everything else is the monitor loop's.
+    private volatile bool _stableActive;
     private bool _reportedActive;
     private bool _resetRequested;
 
@@ -36,6 +37,9 @@ public sealed class InputChannel
 
     /// <summary>True while the input is reported active (including while latched).</summary>
     public bool IsActive => _reportedActive;
+
+    /// <summary>True while the contact itself is active (debounced): a button held down now, not just latched.</summary>
+    public bool IsHeld => _stableActive;
 
     /// <summary>Records the raw line level seen at <paramref name="now"/> (an edge or a periodic read).</summary>
     public void Observe(bool rawHigh, TimeSpan now)

@@ -9,7 +9,9 @@ namespace EdgeGateway.Core.Outbox;
 /// </summary>
 public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity, IClockSync clock, TimeProvider time)
 {
-    private volatile bool _testMode;
+    private static readonly Func<string, bool> s_everything = _ => true;
+
+    private volatile Func<string, bool>? _underTest;
 
     public GatewayIdentity Identity => identity;
 
@@ -17,14 +19,24 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 
     /// <summary>
-    /// Test mode: every input and sensor event is marked <c>"test": true</c>. Set by <c>edge-gateway walk-test</c>
-    /// and by the center's <c>test-mode</c> command (which always ends by itself after a timeout), never from
-    /// configuration, so a running service cannot be left in it by a file.
+    /// Test mode for every input and sensor: their events are marked <c>"test": true</c>. Set by
+    /// <c>edge-gateway walk-test</c>; the center's <c>test-mode</c> command sets <see cref="UnderTest"/> instead. Never
+    /// from configuration, so a running service cannot be left in it by a file.
     /// </summary>
     public bool TestMode
     {
-        get => _testMode;
-        set => _testMode = value;
+        get => _underTest is not null;
+        set => _underTest = value ? s_everything : null;
+    }
+
+    /// <summary>
+    /// Which sources (input or sensor ids) are under test now: their events are marked <c>"test": true</c>; null when
+    /// nothing is. Faults of the gateway itself (<see cref="RecordFault"/>) are never tests.
+    /// </summary>
+    public Func<string, bool>? UnderTest
+    {
+        get => _underTest;
+        set => _underTest = value;
     }
 
     /// <summary>Records the transitions as one batch (one flush).</summary>
@@ -37,7 +49,8 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var synced = clock.IsSynchronized;
-        return Record([.. events.Select(e => new EventDraft(EventDraft.NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location, TestMode)
+        var underTest = _underTest;
+        return Record([.. events.Select(e => new EventDraft(EventDraft.NewId(now), e.Source, e.Kind, e.State, now, synced, e.Location, underTest?.Invoke(e.Source) == true)
         {
             Detail = e.Detail,
             Telemetry = e.Telemetry,

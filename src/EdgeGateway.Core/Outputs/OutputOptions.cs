@@ -11,6 +11,9 @@ public enum OutputRole
 
     /// <summary>The escalation relay (strobe, siren, a call to the caretaker): on while an alarm stays unacknowledged.</summary>
     Escalation,
+
+    /// <summary>A "test in progress" lamp or sign: on while the center's test mode is on. Optional.</summary>
+    TestMode,
 }
 
 /// <summary>One output line, as an installer writes it in the <c>Outputs</c> array.</summary>

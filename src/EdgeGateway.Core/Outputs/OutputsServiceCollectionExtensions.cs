@@ -30,7 +30,8 @@ public static class OutputsServiceCollectionExtensions
                 sp.GetRequiredService<CenterAcknowledgements>(),
                 () => path.IsUp,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<StatusLed>>());
+                sp.GetRequiredService<ILogger<StatusLed>>(),
+                sp.GetService<TestModeSwitch>());
         });
         services.AddSingleton<LocalEscalation>();
         // Without a sounder output there is nothing to silence: the silence command answers that it has no hardware for it.

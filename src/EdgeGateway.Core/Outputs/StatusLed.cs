@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Downlink;
+using EdgeGateway.Core.Downlink.Commands;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Core.Outputs;
@@ -8,6 +9,9 @@ public enum LedIndication
 {
     /// <summary>Connected, nothing waiting: a short heartbeat blip.</summary>
     Idle,
+
+    /// <summary>The center's test mode is on (and nothing more urgent): a double blip, so nobody mistakes a drill for normal.</summary>
+    TestMode,
 
     /// <summary>The center acknowledged an alarm within the indication time: steady on.</summary>
     Acknowledged,
@@ -24,11 +28,17 @@ public readonly record struct LedStep(bool On, TimeSpan Duration);
 
 /// <summary>
 /// Drives the <see cref="OutputRole.StatusLed"/> outputs. Priority when several apply: no path, then waiting for
-/// the center, then acknowledged, then idle; an alarm accepted while the path is down shows "no path", because
+/// the center, then acknowledged, then test mode, then idle; an alarm accepted while the path is down shows "no path", because
 /// the guard must know the center cannot see it yet. The indication is re-decided on every change of the alarms and
 /// at every step of the pattern (a lost path shows at the next step, within 2.9 s).
 /// </summary>
-public sealed class StatusLed(IOutputLines lines, CenterAcknowledgements acknowledgements, Func<bool> pathUp, TimeProvider time, ILogger<StatusLed> logger) : IDisposable
+public sealed class StatusLed(
+    IOutputLines lines,
+    CenterAcknowledgements acknowledgements,
+    Func<bool> pathUp,
+    TimeProvider time,
+    ILogger<StatusLed> logger,
+    TestModeSwitch? testMode = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private ITimer? _timer;
@@ -54,6 +64,11 @@ public sealed class StatusLed(IOutputLines lines, CenterAcknowledgements acknowl
     public static IReadOnlyList<LedStep> PatternOf(LedIndication indication) => indication switch
     {
         LedIndication.Idle => [new(true, TimeSpan.FromMilliseconds(100)), new(false, TimeSpan.FromMilliseconds(2900))],
+        LedIndication.TestMode =>
+        [
+            new(true, TimeSpan.FromMilliseconds(100)), new(false, TimeSpan.FromMilliseconds(150)),
+            new(true, TimeSpan.FromMilliseconds(100)), new(false, TimeSpan.FromMilliseconds(1650)),
+        ],
         LedIndication.Acknowledged => [new(true, TimeSpan.FromSeconds(1))],
         LedIndication.WaitingForCenter => [new(true, TimeSpan.FromMilliseconds(200)), new(false, TimeSpan.FromMilliseconds(200))],
         LedIndication.NoPath => [new(true, TimeSpan.FromSeconds(1)), new(false, TimeSpan.FromSeconds(1))],
@@ -64,6 +79,7 @@ public sealed class StatusLed(IOutputLines lines, CenterAcknowledgements acknowl
     public static string Describe(LedIndication indication) => indication switch
     {
         LedIndication.Idle => "connected, idle (heartbeat)",
+        LedIndication.TestMode => "test mode on (double blip)",
         LedIndication.Acknowledged => "acknowledged by the center (steady)",
         LedIndication.WaitingForCenter => "waiting for center (fast blink)",
         LedIndication.NoPath => "no path to the center (slow blink)",
@@ -80,12 +96,21 @@ public sealed class StatusLed(IOutputLines lines, CenterAcknowledgements acknowl
         }
 
         acknowledgements.Changed += Reconsider;
+        if (testMode is not null)
+        {
+            testMode.Changed += Reconsider;
+        }
     }
 
     /// <summary>Stops the pattern; the lines themselves are switched off by their owner.</summary>
     public void Stop()
     {
         acknowledgements.Changed -= Reconsider;
+        if (testMode is not null)
+        {
+            testMode.Changed -= Reconsider;
+        }
+
         lock (_lock)
         {
             _timer?.Dispose();
@@ -105,6 +130,7 @@ public sealed class StatusLed(IOutputLines lines, CenterAcknowledgements acknowl
         var alarms = acknowledgements.Summary;
         return alarms.Waiting > 0 ? LedIndication.WaitingForCenter
             : alarms.Acknowledged > 0 ? LedIndication.Acknowledged
+            : testMode?.Current is not null ? LedIndication.TestMode
             : LedIndication.Idle;
     }
 

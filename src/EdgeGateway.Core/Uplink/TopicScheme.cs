@@ -41,4 +41,15 @@ public sealed class TopicScheme(GatewayIdentity identity)
 
     public string For(string topicLeaf) => $"{Base}/{topicLeaf}";
 
+    /// <summary>
+    /// Whether a command's MQTT 5 response topic is one this gateway may answer on: its own <see cref="CommandResult"/>
+    /// or a topic below it, without wildcards. Anything else would make the gateway write where the center did not ask.
+    /// </summary>
+    public bool IsOwnCommandResult(string responseTopic) =>
+        responseTopic.Length <= MaxResponseTopicLength
+        && (responseTopic == CommandResult || (responseTopic.StartsWith(CommandResult + "/", StringComparison.Ordinal) && responseTopic.Length > CommandResult.Length + 1))
+        && responseTopic.AsSpan().IndexOfAny('+', '#', '\0') < 0;
+
+    /// <summary>The longest response topic answered on (a topic is a few segments; this bounds what a log names).</summary>
+    public const int MaxResponseTopicLength = 256;
 }

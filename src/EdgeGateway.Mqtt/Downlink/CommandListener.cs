@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Uplink;
@@ -14,35 +15,32 @@ namespace EdgeGateway.Mqtt.Downlink;
 
 /// <summary>
 /// Takes the center's commands off <c>…/cmd</c> and answers on <c>…/cmd/result</c>, or on the command's MQTT 5
-/// response topic with its correlation data. The receive callback only copies and queues (rate-limited, bounded);
-/// one loop runs the commands, so a slow or hostile command stream cannot stall the client or the alarm path.
+/// response topic below it, with its correlation data (Core's <see cref="CommandProcessor"/> decides which, and
+/// ignores retained commands). The receive callback only copies and queues (rate-limited, bounded); one loop runs the
+/// commands, so a slow or hostile command stream cannot stall the client or the alarm path.
 /// </summary>
 public sealed class CommandListener : SupervisedLoop
 {
     /// <summary>The longest a result waits for a connection and the broker's PUBACK before it is given up.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Dropped commands are counted and warned about at most this often (a flood must not flood the log).</summary>
-    public static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
-
     private readonly MqttConnection _connection;
     private readonly DownlinkRouter _router;
     private readonly TopicScheme _topics;
     private readonly CommandProcessor _processor;
+    private readonly DownlinkProblems _problems;
     private readonly TimeProvider _time;
     private readonly ILogger<CommandListener> _logger;
     private readonly int _maxPayloadBytes;
     private readonly Channel<ReceivedCommand> _queue;
     private readonly CommandRateLimit _rateLimit;
-    private readonly Lock _dropLock = new();
-    private long _droppedSinceWarning;
-    private long? _lastDropWarning;
 
     public CommandListener(
         MqttConnection connection,
         DownlinkRouter router,
         TopicScheme topics,
         CommandProcessor processor,
+        DownlinkProblems problems,
         IOptions<CommandOptions> options,
         TimeProvider time,
         ILogger<CommandListener> logger)
@@ -51,6 +49,7 @@ public sealed class CommandListener : SupervisedLoop
         _router = router;
         _topics = topics;
         _processor = processor;
+        _problems = problems;
         _time = time;
         _logger = logger;
         _maxPayloadBytes = options.Value.MaxPayloadBytes;
@@ -70,8 +69,10 @@ public sealed class CommandListener : SupervisedLoop
         {
             try
             {
-                var result = await _processor.HandleAsync(command.Payload, stoppingToken);
-                await PublishAsync(result, command, stoppingToken);
+                if (await _processor.HandleAsync(command, stoppingToken) is { } reply)
+                {
+                    await PublishAsync(reply, command.CorrelationData, stoppingToken);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -92,37 +93,29 @@ public sealed class CommandListener : SupervisedLoop
         // Past the limit only the first bytes are kept: enough for the processor to answer too-large, bounded memory.
         var payload = message.Payload;
         var kept = payload.Length > _maxPayloadBytes ? payload.Slice(0, _maxPayloadBytes + 1).ToArray() : payload.ToArray();
-        if (!_queue.Writer.TryWrite(new ReceivedCommand(kept, message.ResponseTopic, message.CorrelationData?.ToArray())))
+        var received = new ReceivedCommand(kept, message.Retain, message.MessageExpiryInterval, message.ResponseTopic, CorrelationOf(message));
+        if (!_queue.Writer.TryWrite(received))
         {
             Dropped();
         }
     }
 
-    private void Dropped()
-    {
-        lock (_dropLock)
-        {
-            _droppedSinceWarning++;
-            if (_lastDropWarning is { } last && _time.GetElapsedTime(last) < DropWarningInterval)
-            {
-                return;
-            }
+    // Correlation data is echoed; beyond a command's own size limit it is not kept (nor echoed).
+    private byte[]? CorrelationOf(MqttApplicationMessage message) =>
+        message.CorrelationData is { Length: > 0 } correlation && correlation.Length <= _maxPayloadBytes ? correlation.ToArray() : null;
 
-            Log.CommandsDropped(_logger, _droppedSinceWarning);
-            _droppedSinceWarning = 0;
-            _lastDropWarning = _time.GetTimestamp();
-        }
-    }
+    private void Dropped() =>
+        _problems.Report(DownlinkProblem.DroppedCommand, $"a command beyond Commands:QueueCapacity or Commands:MaxPerMinute, dropped unanswered");
 
-    private async Task PublishAsync(CommandResult result, ReceivedCommand command, CancellationToken stoppingToken)
+    private async Task PublishAsync(CommandReply reply, byte[]? correlationData, CancellationToken stoppingToken)
     {
-        var topic = string.IsNullOrEmpty(command.ResponseTopic) ? _topics.CommandResult : command.ResponseTopic;
+        var (result, topic) = reply;
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(result.Payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithContentType("application/json");
-        if (command.CorrelationData is { } correlation)
+        if (correlationData is { } correlation)
         {
             message.WithCorrelationData(correlation);
         }
@@ -143,6 +136,4 @@ public sealed class CommandListener : SupervisedLoop
             Log.CommandResultNotSent(_logger, result.Id ?? "(unreadable)", topic, ex.Message);
         }
     }
-
-    private sealed record ReceivedCommand(byte[] Payload, string? ResponseTopic, byte[]? CorrelationData);
 }

@@ -242,8 +242,9 @@ public sealed class AckTimeoutTests : IDisposable
         _acks.OnAckMessage("""{"id":"restore-1","by":"edge-center"}"""u8);
         _acks.OnAckMessage("""{"id":"stranger","by":"edge-center"}"""u8);
 
-        Assert.Single(_logger.Records, r => r.EventId.Id == UnknownAckEventId);
-        Assert.Contains("stranger", _logger.Records.Single(r => r.EventId.Id == UnknownAckEventId).Message, StringComparison.Ordinal);
+        Assert.Single(_rig.ProblemLog.Records, r => r.EventId.Id == UnknownAckEventId);
+        Assert.Contains("stranger", _rig.ProblemLog.Records.Single(r => r.EventId.Id == UnknownAckEventId).Message, StringComparison.Ordinal);
+        Assert.Equal(1, _rig.Problems.Counts.UnknownAcks);
         Assert.Null(_acks.LastLatency);
     }
 

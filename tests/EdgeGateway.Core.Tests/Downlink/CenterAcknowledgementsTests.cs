@@ -11,18 +11,20 @@ namespace EdgeGateway.Core.Tests.Downlink;
 
 public class CenterAcknowledgementsTests
 {
-    private const int UnknownAckEventId = 1005;
-    private const int MalformedAckEventId = 1006;
+    private const int DownlinkProblemEventId = 1005;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
     private readonly RecordingLogger<CenterAcknowledgements> _logger = new();
+    private readonly RecordingLogger<DownlinkProblems> _problemLog = new();
+    private readonly DownlinkProblems _problems;
     private readonly CenterAcknowledgements _acks;
     private readonly GatewayIdentity _identity;
 
     public CenterAcknowledgementsTests()
     {
         _identity = TestIdentity.Create(_time);
-        _acks = new CenterAcknowledgements(_time, _logger, Options.Create(new AckOptions()));
+        _problems = new DownlinkProblems(_time, _problemLog);
+        _acks = new CenterAcknowledgements(_time, _logger, Options.Create(new AckOptions()), _problems);
     }
 
     [Fact]
@@ -76,7 +78,7 @@ public class CenterAcknowledgementsTests
     }
 
     [Fact]
-    public void OnAckMessage_UnknownId_LogsOnceAndIgnores()
+    public void OnAckMessage_UnknownId_IsCountedEveryTime_AndLoggedOnceAMinute()
     {
         // Arrange
         _acks.Published(Entry("alarm-1", EventKind.Panic));
@@ -92,9 +94,10 @@ public class CenterAcknowledgementsTests
         Assert.Equal(0, raised);
         Assert.Equal(1, _acks.Outstanding);
         Assert.Null(_acks.LastLatency);
-        var log = Assert.Single(_logger.Records, r => r.EventId.Id == UnknownAckEventId);
+        var log = Assert.Single(_problemLog.Records, r => r.EventId.Id == DownlinkProblemEventId);
         Assert.Equal(LogLevel.Warning, log.Level);
         Assert.Contains("not-ours", log.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _problems.Counts.UnknownAcks);
     }
 
     [Theory]
@@ -124,7 +127,8 @@ public class CenterAcknowledgementsTests
         Assert.Null(exception);
         Assert.Equal(0, raised);
         Assert.Equal(1, _acks.Outstanding);
-        Assert.Contains(_logger.Records, r => r.EventId.Id == MalformedAckEventId && r.Level == LogLevel.Warning);
+        Assert.Contains(_problemLog.Records, r => r.EventId.Id == DownlinkProblemEventId && r.Level == LogLevel.Warning && r.Message.Contains("MalformedAck", StringComparison.Ordinal));
+        Assert.Equal(1, _problems.Counts.MalformedAcks);
     }
 
     [Theory]
@@ -141,7 +145,7 @@ public class CenterAcknowledgementsTests
         // Assert
         Assert.Null(exception);
         Assert.Equal(1, _acks.Outstanding);
-        Assert.Contains(_logger.Records, r => r.EventId.Id == MalformedAckEventId);
+        Assert.Equal(1, _problems.Counts.MalformedAcks);
     }
 
     [Theory]

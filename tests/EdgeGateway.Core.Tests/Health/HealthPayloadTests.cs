@@ -35,7 +35,9 @@ public sealed class HealthPayloadTests
             {"v":1,"boot":"0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","ts":"2026-11-29T05:37:41.746Z","synced":true,"uptimeSeconds":3600,"lastSeq":42,
             "outbox":{"alarm":{"depth":0,"oldestAgeSeconds":null},"event":{"depth":3,"oldestAgeSeconds":12.5},"telemetry":{"depth":0,"oldestAgeSeconds":null}},
             "dropped":{"event":1,"telemetry":7},"setAside":0,"broker":"primary","reconnects":2,"awaitingAck":0,"lastAckLatencyMs":312,
-            "diskFreeBytes":123456789,"cpuTemperatureC":48.3,"underVoltage":false,"testMode":false}
+            "diskFreeBytes":123456789,"cpuTemperatureC":48.3,"underVoltage":false,"testMode":false,
+            "testModeSince":null,"testModeUntil":null,"testModeInputs":null,"testModeReleased":[],
+            "downlink":{"unknownAcks":0,"malformedAcks":0,"unknownCommands":0,"malformedCommands":0,"retainedCommands":0,"foreignResponseTopics":0,"droppedCommands":0}}
             """.ReplaceLineEndings("");
         Assert.Equal(expected, json);
     }
@@ -47,9 +49,30 @@ public sealed class HealthPayloadTests
 
         var json = Encoding.UTF8.GetString(HealthPayload.Serialize(health));
 
-        Assert.EndsWith("""
-            ,"lastAckLatencyMs":null,"diskFreeBytes":null,"cpuTemperatureC":null,"underVoltage":null,"testMode":true}
+        Assert.Contains("""
+            ,"lastAckLatencyMs":null,"diskFreeBytes":null,"cpuTemperatureC":null,"underVoltage":null,"testMode":true,
             """, json, StringComparison.Ordinal);
         Assert.Contains(""","broker":"none",""", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serialize_TestModeOn_SaysSinceUntilAndTheInputsUnderTest()
+    {
+        var since = new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero);
+        var health = s_example with
+        {
+            TestMode = true,
+            TestModeDetail = new(since, since.AddHours(2), new HashSet<string> { "office-panic", "gym-panic" }, new HashSet<string> { "gym-panic" }),
+            Downlink = new(1, 2, 3, 4, 5, 6, 7),
+        };
+
+        var json = Encoding.UTF8.GetString(HealthPayload.Serialize(health));
+
+        Assert.Contains("""
+            "testMode":true,"testModeSince":"2026-11-29T05:00:00.000Z","testModeUntil":"2026-11-29T07:00:00.000Z","testModeInputs":["gym-panic","office-panic"],"testModeReleased":["gym-panic"],
+            """, json, StringComparison.Ordinal);
+        Assert.Contains("""
+            "downlink":{"unknownAcks":1,"malformedAcks":2,"unknownCommands":3,"malformedCommands":4,"retainedCommands":5,"foreignResponseTopics":6,"droppedCommands":7}
+            """, json, StringComparison.Ordinal);
     }
 }

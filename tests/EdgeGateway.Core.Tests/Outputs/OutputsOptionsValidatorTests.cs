@@ -76,7 +76,7 @@ public sealed class OutputsOptionsValidatorTests
             [
                 "Outputs:1:Id: 'led' is already the id of Outputs:0",
                 "Outputs:2:Id: 'Bad Id' may contain only lower-case letters, digits, '-' and '_'",
-                "Outputs:3:Role: '42' is not one of StatusLed, Sounder, Escalation",
+                "Outputs:3:Role: '42' is not one of StatusLed, Sounder, Escalation, TestMode",
             ],
             result.Failures);
     }

@@ -15,12 +15,17 @@ internal sealed class AckRig : IDisposable
     public AckRig(int ackTimeoutSeconds = 20)
     {
         Identity = TestIdentity.Create(Time);
-        Acks = new CenterAcknowledgements(Time, Log, Options.Create(new AckOptions { TimeoutSeconds = ackTimeoutSeconds }));
+        Problems = new DownlinkProblems(Time, ProblemLog);
+        Acks = new CenterAcknowledgements(Time, Log, Options.Create(new AckOptions { TimeoutSeconds = ackTimeoutSeconds }), Problems);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
 
     public RecordingLogger<CenterAcknowledgements> Log { get; } = new();
+
+    public RecordingLogger<DownlinkProblems> ProblemLog { get; } = new();
+
+    public DownlinkProblems Problems { get; }
 
     public GatewayIdentity Identity { get; }
 

@@ -77,7 +77,8 @@ internal sealed class ChaosCenter : IAsyncDisposable
                 if (tick % 2 == 1)
                 {
                     var reset = $$"""{"id":"chaos-reset-{{tick.ToString(CultureInfo.InvariantCulture)}}","command":"reset","ts":"{{Now()}}"}""";
-                    if (await Recorder.TryPublishAsync(GatewayTopic + "cmd", reset, s_publishDeadline, stop))
+                    // With a message expiry, as edge-center sends commands: without one an unsynchronised gateway refuses them.
+                    if (await Recorder.TryPublishAsync(GatewayTopic + "cmd", reset, s_publishDeadline, stop, expirySeconds: 120))
                     {
                         ResetsSent++;
                     }

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Core.Configuration;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
@@ -24,10 +26,13 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
 
     private readonly FakeSounder _sounder = new();
     private readonly FakeLogger<CommandListener> _listenerLog = new();
+    private readonly FakeLogger<DownlinkProblems> _problemLog = new();
+    private DownlinkProblems? _problems;
     private UplinkHarness? _harness;
     private InputMonitor? _monitor;
     private TestModeSwitch? _testMode;
     private CommandListener? _listener;
+    private string? _dataDirectory;
 
     [Fact]
     public async Task Command_ResultOnCmdResult()
@@ -92,7 +97,50 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
         var results = center.Messages.Count(m => m.Topic == harness.Topics.CommandResult);
         output.WriteLine($"alarm forwarded in {quietLatency.TotalMilliseconds:F0} ms before the flood, {floodLatency.TotalMilliseconds:F0} ms right after it; {results} of 1001 commands answered");
         Assert.InRange(results, 1, 100);
-        Assert.Contains(_listenerLog.Collector.GetSnapshot(), r => r.Id.Id == 4401);
+        // Dropped commands are logged at most once a minute, each line saying how many it left out; all are counted.
+        var dropped = _problemLog.Collector.GetSnapshot().Where(r => r.Id.Id == 1005 && r.Message.Contains("DroppedCommand", StringComparison.Ordinal)).ToList();
+        Assert.Single(dropped);
+        Assert.True(_problems!.Counts.DroppedCommands >= 900);
+        Assert.True(_problems.Counts.MalformedCommands + _problems.Counts.UnknownCommands > 0);
+    }
+
+    [Fact]
+    public async Task RetainedCommand_IsIgnored_Unanswered_AndCounted()
+    {
+        // A command retained on the broker before the gateway subscribes reaches it with the retain flag set.
+        var harness = await StartAsync(async h =>
+        {
+            await using var early = new CenterClient(h.Broker.Port);
+            await early.StartAsync("early/#");
+            await early.PublishAsync(h.Topics.Command, Command("stuck", "silence"), retain: true);
+        });
+        await using var center = new CenterClient(harness.Broker.Port);
+        await center.StartAsync(harness.Topics.CommandResult + "/#");
+
+        await center.PublishAsync(harness.Topics.Command, Command("after", "silence"));
+
+        var after = await center.WaitForAsync(m => m.Json.GetProperty("id").GetString() == "after");
+        Assert.True(after.Json.GetProperty("ok").GetBoolean());
+        Assert.DoesNotContain(center.Messages, m => m.Json.GetProperty("id").GetString() == "stuck");
+        Assert.Equal(1, _sounder.SilenceCalls);
+        Assert.Equal(1, _problems!.Counts.RetainedCommands);
+    }
+
+    [Fact]
+    public async Task ForeignResponseTopic_IsRefused_AndAnsweredOnCmdResult()
+    {
+        var harness = await StartAsync();
+        await using var center = new CenterClient(harness.Broker.Port);
+        await center.StartAsync("#");
+
+        await center.PublishAsync(harness.Topics.Command, Command("c-3", "silence"), "campus/v1/other-school/gw9/cmd", [0x07]);
+
+        var result = await center.WaitForAsync(m => m.Topic == harness.Topics.CommandResult);
+        Assert.Equal("foreign-response-topic", result.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal([0x07], result.CorrelationData);
+        Assert.DoesNotContain(center.Messages, m => m.Topic.StartsWith("campus/v1/other-school", StringComparison.Ordinal) && m.Topic != "campus/v1/other-school/gw9/cmd");
+        Assert.Equal(0, _sounder.SilenceCalls);
+        Assert.Equal(1, _problems!.Counts.ForeignResponseTopics);
     }
 
     public async ValueTask DisposeAsync()
@@ -110,6 +158,10 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
 
         _monitor?.Dispose();
         _testMode?.Dispose();
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     private static string Command(string id, string command, string arguments = "") =>
@@ -140,15 +192,24 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
         return TimeProvider.System.GetElapsedTime(appendedAt);
     }
 
-    private async Task<UplinkHarness> StartAsync()
+    private async Task<UplinkHarness> StartAsync(Func<UplinkHarness, Task>? beforeConnect = null)
     {
         _harness = await UplinkHarness.CreateAsync();
+        if (beforeConnect is not null)
+        {
+            await beforeConnect(_harness);
+        }
+
         var inputs = Options.Create(new InputsOptions { Inputs = [new() { Id = "office-panic", Pin = 17, Kind = EventKind.Panic, Location = "Main office" }] });
         _monitor = new InputMonitor(new FakeInputLines(), _harness.Recorder, inputs, Options.Create(new GpioOptions()), TimeProvider.System, NullLogger<InputMonitor>.Instance, new LivenessRegistry(TimeProvider.System));
-        _testMode = new TestModeSwitch(_harness.Recorder, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
         var options = Options.Create(new CommandOptions());
-        var processor = new CommandProcessor(_monitor, _testMode, new UnsyncedClock(), options, TimeProvider.System, NullLogger<CommandProcessor>.Instance, _sounder);
-        _listener = new CommandListener(_harness.Connection, _harness.Router, _harness.Topics, processor, options, TimeProvider.System, _listenerLog);
+        _testMode = new TestModeSwitch(_harness.Recorder, options, TimeProvider.System, NullLogger<TestModeSwitch>.Instance);
+        _problems = new DownlinkProblems(TimeProvider.System, _problemLog);
+        _dataDirectory = Directory.CreateTempSubdirectory("edge-listener-").FullName;
+        var memory = new CommandIdMemory(options, Options.Create(new GatewayOptions { DataDirectory = _dataDirectory }), TimeProvider.System, NullLogger<CommandIdMemory>.Instance);
+        var processor = new CommandProcessor(
+            _monitor, _testMode, new UnsyncedClock(), options, _harness.Topics, memory, _problems, TimeProvider.System, NullLogger<CommandProcessor>.Instance, _sounder);
+        _listener = new CommandListener(_harness.Connection, _harness.Router, _harness.Topics, processor, _problems, options, TimeProvider.System, _listenerLog);
         await _listener.StartAsync(CancellationToken.None);
         await _harness.StartAsync();
         await _harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
@@ -194,9 +255,11 @@ public sealed class CommandListenerTests(ITestOutputHelper output) : IAsyncDispo
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
         }
 
-        public async Task PublishAsync(string topic, string payload, string? responseTopic = null, byte[]? correlationData = null)
+        /// <summary>Publishes as edge-center does: QoS 1 with a message expiry (the gateway's clock counts as unsynchronised here).</summary>
+        public async Task PublishAsync(string topic, string payload, string? responseTopic = null, byte[]? correlationData = null, bool retain = false)
         {
-            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(payload))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithMessageExpiryInterval(120).WithRetainFlag(retain);
             if (responseTopic is not null)
             {
                 message.WithResponseTopic(responseTopic).WithCorrelationData(correlationData);

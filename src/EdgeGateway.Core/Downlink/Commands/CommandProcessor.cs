@@ -9,9 +9,10 @@ namespace EdgeGateway.Core.Downlink.Commands;
 
 /// <summary>
 /// Checks and carries out the center's commands (<c>reset</c>, <c>silence</c>, <c>test-mode</c>, <c>status</c>,
-/// <c>retry-set-aside</c>) and
-/// makes their results. Every command gets a result, bad ones an error that changed nothing; nothing here throws.
-/// A repeated id (a QoS 1 redelivery) gets the first result again without running the command twice.
+/// <c>retry-set-aside</c>) and makes their results. Every command gets a result, bad ones an error that changed
+/// nothing, except a retained one, which is ignored (the center never retains commands; a retained one would run at
+/// every resubscribe). A repeated id (a QoS 1 redelivery, also after a restart: <see cref="CommandIdMemory"/>) gets
+/// the first result again without running the command twice. Nothing here throws.
 /// Not thread-safe: one consumer loop calls it.
 /// </summary>
 public sealed class CommandProcessor(
@@ -19,6 +20,9 @@ public sealed class CommandProcessor(
     TestModeSwitch testMode,
     IClockSync clock,
     IOptions<CommandOptions> options,
+    TopicScheme topics,
+    CommandIdMemory memory,
+    DownlinkProblems problems,
     TimeProvider time,
     ILogger<CommandProcessor> logger,
     ILocalSounder? sounder = null,
@@ -26,59 +30,89 @@ public sealed class CommandProcessor(
     IOutboxStore? outbox = null,
     OutboxSignal? outboxSignal = null)
 {
-    /// <summary>How many recent command ids are remembered to recognise redeliveries.</summary>
-    public const int RememberedIds = 256;
-
     /// <summary>The longest a <c>status</c> command waits for the broker before it fails.</summary>
     public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly CommandOptions _options = options.Value;
-    private readonly Dictionary<string, CommandResult> _recent = new(StringComparer.Ordinal);
-    private readonly Queue<string> _recentOrder = new();
+    /// <summary>Retained command ids already reported (bounded; starts over when full).</summary>
+    private const int RetainedReportedMax = 64;
 
-    /// <summary>Handles one command message and returns the result to publish.</summary>
-    public async Task<CommandResult> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>The most inputs one <c>test-mode</c> command may name.</summary>
+    public const int MaxTestInputs = 64;
+
+    private readonly CommandOptions _options = options.Value;
+    private readonly HashSet<string> _retainedReported = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Handles one command as delivered and returns the result with the topic it goes to, or null for a retained
+    /// command (ignored, unanswered).
+    /// </summary>
+    public async Task<CommandReply?> HandleAsync(ReceivedCommand delivery, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (delivery.Retained)
+        {
+            IgnoreRetained(delivery);
+            return null;
+        }
+
+        var ownTopic = string.IsNullOrEmpty(delivery.ResponseTopic) || topics.IsOwnCommandResult(delivery.ResponseTopic);
+        var replyTopic = ownTopic && !string.IsNullOrEmpty(delivery.ResponseTopic) ? delivery.ResponseTopic : topics.CommandResult;
+        return new CommandReply(await ResultOfAsync(delivery, ownTopic, cancellationToken), replyTopic);
+    }
+
+    private async Task<CommandResult> ResultOfAsync(ReceivedCommand delivery, bool ownTopic, CancellationToken cancellationToken)
+    {
+        var payload = delivery.Payload;
         if (payload.Length > _options.MaxPayloadBytes)
         {
-            return Refuse(null, null, CommandErrors.TooLarge, $"a command may have at most {_options.MaxPayloadBytes} bytes (Commands:MaxPayloadBytes)");
+            problems.Report(DownlinkProblem.MalformedCommand, $"{payload.Length}+ bytes (Commands:MaxPayloadBytes {_options.MaxPayloadBytes})");
+            return Failed(null, null, CommandErrors.TooLarge, $"a command may have at most {_options.MaxPayloadBytes} bytes (Commands:MaxPayloadBytes)");
         }
 
         if (CommandRequest.TryParse(payload, out var id, out var command, out var problem) is not { } request)
         {
-            return Refuse(id, command, CommandErrors.Malformed, problem);
+            problems.Report(DownlinkProblem.MalformedCommand, $"command {Printable(id)}: {problem}");
+            return Failed(id, command, CommandErrors.Malformed, problem);
         }
 
-        if (_recent.TryGetValue(request.Id, out var first))
+        if (!ownTopic)
+        {
+            problems.Report(DownlinkProblem.ForeignResponseTopic, $"command {Printable(request.Id)} {Printable(request.Command)} asked for replies outside {topics.CommandResult}");
+            return Failed(request.Id, request.Command, CommandErrors.ForeignResponseTopic, $"the response topic must be {topics.CommandResult} or a topic below it; the command was not carried out");
+        }
+
+        if (memory.Find(request.Id) is { } first)
         {
             Log.CommandRepeated(logger, request.Id, request.Command);
             return first;
         }
 
-        var result = Stale(request) ?? await ExecuteAsync(request, cancellationToken);
-        Remember(result, request.Id);
+        var result = CommandFreshness.Problem(request, delivery, clock.IsSynchronized, time.GetUtcNow(), _options.MaxAgeSeconds) is { } stale
+            ? Refuse(request, CommandErrors.Stale, stale)
+            : await ExecuteAsync(request, cancellationToken);
+        memory.Remember(request.Id, result);
         return result;
     }
 
-    /// <summary>
-    /// A command issued more than <c>Commands:MaxAgeSeconds</c> before or after now is refused. While the clock is not
-    /// NTP-synchronised (a Pi has no RTC) "now" may be off by days, so the age is not checked: refusing every command
-    /// then would lock the center out because of the gateway's own clock. Old queued commands are then kept out by
-    /// the message expiry the center sets on each command (docs/mqtt-contract.md), which the broker applies.
-    /// </summary>
-    private CommandResult? Stale(CommandRequest request)
+    /// <summary>Logged once per id (a retained command comes back at every resubscribe), counted every time.</summary>
+    private void IgnoreRetained(ReceivedCommand delivery)
     {
-        if (!clock.IsSynchronized)
+        problems.Count(DownlinkProblem.RetainedCommand);
+        string? id = null;
+        var request = delivery.Payload.Length <= _options.MaxPayloadBytes ? CommandRequest.TryParse(delivery.Payload, out id, out _, out _) : null;
+        var key = id ?? "(unreadable)";
+        if (_retainedReported.Count >= RetainedReportedMax)
         {
-            Log.CommandAgeUnchecked(logger, request.Id, request.Command);
-            return null;
+            _retainedReported.Clear();
         }
 
-        var age = time.GetUtcNow() - request.IssuedAt;
-        return age.Duration() > TimeSpan.FromSeconds(_options.MaxAgeSeconds)
-            ? Refuse(request, CommandErrors.Stale, $"issued {(long)age.TotalSeconds} s ago by this gateway's clock; at most {_options.MaxAgeSeconds} s either way (Commands:MaxAgeSeconds)")
-            : null;
+        if (_retainedReported.Add(key))
+        {
+            Log.RetainedCommandIgnored(logger, Printable(key), Printable(request?.Command), request is null ? "unreadable" : EventPayload.FormatTimestamp(request.IssuedAt));
+        }
     }
+
+    private static string Printable(string? text) => text is null ? "(unreadable)" : DownlinkProblems.Printable(text, CommandRequest.MaxIdLength);
 
     private async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
@@ -91,7 +125,7 @@ public sealed class CommandProcessor(
                 "test-mode" => SwitchTestMode(request),
                 "status" => await ReportStatusAsync(request, cancellationToken),
                 "retry-set-aside" => RetrySetAside(request),
-                _ => Refuse(request, CommandErrors.UnknownCommand, "known commands: reset, silence, test-mode, status, retry-set-aside"),
+                _ => UnknownCommand(request),
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -99,6 +133,12 @@ public sealed class CommandProcessor(
             // A fault in the sounder or the status reporter must not take the command loop down.
             return Refuse(request, CommandErrors.Failed, ex.Message);
         }
+    }
+
+    private CommandResult UnknownCommand(CommandRequest request)
+    {
+        problems.Report(DownlinkProblem.UnknownCommand, $"command {Printable(request.Id)} '{Printable(request.Command)}'");
+        return Failed(request.Id, request.Command, CommandErrors.UnknownCommand, "known commands: reset, silence, test-mode, status, retry-set-aside");
     }
 
     private CommandResult Reset(CommandRequest request)
@@ -150,14 +190,28 @@ public sealed class CommandProcessor(
             return Done(request, [new("testMode", false), new("wasOn", testMode.TurnOff())]);
         }
 
-        if (!request.TryGetInteger("timeoutSeconds", 1, _options.TestModeMaxSeconds, out var timeout, out problem))
+        if (!request.TryGetInteger("timeoutSeconds", 1, _options.TestModeMaxSeconds, out var timeout, out problem)
+            || !request.TryGetStringSet("inputs", MaxTestInputs, CommandRequest.MaxIdLength, out var named, out problem))
         {
             return Refuse(request, CommandErrors.InvalidArgument, problem);
         }
 
+        var known = inputs.Channels.Select(c => c.Options.Id).ToHashSet(StringComparer.Ordinal);
+        if (named?.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+        {
+            return Refuse(request, CommandErrors.UnknownInput, $"this gateway has no input '{Printable(unknown)}'");
+        }
+
         var seconds = timeout ?? _options.TestModeDefaultSeconds;
-        var until = testMode.TurnOn(TimeSpan.FromSeconds(seconds));
-        return Done(request, [new("testMode", true), new("timeoutSeconds", seconds), new("until", EventPayload.FormatTimestamp(until))]);
+        var state = testMode.TurnOn(TimeSpan.FromSeconds(seconds), named);
+        return Done(request,
+        [
+            new("testMode", true),
+            new("timeoutSeconds", seconds),
+            new("since", EventPayload.FormatTimestamp(state.Since)),
+            new("until", EventPayload.FormatTimestamp(state.Until)),
+            new("inputs", named is null ? "all" : string.Join(',', named.Order(StringComparer.Ordinal))),
+        ]);
     }
 
     private async Task<CommandResult> ReportStatusAsync(CommandRequest request, CancellationToken cancellationToken)
@@ -204,18 +258,11 @@ public sealed class CommandProcessor(
 
     private CommandResult Refuse(string? id, string? command, string code, string message)
     {
-        Log.CommandRefused(logger, id ?? "(unreadable)", command ?? "(unreadable)", code, message);
-        return CommandResult.Failed(id, command, time.GetUtcNow(), code, message);
+        Log.CommandRefused(logger, Printable(id), Printable(command), code, message);
+        return Failed(id, command, code, message);
     }
 
-    private void Remember(CommandResult result, string id)
-    {
-        if (_recentOrder.Count == RememberedIds)
-        {
-            _recent.Remove(_recentOrder.Dequeue());
-        }
-
-        _recent[id] = result;
-        _recentOrder.Enqueue(id);
-    }
+    /// <summary>A refusal whose log line is rate-limited by <see cref="DownlinkProblems"/>.</summary>
+    private CommandResult Failed(string? id, string? command, string code, string message) =>
+        CommandResult.Failed(id, command, time.GetUtcNow(), code, message);
 }

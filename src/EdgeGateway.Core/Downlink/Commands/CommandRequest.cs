@@ -83,6 +83,40 @@ public sealed class CommandRequest
         return found;
     }
 
+    /// <summary>
+    /// The argument <paramref name="name"/> as a non-empty array of distinct strings of at most
+    /// <paramref name="maxLength"/> characters (at most <paramref name="maxCount"/>): absent or null is null.
+    /// </summary>
+    public bool TryGetStringSet(string name, int maxCount, int maxLength, out IReadOnlySet<string>? value, out string problem)
+    {
+        value = null;
+        if (!TryGetArgument(name, JsonValueKind.Array, "an array of strings", out var element, out problem) || element is not { } array)
+        {
+            return problem.Length == 0;
+        }
+
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } text || text.Length > maxLength || set.Count == maxCount)
+            {
+                problem = $"'{name}' must be 1-{maxCount} strings of 1-{maxLength} characters";
+                return false;
+            }
+
+            set.Add(text);
+        }
+
+        if (set.Count == 0)
+        {
+            problem = $"'{name}' must name at least one input (leave it out for all)";
+            return false;
+        }
+
+        value = set;
+        return true;
+    }
+
     /// <summary>The integer argument <paramref name="name"/> within <paramref name="min"/>-<paramref name="max"/>: absent or null is null.</summary>
     public bool TryGetInteger(string name, int min, int max, out int? value, out string problem)
     {

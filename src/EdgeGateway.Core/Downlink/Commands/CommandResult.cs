@@ -15,6 +15,9 @@ public static class CommandErrors
     public const string UnknownInput = "unknown-input";
     public const string NotConnected = "not-connected";
 
+    /// <summary>The command's response topic is not this gateway's own <c>…/cmd/result</c> or below it: not carried out.</summary>
+    public const string ForeignResponseTopic = "foreign-response-topic";
+
     /// <summary>The command was valid but carrying it out failed on the gateway (a sounder or reporter fault).</summary>
     public const string Failed = "failed";
 }
@@ -27,11 +30,16 @@ public sealed class CommandResult
     public const int SchemaVersion = 1;
 
     private CommandResult(string? id, string? command, DateTimeOffset at, IReadOnlyList<KeyValuePair<string, object>>? detail, string? errorCode, string? errorMessage)
+        : this(id, command, errorCode, Serialize(id, command, at, detail, errorCode, errorMessage))
+    {
+    }
+
+    private CommandResult(string? id, string? command, string? errorCode, byte[] payload)
     {
         Id = id;
         Command = command;
         ErrorCode = errorCode;
-        Payload = Serialize(id, command, at, detail, errorCode, errorMessage);
+        Payload = payload;
     }
 
     /// <summary>The command's id; null when it could not be read.</summary>
@@ -54,6 +62,9 @@ public sealed class CommandResult
 
     public static CommandResult Failed(string? id, string? command, DateTimeOffset at, string code, string message) =>
         new(id, command, at, null, code, message);
+
+    /// <summary>A result made before (kept across a restart): its exact bytes again.</summary>
+    public static CommandResult Replay(string id, string? command, string? errorCode, byte[] payload) => new(id, command, errorCode, payload);
 
     private static byte[] Serialize(string? id, string? command, DateTimeOffset at, IReadOnlyList<KeyValuePair<string, object>>? detail, string? errorCode, string? errorMessage)
     {

@@ -28,4 +28,20 @@ public sealed class CommandOptionsValidatorTests
             ["Commands:MaxPayloadBytes", "Commands:MaxAgeSeconds", "Commands:TestModeDefaultSeconds", "Commands:QueueCapacity", "Commands:MaxPerMinute"],
             result.Failures!.Select(f => f[..f.IndexOf(':', "Commands:".Length)]));
     }
+
+    [Fact]
+    public void TestModeAndIdMemoryLimits_AreRangeChecked_NamingTheirKeys()
+    {
+        var result = new CommandOptionsValidator().Validate(null, new CommandOptions
+        {
+            TestModeMaxSeconds = 6 * 3600 + 1,
+            TestModePanicHoldSeconds = 1,
+            RememberedIds = 5000,
+            RememberedIdHours = 0,
+        });
+
+        Assert.Equal(
+            ["Commands:TestModeMaxSeconds", "Commands:TestModePanicHoldSeconds", "Commands:RememberedIds", "Commands:RememberedIdHours"],
+            result.Failures!.Select(f => f[..f.IndexOf(':', "Commands:".Length)]));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Downlink.Commands;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
@@ -21,8 +22,15 @@ internal sealed class CommandRig : IAsyncDisposable
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(10));
     private bool _monitorStarted;
 
+    private readonly bool _withSounder;
+    private readonly bool _withReporter;
+
     public CommandRig(bool withSounder = true, bool withReporter = true, CommandOptions? options = null)
     {
+        _withSounder = withSounder;
+        _withReporter = withReporter;
+        Options = Microsoft.Extensions.Options.Options.Create(options ?? new CommandOptions());
+        Problems = new DownlinkProblems(Time, ProblemLog);
         var identity = TestIdentity.Create(Time);
         Store = new InMemoryOutboxStore(identity);
         Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), new OutboxSignal(), identity, Clock, Time, NullLogger<OutboxWriter>.Instance), identity, Clock, Time);
@@ -34,12 +42,39 @@ internal sealed class CommandRig : IAsyncDisposable
                 new() { Id = "gym-door", Pin = 27, Kind = EventKind.Door, Contact = ContactType.NC, Location = "Gym east door" },
             ],
         };
-        Monitor = new InputMonitor(Lines, Recorder, Options.Create(inputs), Options.Create(new GpioOptions()), Time, NullLogger<InputMonitor>.Instance, new LivenessRegistry(Time));
-        TestMode = new TestModeSwitch(Recorder, Time, NullLogger<TestModeSwitch>.Instance);
-        Processor = new CommandProcessor(
-            Monitor, TestMode, Clock, Options.Create(options ?? new CommandOptions()), Time, NullLogger<CommandProcessor>.Instance,
-            withSounder ? Sounder : null, withReporter ? Reporter : null);
+        Monitor = new InputMonitor(Lines, Recorder, Microsoft.Extensions.Options.Options.Create(inputs), Microsoft.Extensions.Options.Options.Create(new GpioOptions()), Time, NullLogger<InputMonitor>.Instance, new LivenessRegistry(Time));
+        TestMode = new TestModeSwitch(Recorder, Options, Time, NullLogger<TestModeSwitch>.Instance);
+        Topics = new TopicScheme(identity);
+        Processor = NewProcessor();
+        Hold = new TestModePanicHold(Monitor, TestMode, Recorder, Options, Time, HoldLog);
+        Hold.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    public TestModePanicHold Hold { get; }
+
+    public RecordingLogger<TestModePanicHold> HoldLog { get; } = new();
+
+    public IOptions<CommandOptions> Options { get; }
+
+    public TopicScheme Topics { get; }
+
+    /// <summary>The data directory the command ids are kept in.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("edge-commands-").FullName;
+
+    public RecordingLogger<DownlinkProblems> ProblemLog { get; } = new();
+
+    public RecordingLogger<CommandIdMemory> MemoryLog { get; } = new();
+
+    public RecordingLogger<CommandProcessor> ProcessorLog { get; } = new();
+
+    public DownlinkProblems Problems { get; }
+
+    /// <summary>A processor as after a restart: its id memory read again from the data directory.</summary>
+    public CommandProcessor NewProcessor() => new(
+        Monitor, TestMode, Clock, Options, Topics,
+        new CommandIdMemory(Options, Microsoft.Extensions.Options.Options.Create(new EdgeGateway.Core.Configuration.GatewayOptions { DataDirectory = DataDirectory }), Time, MemoryLog),
+        Problems, Time, ProcessorLog,
+        _withSounder ? Sounder : null, _withReporter ? Reporter : null);
 
     public TimerAwareTimeProvider Time { get; } = new();
 
@@ -59,7 +94,7 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public FakeStatusReporter Reporter { get; } = new();
 
-    public CommandProcessor Processor { get; }
+    public CommandProcessor Processor { get; set; }
 
     public CancellationToken Timeout => _timeout.Token;
 
@@ -69,7 +104,10 @@ internal sealed class CommandRig : IAsyncDisposable
 
     public Task<CommandResult> SendAsync(string json) => SendAsync(Encoding.UTF8.GetBytes(json));
 
-    public Task<CommandResult> SendAsync(byte[] payload) => Processor.HandleAsync(payload, _timeout.Token);
+    /// <summary>Delivers a command as a fresh, not retained message with no response topic; returns its result.</summary>
+    public async Task<CommandResult> SendAsync(byte[] payload) => (await DeliverAsync(new ReceivedCommand(payload)))!.Result;
+
+    public Task<CommandReply?> DeliverAsync(ReceivedCommand delivery) => Processor.HandleAsync(delivery, _timeout.Token);
 
     public async Task StartMonitorAsync()
     {
@@ -96,9 +134,11 @@ internal sealed class CommandRig : IAsyncDisposable
             await Monitor.StopAsync(CancellationToken.None);
         }
 
+        await Hold.StopAsync(CancellationToken.None);
         Monitor.Dispose();
         TestMode.Dispose();
         _timeout.Dispose();
+        Directory.Delete(DataDirectory, recursive: true);
     }
 }
 
