@@ -8,8 +8,10 @@
 # deploy/build-deb.sh: /usr/bin/edge-gateway (self-contained single file: no .NET needed on the Pi), the unit, the
 # config as a conffile, the docs. Install it with apt (docs/install.md) or let a card commission itself
 # (deploy/prepare-card); the county serves it from its repository (docs/fleet-upgrades.md).
+#   OUT=/some/dir deploy/publish.sh      default: out (publish/<rid>/ and release/ under it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+out=${OUT:-out}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ -z "${VERSION:-}" ]; then
@@ -30,18 +32,18 @@ for rid in "${rids[@]}"; do
     linux-x64) arch=amd64 ;;
     *) echo "publish: no Debian architecture for $rid" >&2; exit 64 ;;
   esac
-  bin="out/publish/${rid}"
-  mkdir -p out/publish
+  bin="$out/publish/${rid}"
+  mkdir -p "$out/publish"
   rm -rf "$bin"
   dotnet publish src/EdgeGateway.Host -c Release -r "$rid" --self-contained \
     -p:Version="$VERSION" \
     -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true \
     -p:DebugType=none -p:PublishDocumentationFiles=false \
-    -o "$bin" >"out/publish/${rid}.log" 2>&1 \
-    || { cat "out/publish/${rid}.log"; exit 1; }
-  rm -f "out/publish/${rid}.log"
+    -o "$bin" >"$out/publish/${rid}.log" 2>&1 \
+    || { cat "$out/publish/${rid}.log"; exit 1; }
+  rm -f "$out/publish/${rid}.log"
   # Only bin/edge-gateway is shipped: it extracts nothing at start. The serial-port native library System.IO.Ports
   # leaves beside it is never loaded (no input, output or sensor uses a serial port).
-  deb=$(deploy/build-deb.sh "$bin/edge-gateway" "$VERSION" "$arch" out/release)
+  deb=$(deploy/build-deb.sh "$bin/edge-gateway" "$VERSION" "$arch" "$out/release")
   printf '%s: %s\n' "$deb" "$(du -h "$deb" | cut -f1)"
 done
