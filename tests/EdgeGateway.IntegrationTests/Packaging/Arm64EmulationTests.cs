@@ -14,7 +14,8 @@ namespace EdgeGateway.IntegrationTests.Packaging;
 public sealed class Arm64EmulationTests(DebianPackages packages, ITestOutputHelper output)
 {
     private const int Presses = 15;
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
+    // The emulated program JIT-compiles under qemu: its start takes tens of seconds on a busy 2-core machine.
+    private static readonly TimeSpan s_wait = TimeSpan.FromMinutes(4);
 
     private string[] Emulated => ["qemu-aarch64-static", "-L", "/", packages.Arm64Binary];
 

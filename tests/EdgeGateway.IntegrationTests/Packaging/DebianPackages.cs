@@ -65,7 +65,7 @@ public sealed class DebianPackages : IAsyncLifetime
         (await Shell.RunAsync(
             Path.Combine(ContractSchemas.RepositoryRoot, "deploy", "build-deb.sh"),
             [binary, version, arch, Path.Combine(Directory, folder)],
-            TimeSpan.FromMinutes(3))).AssertSuccess($"deploy/build-deb.sh {version} {arch}");
+            TimeSpan.FromMinutes(10))).AssertSuccess($"deploy/build-deb.sh {version} {arch}");
 
     public Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using EdgeGateway.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.IntegrationTests.Packaging;
@@ -22,9 +23,12 @@ public sealed class PackageLifecycleTests(DebianPackages packages, ITestOutputHe
     [Fact]
     public async Task Lintian_ReportsNoErrors_ForEitherArchitecture()
     {
-        var lintian = await Shell.RunAsync("lintian", ["--show-overrides", packages.Arm64, packages.Amd64], TimeSpan.FromMinutes(3));
+        // Plain lintian fails on errors (--fail-on error); overridden tags do not count, so they are listed from the
+        // package's own overrides file, each with its reason (`lintian --show-overrides` shows them as O: lines).
+        var lintian = await Shell.RunAsync("lintian", [packages.Arm64, packages.Amd64], TimeSpan.FromMinutes(10));
 
         output.WriteLine(lintian.Output);
+        output.WriteLine(await File.ReadAllTextAsync(Path.Combine(ContractSchemas.RepositoryRoot, "deploy", "debian", "lintian-overrides")));
         output.WriteLine($"arm64 {DebianPackages.Size(packages.Arm64)}, amd64 {DebianPackages.Size(packages.Amd64)}, built in {packages.BuildTime.TotalSeconds:0} s");
         Assert.DoesNotContain(lintian.Output.Split('\n'), line => line.StartsWith("E:", StringComparison.Ordinal));
         Assert.Equal(0, lintian.ExitCode);
