@@ -60,11 +60,11 @@ public sealed class Arm64EmulationTests(DebianPackages packages, ITestOutputHelp
         Assert.Equal(Presses, Alarms(center, "gw-x64", "active"));
     }
 
-    /// <summary>Presses a non-latching panic input and times each from the sim-socket command to the subscriber.</summary>
+    /// <summary>Triggers a (non-latching) smoke input and times each from the sim-socket command to the subscriber.</summary>
     private static async Task<List<double>> PressAsync(MqttRecorder center, int brokerPort, string gatewayId, string[] command)
     {
         var directory = Directory.CreateTempSubdirectory($"edge-gateway-{gatewayId}-").FullName;
-        var config = GatewayProcess.SimulatedConfig(directory, brokerPort, [Gateway.Input("office-panic", 17, "panic", latch: false)]);
+        var config = GatewayProcess.SimulatedConfig(directory, brokerPort, [Gateway.Input("canteen-smoke", 17, "smoke")]);
         GatewayProcess.Section(config, "Gateway")["GatewayId"] = gatewayId;
         await using var gateway = new GatewayProcess(directory, config, command) { StartupTimeout = s_wait };
         await gateway.StartAsync();
