@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Builds self-contained, single-file edge-gateway releases and their tarballs.
+# Builds self-contained, single-file edge-gateway releases as Debian packages.
 #
 #   deploy/publish.sh [RID ...]          default: linux-arm64 linux-x64
 #   VERSION=1.4.0 deploy/publish.sh      default: from `git describe` (v1.4.0 tag -> 1.4.0; no tag -> 0.1.0-dev.<hash>)
 #
-# Output: out/release/edge-gateway-<version>-<rid>/ and out/release/edge-gateway-<version>-<rid>.tar.gz, each with
-#   bin/edge-gateway (self-contained single file: no .NET needed on the Pi), edge-gateway.service,
-#   config.example.json, install.sh, mosquitto/ (the center's broker config and ACL), install.md, VERSION.
+# Output: out/release/edge-gateway_<debian-version>_<arch>.deb (arm64 for the Pi, amd64 for tests), built by
+# deploy/build-deb.sh: /usr/bin/edge-gateway (self-contained single file: no .NET needed on the Pi), the unit, the
+# config as a conffile, the docs. Install it with apt (docs/install.md) or let a card commission itself
+# (deploy/prepare-card); the county serves it from its repository (docs/fleet-upgrades.md).
+#   OUT=/some/dir deploy/publish.sh      default: out (publish/<rid>/ and release/ under it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+out=${OUT:-out}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ -z "${VERSION:-}" ]; then
@@ -24,23 +27,23 @@ rids=("$@")
 [ ${#rids[@]} -gt 0 ] || rids=(linux-arm64 linux-x64)
 
 for rid in "${rids[@]}"; do
-  name="edge-gateway-${VERSION}-${rid}"
-  release="out/release/${name}"
-  rm -rf "$release" "out/release/${name}.tar.gz"
-  mkdir -p "$release/bin"
+  case "$rid" in
+    linux-arm64) arch=arm64 ;;
+    linux-x64) arch=amd64 ;;
+    *) echo "publish: no Debian architecture for $rid" >&2; exit 64 ;;
+  esac
+  bin="$out/publish/${rid}"
+  mkdir -p "$out/publish"
+  rm -rf "$bin"
   dotnet publish src/EdgeGateway.Host -c Release -r "$rid" --self-contained \
     -p:Version="$VERSION" \
     -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true \
     -p:DebugType=none -p:PublishDocumentationFiles=false \
-    -o "$release/bin" >"out/release/${name}.publish.log" 2>&1 \
-    || { cat "out/release/${name}.publish.log"; exit 1; }
-  rm -f "out/release/${name}.publish.log"
-  cp deploy/systemd/edge-gateway.service deploy/config.example.json "$release/"
-  install -m 0755 deploy/install.sh "$release/install.sh"
-  mkdir -p "$release/mosquitto" && cp deploy/mosquitto/* "$release/mosquitto/"
-  [ -f docs/install.md ] && cp docs/install.md "$release/"
-  echo "$VERSION" > "$release/VERSION"
-  tar -C out/release -czf "out/release/${name}.tar.gz" "$name"
-  printf '%s: bin %s, tarball %s\n' "$name" \
-    "$(du -sh "$release/bin" | cut -f1)" "$(du -sh "out/release/${name}.tar.gz" | cut -f1)"
+    -o "$bin" >"$out/publish/${rid}.log" 2>&1 \
+    || { cat "$out/publish/${rid}.log"; exit 1; }
+  rm -f "$out/publish/${rid}.log"
+  # Only bin/edge-gateway is shipped: it extracts nothing at start. The serial-port native library System.IO.Ports
+  # leaves beside it is never loaded (no input, output or sensor uses a serial port).
+  deb=$(deploy/build-deb.sh "$bin/edge-gateway" "$VERSION" "$arch" "$out/release")
+  printf '%s: %s\n' "$deb" "$(du -h "$deb" | cut -f1)"
 done

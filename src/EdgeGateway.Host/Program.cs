@@ -13,8 +13,9 @@ run.SetAction((parse, cancellationToken) => RunGatewayAsync(parse.GetValue(confi
 var checkConfig = new Command("check-config", "Validate a configuration file; names every bad key (exit 78)") { config };
 checkConfig.SetAction(parse => CheckConfigCommand.Run(parse.GetValue(config)!, Console.Out, Console.Error));
 
-var selftest = new Command("selftest", "Commissioning checks: config, pins, data directory, clock, broker, TLS + login, round trip (exit code: bitmask of failures)") { config };
-selftest.SetAction((parse, cancellationToken) => SelftestCommand.RunAsync(parse.GetValue(config)!, Console.Out, cancellationToken));
+var publish = new Option<bool>("--publish") { Description = "Also send the table to the center, retained, on …/commissioning (first boot, service stopped; exit bit 128 if it cannot)" };
+var selftest = new Command("selftest", "Commissioning checks: config, pins, data directory, clock, broker, TLS + login, round trip (exit code: bitmask of failures)") { config, publish };
+selftest.SetAction((parse, cancellationToken) => SelftestCommand.RunAsync(parse.GetValue(config)!, parse.GetValue(publish), Console.Out, cancellationToken));
 
 var json = new Option<bool>("--json") { Description = "Print the raw JSON" };
 var status = new Command("status", "State of the running service: connection, outbox depths, last center ack, loop health") { config, json };

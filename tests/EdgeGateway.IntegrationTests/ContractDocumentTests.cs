@@ -183,7 +183,7 @@ public sealed partial class ContractDocumentTests
     }
 
     [Fact]
-    public void AsyncApi_OperationsSayWhoPublishes_WithQos1_AndRetainOnlyForStatusAndHealth()
+    public void AsyncApi_OperationsSayWhoPublishes_WithQos1_AndRetainOnlyForStatusHealthAndCommissioning()
     {
         var channelLeaves = ChannelLeaves();
         var operations = (YamlMappingNode)s_asyncApi.Value["operations"];
@@ -197,7 +197,7 @@ public sealed partial class ContractDocumentTests
             Assert.Equal(contract.Direction == ContractDirection.GatewayToCenter ? "send" : "receive", action);
             var mqtt = (YamlMappingNode)((YamlMappingNode)operation["bindings"])["mqtt"];
             Assert.Equal("1", Scalar(mqtt["qos"]));
-            Assert.Equal(leaf is "status" or "health" ? "true" : "false", Scalar(mqtt["retain"]));
+            Assert.Equal(leaf is "status" or "health" or "commissioning" ? "true" : "false", Scalar(mqtt["retain"]));
             seen.Add(leaf);
         }
 

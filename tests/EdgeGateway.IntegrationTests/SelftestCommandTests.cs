@@ -20,13 +20,53 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), broker.Port);
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, SyncedClock());
+        var exit = await SelftestCommand.RunAsync(config, publish: false, text, CancellationToken.None, SyncedClock());
 
         output.WriteLine(text.ToString());
         Assert.True(exit == 0, text.ToString());
         Assert.Contains("round-trip  pass", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("all checks passed (exit 0)", text.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Connection lost", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SelftestPublish_RetainsTheTableOnCommissioning_AsTheGateway_ForACenterThatSubscribesLater()
+    {
+        await using var broker = await SecureBroker.StartAsync();
+        var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), broker.Port);
+        var text = new StringWriter();
+
+        var exit = await SelftestCommand.RunAsync(config, publish: true, text, CancellationToken.None, UnsyncedClock());
+
+        output.WriteLine(text.ToString());
+        Assert.True(exit == SelftestCommand.ClockBit, text.ToString());
+        Assert.Contains($"commissioning: sent, retained on campus/v1/{SecureBroker.Site}/gw1/commissioning", text.ToString(), StringComparison.Ordinal);
+        // The center connects afterwards and still gets it: retained, through the shipped ACL, on the contract.
+        await using var center = new MqttRecorder(broker.CenterPort, filter: $"campus/v1/{SecureBroker.Site}/+/commissioning", configure: broker.Client(broker.Pki.Client("center", "county/console-1"), "center", SecureBroker.CenterPassword));
+        var received = new TaskCompletionSource<ReceivedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        center.Received += message => received.TrySetResult(message);
+        await center.StartAsync();
+        var message = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(message.Retained);
+        Assert.Equal(SelftestCommand.ClockBit, message.Json.GetProperty("exitCode").GetInt32());
+        Assert.False(message.Json.GetProperty("passed").GetBoolean());
+        Assert.Equal(
+            ["config pass", "pins pass", "data-dir pass", "clock FAIL", "broker pass", "tls+auth pass", "round-trip pass"],
+            message.Json.GetProperty("checks").EnumerateArray().Select(c => $"{c.GetProperty("name").GetString()} {c.GetProperty("result").GetString()}"));
+        center.Contract.AssertNoViolations();
+    }
+
+    [Fact]
+    public async Task SelftestPublish_BrokerNotListening_SetsThePublishBit()
+    {
+        await using var broker = await SecureBroker.StartAsync();
+        var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), FreePort.Next());
+        var text = new StringWriter();
+
+        var exit = await SelftestCommand.RunAsync(config, publish: true, text, CancellationToken.None, SyncedClock());
+
+        Assert.Equal(SelftestCommand.BrokerBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit | SelftestCommand.PublishBit, exit);
+        Assert.Contains("commissioning: NOT sent", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -37,7 +77,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         var config = WriteConfig(broker, rogue.Client("gw1-rogue", SecureBroker.Identity("gw1")), broker.Port);
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(config, text, CancellationToken.None, UnsyncedClock());
+        var exit = await SelftestCommand.RunAsync(config, publish: false, text, CancellationToken.None, UnsyncedClock());
 
         output.WriteLine(text.ToString());
         Assert.Equal(SelftestCommand.ClockBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit, exit);
@@ -49,7 +89,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         await using var broker = await SecureBroker.StartAsync();
         var config = WriteConfig(broker, broker.GatewayCertificate("gw1"), FreePort.Next());
 
-        var exit = await SelftestCommand.RunAsync(config, new StringWriter(), CancellationToken.None, SyncedClock());
+        var exit = await SelftestCommand.RunAsync(config, publish: false, new StringWriter(), CancellationToken.None, SyncedClock());
 
         Assert.Equal(SelftestCommand.BrokerBit | SelftestCommand.TlsAuthBit | SelftestCommand.RoundTripBit, exit);
     }
@@ -61,7 +101,7 @@ public sealed class SelftestCommandTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(file, """{ "Gateway": { "SiteId": "Bad Site" }, "Mqtt": { "Host": "" } }""");
         var text = new StringWriter();
 
-        var exit = await SelftestCommand.RunAsync(file, text, CancellationToken.None, SyncedClock());
+        var exit = await SelftestCommand.RunAsync(file, publish: false, text, CancellationToken.None, SyncedClock());
 
         Assert.Equal(SelftestCommand.ConfigBit, exit);
         Assert.Contains("Gateway:SiteId", text.ToString(), StringComparison.Ordinal);

@@ -53,6 +53,7 @@ public sealed class ContractSchemas
         new(TopicScheme.TelemetryLeaf, "telemetry.schema.json", ContractDirection.GatewayToCenter),
         new("status", "status.schema.json", ContractDirection.GatewayToCenter),
         new("health", "health.schema.json", ContractDirection.GatewayToCenter),
+        new("commissioning", "commissioning.schema.json", ContractDirection.GatewayToCenter),
         new("cmd/result", "cmd-result.schema.json", ContractDirection.GatewayToCenter),
         new("ack", "ack.schema.json", ContractDirection.CenterToGateway),
         new("cmd", "cmd.schema.json", ContractDirection.CenterToGateway),

@@ -15,13 +15,19 @@ namespace EdgeGateway.TestKit;
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
-    private readonly string _entryAssembly;
+    private readonly IReadOnlyList<string> _command;
     private Process? _process;
 
     public GatewayProcess(string directory, object configuration, string entryAssembly)
+        : this(directory, configuration, ["dotnet", entryAssembly])
+    {
+    }
+
+    /// <summary>A gateway started by <paramref name="command"/> (a packaged binary, or one under an emulator), then the verb.</summary>
+    public GatewayProcess(string directory, object configuration, IReadOnlyList<string> command)
     {
         Directory = directory;
-        _entryAssembly = entryAssembly;
+        _command = command;
         ConfigFile = Path.Combine(directory, "config.json");
         System.IO.Directory.CreateDirectory(directory);
         WriteConfig(configuration);
@@ -46,6 +52,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public int ProcessId => _process!.Id;
 
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>How long <see cref="StartAsync(CancellationToken)"/> waits for the sim socket (longer under an emulator).</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A config for a simulated-GPIO gateway on <paramref name="brokerPort"/>, with the given inputs. Sections are
@@ -75,8 +84,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public async Task StartAsync(string[] arguments, bool waitForSocket, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(_entryAssembly);
+        var start = new ProcessStartInfo(_command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var part in _command.Skip(1))
+        {
+            start.ArgumentList.Add(part);
+        }
+
         // A test runner that is itself a systemd service must not lend its notify socket to the gateways it starts.
         foreach (var inherited in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "CREDENTIALS_DIRECTORY" })
         {
@@ -100,7 +113,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
         if (waitForSocket)
         {
-            await WaitUntilAsync(() => File.Exists(SocketPath), TimeSpan.FromSeconds(30), cancellationToken);
+            await WaitUntilAsync(() => File.Exists(SocketPath), StartupTimeout, cancellationToken);
         }
     }
 

@@ -39,6 +39,9 @@ public sealed class TopicScheme(GatewayIdentity identity)
     /// <summary>Results of commands, unless the command named an MQTT 5 response topic.</summary>
     public string CommandResult => $"{Base}/cmd/result";
 
+    /// <summary>The retained selftest table sent once at commissioning (first boot).</summary>
+    public string Commissioning => $"{Base}/commissioning";
+
     public string For(string topicLeaf) => $"{Base}/{topicLeaf}";
 
     /// <summary>

@@ -4,6 +4,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Sensors;
 using EdgeGateway.Hardware;
+using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ public sealed record SelftestCheck(string Name, int Bit, string Result, string D
 /// <summary>
 /// <c>edge-gateway selftest --config FILE</c>: what an installer checks on site before enabling the service. Runs
 /// beside a running gateway without disturbing it (no GPIO lines claimed, the outbox file not opened, its own MQTT
-/// client id). Exit code: 0, or the sum of the failed checks' bits.
+/// client id). Exit code: 0, or the sum of the failed checks' bits. With <c>--publish</c> (first boot, service not yet
+/// started) the table also goes to the center, retained, on <c>…/commissioning</c>; if it cannot, bit 128 is set.
 /// </summary>
 public static class SelftestCommand
 {
@@ -37,15 +39,41 @@ public static class SelftestCommand
     public const int BrokerBit = 16;
     public const int TlsAuthBit = 32;
     public const int RoundTripBit = 64;
+    public const int PublishBit = 128;
 
     /// <summary>The data directory needs at least this much free space (the outbox during a long outage).</summary>
     public const long MinimumFreeBytes = 100L * 1024 * 1024;
 
-    public static async Task<int> RunAsync(string configFile, TextWriter output, CancellationToken cancellationToken, ClockSyncDetector? clock = null)
+    public static async Task<int> RunAsync(string configFile, bool publish, TextWriter output, CancellationToken cancellationToken, ClockSyncDetector? clock = null)
     {
-        var checks = await CheckAsync(configFile, clock ?? new ClockSyncDetector(TimeProvider.System), cancellationToken);
+        clock ??= new ClockSyncDetector(TimeProvider.System);
+        var checks = await CheckAsync(configFile, clock, cancellationToken);
         Print(configFile, checks, output);
-        return checks.Where(c => c.Failed).Sum(c => c.Bit);
+        var exitCode = checks.Where(c => c.Failed).Sum(c => c.Bit);
+        if (!publish)
+        {
+            return exitCode;
+        }
+
+        var published = await PublishAsync(configFile, checks, exitCode, clock, cancellationToken);
+        output.WriteLine($"commissioning: {(published.Passed ? "sent" : "NOT sent")}, {published.Detail}");
+        return published.Passed ? exitCode : exitCode | PublishBit;
+    }
+
+    /// <summary>The table as the retained commissioning message; only possible when the config is valid and the broker took the login.</summary>
+    private static async Task<ProbeResult> PublishAsync(string configFile, IReadOnlyList<SelftestCheck> checks, int exitCode, IClockSync clock, CancellationToken cancellationToken)
+    {
+        if (checks.Any(c => c.Failed && c.Bit is ConfigBit or BrokerBit or TlsAuthBit))
+        {
+            return new ProbeResult(false, "the center cannot be reached with this config (see the table)");
+        }
+
+        using var host = GatewayHost.Build(configFile);
+        var services = host.Services;
+        var identity = services.GetRequiredService<GatewayIdentity>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var payload = CommissioningPayload.Serialize(identity, time.GetUtcNow(), clock.IsSynchronized, exitCode, checks.Select(c => new CommissioningCheck(c.Name, c.Result, c.Detail)));
+        return await CommissioningPublisher.PublishAsync(services.GetRequiredService<IOptions<MqttOptions>>().Value, identity, payload, time, cancellationToken);
     }
 
     public static async Task<IReadOnlyList<SelftestCheck>> CheckAsync(string configFile, ClockSyncDetector clock, CancellationToken cancellationToken)
