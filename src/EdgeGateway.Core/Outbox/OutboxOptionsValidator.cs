@@ -23,6 +23,11 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             errors.Add("Outbox:MaxUnwrittenEntries", $"{options.MaxUnwrittenEntries} is outside 100-1000000");
         }
 
+        if (options.WriteDeadlineMs is < 100 or > 60_000)
+        {
+            errors.Add("Outbox:WriteDeadlineMs", $"{options.WriteDeadlineMs} is outside 100-60000");
+        }
+
         return errors.ToResult();
     }
 }

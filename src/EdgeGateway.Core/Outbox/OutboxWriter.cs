@@ -226,6 +226,7 @@ public sealed class OutboxWriter(
         HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
         {
             ["fault"] = "storage",
+            ["reason"] = error is OutboxStalledException ? "stalled" : "failed",
             ["error"] = error.Message,
         })]);
     }
