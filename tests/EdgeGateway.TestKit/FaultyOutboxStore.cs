@@ -12,6 +12,7 @@ public enum StoreCall
     Remove,
     OldestTimestamp,
     SetAside,
+    ReserveSeq,
 }
 
 /// <summary>
@@ -154,6 +155,12 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
     {
         Enter(StoreCall.OldestTimestamp);
         return inner.OldestTimestamp(lane);
+    }
+
+    public void ReserveSeq(long seq)
+    {
+        Enter(StoreCall.ReserveSeq);
+        inner.ReserveSeq(seq);
     }
 
     public void Dispose() => inner.Dispose();

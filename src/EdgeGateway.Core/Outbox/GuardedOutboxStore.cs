@@ -201,6 +201,28 @@ public sealed class GuardedOutboxStore(
 
     public int RestoreSetAside() => Contained("set-aside", inner.RestoreSetAside, 0);
 
+    /// <summary>Best effort: the events are held either way; failing only reopens the narrow case it covers (a kill meanwhile).</summary>
+    public void ReserveSeq(long seq)
+    {
+        if (!_open)
+        {
+            return;
+        }
+
+        try
+        {
+            _deadline.Run("reserve", () =>
+            {
+                inner.ReserveSeq(seq);
+                return true;
+            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreCallFailed(logger, "reserve", ex);
+        }
+    }
+
     public void Dispose()
     {
         try
