@@ -204,18 +204,9 @@ public sealed class GuardedOutboxStore(
     /// <summary>Best effort: the events are held either way; failing only reopens the narrow case it covers (a kill meanwhile).</summary>
     public void ReserveSeq(long seq)
     {
-        if (!_open)
-        {
-            return;
-        }
-
         try
         {
-            _deadline.Run("reserve", () =>
-            {
-                inner.ReserveSeq(seq);
-                return true;
-            });
+            _ = _open && _deadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -337,11 +328,7 @@ public sealed class GuardedOutboxStore(
         {
             try
             {
-                _deadline.Run("remove", () =>
-                {
-                    inner.Remove(removals);
-                    return true;
-                });
+                _deadline.Run("remove", () => Done(() => inner.Remove(removals)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -392,6 +379,12 @@ public sealed class GuardedOutboxStore(
             Failed(operation, ex);
             return fallback;
         }
+    }
+
+    private static bool Done(Action call)
+    {
+        call();
+        return true;
     }
 
     private void Failed(string operation, Exception error)
