@@ -26,6 +26,9 @@ public sealed class GuardedOutboxStore(
     /// <summary>First wait before an open that failed is tried again; it doubles up to <see cref="MaxOpenBackoff"/>.</summary>
     public static readonly TimeSpan FirstOpenBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>Deadline of the open at start, off the press path (a long journal replay); a retried open has the call deadline.</summary>
+    public static readonly TimeSpan StartOpenDeadline = TimeSpan.FromSeconds(60);
+
     /// <summary>Longest wait between attempts to open.</summary>
     public static readonly TimeSpan MaxOpenBackoff = TimeSpan.FromSeconds(30);
 
@@ -89,7 +92,7 @@ public sealed class GuardedOutboxStore(
     public bool IsStalled => _deadline.IsStalled;
 
     /// <summary>Opens the real store; never throws. If it fails, the fault is reported and <see cref="Retry"/> tries again.</summary>
-    public void Open() => TryOpen(ignoreBackoff: true);
+    public void Open() => TryOpen(ignoreBackoff: true, StartOpenDeadline);
 
     /// <summary>Opens the store if an earlier open failed and its backoff is over, then retries the failed removals.</summary>
     public void Retry()
@@ -278,7 +281,7 @@ public sealed class GuardedOutboxStore(
         }
     }
 
-    private bool TryOpen(bool ignoreBackoff)
+    private bool TryOpen(bool ignoreBackoff, TimeSpan? within = null)
     {
         lock (_openLock)
         {
@@ -296,7 +299,7 @@ public sealed class GuardedOutboxStore(
             try
             {
                 // An open that overran its deadline and then succeeds marks the store open by itself.
-                _deadline.Run("open", OpenInner);
+                _deadline.Run("open", OpenInner, within: within);
                 _openBackoff = FirstOpenBackoff;
                 _nextOpenAt = null;
                 return true;

@@ -34,13 +34,14 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> on the thread pool and waits for it at most <see cref="Deadline"/>. Throws what it
+    /// Runs <paramref name="call"/> on a thread of its own and waits for it at most <see cref="Deadline"/>. Throws what it
     /// throws, or <see cref="OutboxStalledException"/> if it overran (or an earlier overdue call still runs).
     /// </summary>
     /// <param name="operation">For the message: <c>append</c>, <c>read</c>, <c>remove</c>, <c>open</c>.</param>
     /// <param name="call">The store call.</param>
     /// <param name="late">Called (under this object's lock, so briefly) with the result of the call if it overran and then succeeded.</param>
-    public T Run<T>(string operation, Func<T> call, Action<T>? late = null)
+    /// <param name="within">A longer deadline for this call (the open at start, which may replay a long journal); null: <see cref="Deadline"/>.</param>
+    public T Run<T>(string operation, Func<T> call, Action<T>? late = null, TimeSpan? within = null)
     {
         lock (_lock)
         {
@@ -50,9 +51,11 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
             }
         }
 
-        var running = Task.Run(call);
+        // A thread of its own, not the pool's: the caller blocks on it, and two blocked pool threads on a 2-core Pi would
+        // wait for the pool to grow before the call even starts.
+        var running = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         using var stopTimer = new CancellationTokenSource();
-        var timer = Task.Delay(deadline, time, stopTimer.Token);
+        var timer = Task.Delay(within ?? deadline, time, stopTimer.Token);
         if (Task.WhenAny(running, timer).GetAwaiter().GetResult() != running)
         {
             lock (_lock)
@@ -60,7 +63,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
                 _overdue.Add(new Overdue(running, late is null ? null : task => late(((Task<T>)task).Result)));
             }
 
-            throw new OutboxStalledException(operation, deadline, stillRunning: false);
+            throw new OutboxStalledException(operation, within ?? deadline, stillRunning: false);
         }
 
         stopTimer.Cancel();

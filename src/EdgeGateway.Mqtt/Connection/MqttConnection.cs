@@ -258,7 +258,8 @@ public sealed class MqttConnection : SupervisedLoop
             try
             {
                 await _steps.SubscribeAsync(target, deadline.Token);
-                await PublishOnlineAsync(deadline.Token);
+                // Within the connect's keepalive deadline, not also the (shorter) PUBACK deadline of a live session.
+                await _client.PublishAsync(_status.Online(), deadline.Token);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
