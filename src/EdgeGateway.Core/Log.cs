@@ -115,9 +115,9 @@ internal static partial class Log
     [LoggerMessage(1704, LogLevel.Error, "{Part} unavailable: {Reason}; the inputs, the outbox and the uplink run without it")]
     public static partial void PartUnavailable(ILogger logger, string part, string reason);
 
-    [LoggerMessage(1705, LogLevel.Critical, "Inputs cannot be opened: {Reason}; the gateway stays online, reports a fault and tries again in {RetrySeconds} s")]
-    public static partial void InputsUnavailable(ILogger logger, string reason, double retrySeconds);
+    [LoggerMessage(1705, LogLevel.Critical, "{Part} cannot be opened: {Reason}; the gateway stays online, reports a fault and tries again in {RetrySeconds} s")]
+    public static partial void LinesUnavailable(ILogger logger, string part, string reason, double retrySeconds);
 
-    [LoggerMessage(1706, LogLevel.Warning, "Inputs opened after {Attempts} attempts; the inputs-unavailable fault is restored")]
-    public static partial void InputsRecovered(ILogger logger, int attempts);
+    [LoggerMessage(1706, LogLevel.Warning, "{Part} opened after {Attempts} attempts; the {Fault} fault is restored")]
+    public static partial void LinesRecovered(ILogger logger, string part, int attempts, string fault);
 }

@@ -5,8 +5,8 @@ namespace EdgeGateway.Hardware;
 /// <summary>Hardware log messages, event ids 3000-3999.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(3001, LogLevel.Information, "GPIO driver {Driver} on chip {Chip}")]
-    public static partial void DriverSelected(ILogger logger, string driver, int chip);
+    [LoggerMessage(EventId = 3001, Message = "GPIO driver {Driver} on chip {Chip}")]
+    public static partial void DriverSelected(ILogger logger, LogLevel level, string driver, int chip);
 
     [LoggerMessage(3002, LogLevel.Information, "Simulated GPIO listening on {Path}")]
     public static partial void SimSocketListening(ILogger logger, string path);

@@ -43,9 +43,12 @@ public static class ServiceCollectionExtensions
         }
         else
         {
+            // A driver that cannot be created is asked for again at every retry of the lines: said once, then quietly.
+            var attempts = 0;
             services.TryAddSingleton<GpioDriver>(sp => CreateLibgpiodDriver(
                 sp.GetRequiredService<IOptions<GpioOptions>>().Value.Chip,
-                sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GpioInputLines).FullName!) ?? NullLogger.Instance));
+                sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(GpioInputLines).FullName!) ?? NullLogger.Instance,
+                Interlocked.Increment(ref attempts) == 1 ? LogLevel.Information : LogLevel.Debug));
         }
 
         // The container owns the driver (the simulator socket shares it), so the lines must not dispose it. The driver
@@ -78,17 +81,20 @@ public static class ServiceCollectionExtensions
     /// needs libgpiod 1.x (<c>libgpiod.so.2</c>, package libgpiod2 on bookworm). Probing the library, not the OS
     /// version, picks whatever the image actually has; each driver only loads its own soname.
     /// </summary>
-    public static GpioDriver CreateLibgpiodDriver(int chip, ILogger logger)
+    /// <param name="chip">The gpiochip of the 40-pin header.</param>
+    /// <param name="logger">Where the choice is logged.</param>
+    /// <param name="level">The level it is logged at.</param>
+    public static GpioDriver CreateLibgpiodDriver(int chip, ILogger logger, LogLevel level = LogLevel.Information)
     {
         ArgumentNullException.ThrowIfNull(logger);
         if (NativeLibrary.TryLoad(LibgpiodV2Library, out var handle))
         {
             NativeLibrary.Free(handle);
-            Log.DriverSelected(logger, nameof(LibGpiodV2Driver), chip);
+            Log.DriverSelected(logger, level, nameof(LibGpiodV2Driver), chip);
             return new LibGpiodV2Driver(chip);
         }
 
-        Log.DriverSelected(logger, nameof(LibGpiodDriver), chip);
+        Log.DriverSelected(logger, level, nameof(LibGpiodDriver), chip);
         return new LibGpiodDriver(chip);
     }
 }

@@ -41,8 +41,11 @@ internal static partial class Log
     [LoggerMessage(4012, LogLevel.Warning, "No center is subscribed to alarm seq {Seq} ({EventId}); it stays in the outbox and is sent again")]
     public static partial void AlarmWithoutSubscriber(ILogger logger, long seq, string eventId);
 
-    [LoggerMessage(4021, LogLevel.Warning, "The broker {Host}:{Port} refused the subscription to {Topic}: {Reason}; the connect counts as failed")]
+    [LoggerMessage(4021, LogLevel.Warning, "The broker {Host}:{Port} refused the subscription to {Topic}: {Reason}; the uplink goes on and the subscription is tried again every keepalive")]
     public static partial void SubscribeRefused(ILogger logger, string host, int port, string topic, string reason);
+
+    [LoggerMessage(4025, LogLevel.Warning, "Subscribing again after a refusal failed: {Reason}; tried again at the next keepalive")]
+    public static partial void SubscribeRetryFailed(ILogger logger, string reason);
 
     [LoggerMessage(4022, LogLevel.Information, "An alarm is waiting: connecting now instead of after the backoff")]
     public static partial void ExpeditedConnect(ILogger logger);
@@ -76,6 +79,9 @@ internal static partial class Log
 
     [LoggerMessage(4203, LogLevel.Warning, "Republishing an alarm failed: {Reason}; trying again")]
     public static partial void RepublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4204, LogLevel.Error, "Alarm {EventId} cannot be republished: not even its reduced form fits the broker's Maximum Packet Size")]
+    public static partial void RepublishTooLarge(ILogger logger, string eventId);
 
     [LoggerMessage(4301, LogLevel.Warning, "Publishing health failed: {Reason}")]
     public static partial void HealthPublishFailed(ILogger logger, string reason);

@@ -22,6 +22,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private readonly ILogger _logger;
     private readonly OutboxOptions _limits;
     private readonly SeqSidecar _sidecar;
+    private readonly SeqReservation _reservation;
     private readonly OutboxLanes _lanes = new();
     private readonly OutboxFiles _files;
     private readonly JournalMover _mover = new();
@@ -48,6 +49,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _identity = identity;
         _logger = logger;
         _sidecar = new SeqSidecar(DataPath + ".seq");
+        _reservation = new SeqReservation(DataPath + ".held");
         _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, time ?? TimeProvider.System, logger);
     }
 
@@ -146,8 +148,27 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _files.Open();
+
+            // Seqs given to events held only in memory before a kill are never given out again.
+            if (_reservation.Read() is var held && held > _lanes.LastSeq)
+            {
+                Log.ContinuingAboveHeld(_logger, DataPath, held, _lanes.LastSeq);
+                _lanes.LastSeq = held;
+            }
+
+            try
+            {
+                _reservation.Prepare();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.ReservationFailed(_logger, ex);
+            }
         }
     }
+
+    /// <summary>In place in a file allocated at open, so a full disk can take it; not under the store's lock, so a stalled append cannot hold it.</summary>
+    public void ReserveSeq(long seq) => _reservation.Raise(seq);
 
     public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
     {

@@ -71,6 +71,36 @@ public sealed class BrokerLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ReducedAlarmTheCenterNeverAcks_IsRepublishedReduced_WithoutADisconnect()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoLimits(MaxPacketSize: MaxPacketSize));
+        await using var center = new MqttRecorder(broker.Port);
+        await center.StartAsync();
+        var longLocation = string.Concat(Enumerable.Repeat("Main office, building A, second floor, room 214; ", 40));
+        var directory = Directory.CreateTempSubdirectory("edge-gateway-test-").FullName;
+        var config = GatewayProcess.SimulatedConfig(directory, broker.Port, [Gateway.Input("office-panic", 17, "panic", location: longLocation)]);
+        config["Health"] = new Dictionary<string, object> { ["IntervalSeconds"] = 5 };
+        config["Acks"] = new Dictionary<string, object> { ["TimeoutSeconds"] = 2 };
+        await using var gateway = new GatewayProcess(directory, config, Gateway.EntryAssembly);
+        await gateway.StartAsync();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/status").Any(m => m.Json.GetProperty("state").GetString() == "online"), s_wait);
+
+        // Nobody acks: after Acks:TimeoutSeconds the republisher sends the alarm again, reduced as at its first send.
+        Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
+        await GatewayProcess.WaitUntilAsync(() => Alarms(center, "office-panic").Count() >= 2, s_wait);
+        var sent = Alarms(center, "office-panic").ToList();
+        Assert.Single(sent.Select(a => a.GetProperty("id").GetString()).Distinct());
+        Assert.All(sent, a => Assert.True(a.GetProperty("reduced").GetBoolean()));
+
+        // The oversized full entry was never sent: Mosquitto would have disconnected the gateway.
+        var healthSoFar = center.On("/health").Count();
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() > healthSoFar, s_wait);
+        Assert.Equal(0, center.On("/health").Last().Json.GetProperty("reconnects").GetInt64());
+        Assert.DoesNotContain("exceeded", broker.Log, StringComparison.OrdinalIgnoreCase);
+        center.Contract.AssertNoViolations();
+    }
+
+    [Fact]
     public async Task WindowLargerThanTheBrokersReceiveMaximum_BacklogArrivesWithoutADisconnect()
     {
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoLimits(MaxInflightMessages: 2));

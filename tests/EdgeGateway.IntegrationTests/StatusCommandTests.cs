@@ -43,6 +43,8 @@ public sealed class StatusCommandTests
         Assert.InRange(status.InputLoopAge!.Value.TotalSeconds, 0, 5);
         Assert.Contains("connection   connected", table.ToString(), StringComparison.Ordinal);
         Assert.Contains($"last: {alarmId} by operator-7", table.ToString(), StringComparison.Ordinal);
+        Assert.Contains(table.ToString().Split('\n'), l => l.StartsWith("loop         input-monitor", StringComparison.Ordinal) && l.Contains("running", StringComparison.Ordinal));
+        Assert.Equal(status.Loops.Count, table.ToString().Split('\n').Count(l => l.StartsWith("loop ", StringComparison.Ordinal)));
 
         // Both local sockets of the running process are owner-only.
         Assert.Equal(LineSocketServer.SocketMode, File.GetUnixFileMode(Path.Combine(gateway.Directory, "data", StatusSocket.FileName)));

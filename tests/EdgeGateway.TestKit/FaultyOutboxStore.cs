@@ -12,12 +12,14 @@ public enum StoreCall
     Remove,
     OldestTimestamp,
     SetAside,
+    ReserveSeq,
 }
 
 /// <summary>
 /// Wraps a store and throws at a chosen call, as a full, read-only or failing disk would: <see cref="FailNext"/> for
 /// the next calls, <see cref="FailUntilHealed"/> until <see cref="Heal"/>. A call that throws does nothing in the
-/// store beneath. Counts every call, and the drafts appended, so tests can assert on work done rather than on time.
+/// store beneath. <see cref="BlockNext"/> makes the next call hang, as a stalled disk does, until the test releases it.
+/// Counts every call, and the drafts appended, so tests can assert on work done rather than on time.
 /// </summary>
 public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
 {
@@ -25,6 +27,7 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
     private readonly Dictionary<StoreCall, Queue<Exception>> _next = [];
     private readonly Dictionary<StoreCall, Exception> _always = [];
     private readonly Dictionary<StoreCall, int> _calls = [];
+    private readonly Dictionary<StoreCall, StoreBlock> _blocks = [];
     private long _draftsAppended;
 
     public IOutboxStore Inner => inner;
@@ -78,6 +81,18 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         {
             _always[call] = error;
         }
+    }
+
+    /// <summary>The next call of <paramref name="call"/> hangs (a hung SD card, a dead NFS server) until the block is released.</summary>
+    public StoreBlock BlockNext(StoreCall call)
+    {
+        var block = new StoreBlock();
+        lock (_lock)
+        {
+            _blocks[call] = block;
+        }
+
+        return block;
     }
 
     /// <summary>The disk works again: no call throws any more.</summary>
@@ -142,14 +157,22 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         return inner.OldestTimestamp(lane);
     }
 
+    public void ReserveSeq(long seq)
+    {
+        Enter(StoreCall.ReserveSeq);
+        inner.ReserveSeq(seq);
+    }
+
     public void Dispose() => inner.Dispose();
 
     private void Enter(StoreCall call)
     {
         Exception? error = null;
+        StoreBlock? block;
         lock (_lock)
         {
             _calls[call] = _calls.GetValueOrDefault(call) + 1;
+            _blocks.Remove(call, out block);
             if (_next.TryGetValue(call, out var queue) && queue.TryDequeue(out var next))
             {
                 error = next;
@@ -160,9 +183,35 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
             }
         }
 
+        error = block?.Hold() ?? error;
         if (error is not null)
         {
             throw error;
         }
+    }
+}
+
+/// <summary>A store call held by <see cref="FaultyOutboxStore.BlockNext"/>: <see cref="Entered"/> once it hangs; <see cref="Release"/> lets it go on.</summary>
+public sealed class StoreBlock
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _released = new();
+    private Exception? _error;
+
+    /// <summary>Completes when the blocked call has started hanging.</summary>
+    public Task Entered => _entered.Task;
+
+    /// <summary>The hung call returns: it goes on into the store, or throws <paramref name="error"/> instead.</summary>
+    public void Release(Exception? error = null)
+    {
+        _error = error;
+        _released.Set();
+    }
+
+    internal Exception? Hold()
+    {
+        _entered.TrySetResult();
+        _released.Wait();
+        return _error;
     }
 }

@@ -23,6 +23,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     private long _droppedEvents;
     private long _droppedTelemetry;
     private long _lastSeq;
+    private long _reservedSeq;
     private bool _disposed;
 
     /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
@@ -102,11 +103,21 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
+    /// <summary>Opened again (a restart over the same memory, for tests), it continues above <see cref="ReserveSeq"/>'s mark.</summary>
     public void Open()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            _lastSeq = Math.Max(_lastSeq, _reservedSeq);
+        }
+    }
+
+    public void ReserveSeq(long seq)
+    {
+        lock (_lock)
+        {
+            _reservedSeq = Math.Max(_reservedSeq, seq);
         }
     }
 

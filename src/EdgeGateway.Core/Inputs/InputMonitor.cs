@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
@@ -28,8 +27,7 @@ public sealed class InputMonitor : SupervisedLoop
     private readonly Channel<Signal> _signals = Channel.CreateUnbounded<Signal>(new() { SingleReader = true });
     private readonly long _startTimestamp;
     private readonly LivenessRegistry _liveness;
-    private bool _linesOpen;
-    private int _openFailures;
+    private readonly LineOpening _opening;
 
     public InputMonitor(
         IInputLines lines,
@@ -48,6 +46,7 @@ public sealed class InputMonitor : SupervisedLoop
         _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.PollIntervalMs));
         _supervisor = new InputSupervisor(inputs.Value.Inputs, logger);
         _startTimestamp = time.GetTimestamp();
+        _opening = new LineOpening("Inputs", InputsUnavailableFault, recorder, logger);
     }
 
     /// <summary>Inputs in configuration order, with their live state (tamper loops not included).</summary>
@@ -59,14 +58,11 @@ public sealed class InputMonitor : SupervisedLoop
     /// <summary>Clears the latch of one input, or of all inputs when <paramref name="inputId"/> is null.</summary>
     public void RequestReset(string? inputId) => _signals.Writer.TryWrite(new Signal(-1, false, Now, inputId ?? ""));
 
-    /// <summary>The <c>input</c> of the fault raised while the lines cannot be opened.</summary>
-    public const string FaultSource = "gpio";
-
     /// <summary>The <c>detail.fault</c> of that fault.</summary>
     public const string InputsUnavailableFault = "inputs-unavailable";
 
     /// <summary>Whether the input lines are open (false while they cannot be, and the opening is being retried).</summary>
-    public bool LinesOpen => _linesOpen;
+    public bool LinesOpen => _opening.IsOpen;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -139,59 +135,29 @@ public sealed class InputMonitor : SupervisedLoop
     /// <summary>Retries until the lines open; beats meanwhile, because waiting for hardware is not a hang.</summary>
     private async Task OpenLinesAsync(CancellationToken stoppingToken)
     {
-        while (!_linesOpen)
+        if (_opening.IsOpen)
         {
-            var retryAt = Now + Supervision.Policy.Backoff(_openFailures);
-            while (Now < retryAt)
-            {
-                _liveness.Beat(LivenessRegistry.Inputs);
-                var wait = retryAt - Now;
-                await Task.Delay(wait < s_beatWhileWaiting ? wait : s_beatWhileWaiting, _time, stoppingToken);
-            }
-
-            TryOpenLines();
+            return;
         }
+
+        await _opening.OpenAsync(OpenLines, Supervision.Policy, _time, () => _liveness.Beat(LivenessRegistry.Inputs), error => ReportUnavailable(error.Message), stoppingToken);
+        ReportAvailable();
     }
 
     private void TryOpenLines()
     {
-        try
+        if (_opening.TryOpen(OpenLines, Supervision.Policy) is { } error)
         {
-            _lines.Open(_supervisor.Lines, OnEdge);
+            ReportUnavailable(error.Message);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _openFailures++;
-            Log.InputsUnavailable(_logger, ex.Message, Supervision.Policy.Backoff(_openFailures).TotalSeconds);
-            ReportUnavailable(ex.Message);
-            if (_openFailures == 1)
-            {
-                // The center must know at once: no press on this gateway can reach it until this restores.
-                _recorder.RecordFault(FaultSource, EventState.Active, new Dictionary<string, string>
-                {
-                    ["fault"] = InputsUnavailableFault,
-                    ["reason"] = ex.Message,
-                });
-            }
+    }
 
-            return;
-        }
-
-        _linesOpen = true;
+    private void OpenLines()
+    {
+        _lines.Open(_supervisor.Lines, OnEdge);
         foreach (var line in _supervisor.Lines)
         {
             Log.InputOpened(_logger, line.Id, line.Pin, line.Kind, line.Contact);
-        }
-
-        if (_openFailures > 0)
-        {
-            Log.InputsRecovered(_logger, _openFailures + 1);
-            ReportAvailable();
-            _recorder.RecordFault(FaultSource, EventState.Restored, new Dictionary<string, string>
-            {
-                ["fault"] = InputsUnavailableFault,
-                ["attempts"] = (_openFailures + 1).ToString(CultureInfo.InvariantCulture),
-            });
         }
     }
 

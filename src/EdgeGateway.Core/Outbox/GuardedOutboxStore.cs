@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Outbox;
 
@@ -9,13 +10,24 @@ namespace EdgeGateway.Core.Outbox;
 /// An open that fails is retried with backoff while events wait in memory; a read that fails returns nothing (the
 /// forwarder still sends from <see cref="UnwrittenEntries"/>); a remove that fails is kept and retried, and the
 /// entries it names are hidden from reads meanwhile (sending one again would only be a duplicate; losing one is not
-/// allowed). Only <see cref="Append"/> still throws: the writer keeps its drafts in memory then.
+/// allowed). Only <see cref="Append"/> still throws: the writer keeps its drafts in memory then. Every call has the
+/// deadline <see cref="StoreDeadline"/> owns: a stalled disk fails calls instead of holding them (properties give their
+/// last known value), and an append that reaches the disk after its deadline is not written twice.
 /// </summary>
-public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health, UnwrittenEntries unwritten, TimeProvider time, ILogger<GuardedOutboxStore> logger)
+public sealed class GuardedOutboxStore(
+    IOutboxStore inner,
+    StorageHealth health,
+    UnwrittenEntries unwritten,
+    TimeProvider time,
+    ILogger<GuardedOutboxStore> logger,
+    IOptions<OutboxOptions>? options = null)
     : IOutboxStore
 {
     /// <summary>First wait before an open that failed is tried again; it doubles up to <see cref="MaxOpenBackoff"/>.</summary>
     public static readonly TimeSpan FirstOpenBackoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deadline of the open at start, off the press path (a long journal replay); a retried open has the call deadline.</summary>
+    public static readonly TimeSpan StartOpenDeadline = TimeSpan.FromSeconds(60);
 
     /// <summary>Longest wait between attempts to open.</summary>
     public static readonly TimeSpan MaxOpenBackoff = TimeSpan.FromSeconds(30);
@@ -28,6 +40,12 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
     private readonly Lock _lock = new();
     private readonly Lock _openLock = new();
+    private readonly StoreDeadline _deadline = new(TimeSpan.FromMilliseconds((options?.Value ?? new OutboxOptions()).WriteDeadlineMs), time);
+
+    // Last values read, given while the store is stalled.
+    private long _lastSeq;
+    private OutboxDepth _depth;
+    private OutboxDrops _storedDrops;
 
     // Acknowledged entries whose removal failed, by event id: retried, and hidden from reads until then.
     private readonly Dictionary<string, OutboxEntry> _removals = new(StringComparer.Ordinal);
@@ -58,7 +76,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
     {
         get
         {
-            var stored = inner.Dropped;
+            var stored = LastKnown(() => inner.Dropped, ref _storedDrops);
             var memory = unwritten.Refused;
             return new OutboxDrops(stored.Event + memory.Event, stored.Telemetry + memory.Telemetry);
         }
@@ -66,12 +84,15 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
     public OutboxRecovery? Recovery => inner.Recovery;
 
-    public OutboxDepth Depth => inner.Depth;
+    public OutboxDepth Depth => LastKnown(() => inner.Depth, ref _depth);
 
-    public long LastSeq => inner.LastSeq;
+    public long LastSeq => LastKnown(() => inner.LastSeq, ref _lastSeq);
+
+    /// <summary>True while a store call that overran its deadline has not returned.</summary>
+    public bool IsStalled => _deadline.IsStalled;
 
     /// <summary>Opens the real store; never throws. If it fails, the fault is reported and <see cref="Retry"/> tries again.</summary>
-    public void Open() => TryOpen(ignoreBackoff: true);
+    public void Open() => TryOpen(ignoreBackoff: true, StartOpenDeadline);
 
     /// <summary>Opens the store if an earlier open failed and its backoff is over, then retries the failed removals.</summary>
     public void Retry()
@@ -94,7 +115,8 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
         IReadOnlyList<OutboxEntry> entries;
         try
         {
-            entries = inner.Append(drafts);
+            entries = _deadline.Append(drafts, inner.Append);
+            Remember(entries);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -122,7 +144,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
         try
         {
-            var read = inner.ReadPending(max + Math.Min(hidden.Count, MaxRemovalsReadPast));
+            var read = _deadline.Run("read", () => inner.ReadPending(max + Math.Min(hidden.Count, MaxRemovalsReadPast)));
             health.Succeeded("read");
             return hidden.Count == 0 ? read : [.. read.Where(e => !hidden.Contains(e.EventId)).Take(max)];
         }
@@ -161,7 +183,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
         try
         {
-            var oldest = inner.OldestTimestamp(lane);
+            var oldest = _deadline.Run("read", () => inner.OldestTimestamp(lane));
             health.Succeeded("read");
             return oldest;
         }
@@ -182,6 +204,19 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
     public int RestoreSetAside() => Contained("set-aside", inner.RestoreSetAside, 0);
 
+    /// <summary>Best effort: the events are held either way; failing only reopens the narrow case it covers (a kill meanwhile).</summary>
+    public void ReserveSeq(long seq)
+    {
+        try
+        {
+            _ = _open && _deadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreCallFailed(logger, "reserve", ex);
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -194,7 +229,59 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
         }
     }
 
-    private bool TryOpen(bool ignoreBackoff)
+    private void Remember(IReadOnlyList<OutboxEntry> appended)
+    {
+        if (appended.Count > 0)
+        {
+            lock (_lock)
+            {
+                _lastSeq = Math.Max(_lastSeq, appended[^1].Seq);
+            }
+        }
+    }
+
+    private bool OpenInner()
+    {
+        inner.Open();
+        var lastSeq = inner.LastSeq;
+        lock (_lock)
+        {
+            _lastSeq = lastSeq;
+        }
+
+        Opened();
+        return true;
+    }
+
+    private void Opened()
+    {
+        _open = true;
+        health.Succeeded("open");
+    }
+
+    // A property read that stalls gives the value last read rather than hold its caller (health, the writer's seq).
+    private T LastKnown<T>(Func<T> read, ref T cache)
+    {
+        try
+        {
+            var value = _deadline.Run("read", read);
+            lock (_lock)
+            {
+                cache = value;
+            }
+
+            return value;
+        }
+        catch (OutboxStalledException)
+        {
+            lock (_lock)
+            {
+                return cache;
+            }
+        }
+    }
+
+    private bool TryOpen(bool ignoreBackoff, TimeSpan? within = null)
     {
         lock (_openLock)
         {
@@ -211,11 +298,10 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
             try
             {
-                inner.Open();
-                _open = true;
+                // An open that overran its deadline and then succeeds marks the store open by itself.
+                _deadline.Run("open", OpenInner, within: within);
                 _openBackoff = FirstOpenBackoff;
                 _nextOpenAt = null;
-                health.Succeeded("open");
                 return true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -245,7 +331,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
         {
             try
             {
-                inner.Remove(removals);
+                _deadline.Run("remove", () => Done(() => inner.Remove(removals)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -287,7 +373,7 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
 
         try
         {
-            var result = call();
+            var result = _deadline.Run(operation, call);
             health.Succeeded(operation);
             return result;
         }
@@ -296,6 +382,12 @@ public sealed class GuardedOutboxStore(IOutboxStore inner, StorageHealth health,
             Failed(operation, ex);
             return fallback;
         }
+    }
+
+    private static bool Done(Action call)
+    {
+        call();
+        return true;
     }
 
     private void Failed(string operation, Exception error)

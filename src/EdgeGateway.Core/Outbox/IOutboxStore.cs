@@ -65,6 +65,14 @@ public interface IOutboxStore : IDisposable
     /// </summary>
     DateTimeOffset? OldestTimestamp(Lane lane);
 
+    /// <summary>
+    /// Records durably, without needing new space on the device (a full disk must take it), that seqs up to
+    /// <paramref name="seq"/> were given to events held only in memory. The next <see cref="Open"/> (after a kill or a
+    /// restart) continues above it, so a seq that may already be at the center is never given to another event. In the
+    /// running process it changes nothing: the held events get exactly those seqs when they are written.
+    /// </summary>
+    void ReserveSeq(long seq);
+
     /// <summary>The last sequence number given out (0 before the first event).</summary>
     long LastSeq { get; }
 }

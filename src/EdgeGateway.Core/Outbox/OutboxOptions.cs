@@ -22,6 +22,15 @@ public sealed class OutboxOptions
     /// </summary>
     /// <value>Default 20000 (about 20 MB; hours of a busy school's events). Range 100-1000000.</value>
     public int MaxUnwrittenEntries { get; set; } = 20_000;
+
+    /// <summary>
+    /// Longest wait for one call into the store (append with its flush, read, remove, open). A disk that stalls (a hung SD
+    /// card, an NFS server gone) costs a press this once: the call then counts as refused (the events are held in memory
+    /// and sent from there, the <c>storage</c> fault is raised with reason <c>stalled</c>), and until the stalled call
+    /// returns every later call fails at once, so later presses do not wait at all.
+    /// </summary>
+    /// <value>Default 2000 ms (a healthy SD card flushes in tens of ms). Range 100-60000.</value>
+    public int WriteDeadlineMs { get; set; } = 2000;
 }
 
 /// <summary>Entries dropped unsent since the outbox was created, per lane (alarms are never dropped).</summary>

@@ -15,6 +15,11 @@ public sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
         errors.RequireRange("Outbox:TelemetryTtlHours", options.TelemetryTtlHours, 0, 24 * 365, "0 = never");
         errors.RequireRange("Outbox:MaxUnwrittenEntries", options.MaxUnwrittenEntries, 100, 1_000_000, "about 1 GB of memory at the most");
 
+        if (options.WriteDeadlineMs is < 100 or > 60_000)
+        {
+            errors.Add("Outbox:WriteDeadlineMs", $"{options.WriteDeadlineMs} is outside 100-60000");
+        }
+
         return errors.ToResult();
     }
 }

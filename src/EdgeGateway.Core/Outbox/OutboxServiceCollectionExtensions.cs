@@ -2,6 +2,7 @@ using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeGateway.Core.Outbox;
 
@@ -39,7 +40,8 @@ public static class OutboxServiceCollectionExtensions
             sp.GetRequiredService<StorageHealth>(),
             sp.GetRequiredService<UnwrittenEntries>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GuardedOutboxStore>>()));
+            sp.GetRequiredService<ILogger<GuardedOutboxStore>>(),
+            sp.GetRequiredService<IOptions<OutboxOptions>>()));
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<GuardedOutboxStore>());
         return services;
     }

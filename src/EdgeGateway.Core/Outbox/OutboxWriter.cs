@@ -191,6 +191,12 @@ public sealed class OutboxWriter(
             Log.UnwrittenFull(logger, drafts.Count - held.Count, _queue.Count);
         }
 
+        if (held.Count > 0)
+        {
+            // They may reach the center from memory: a restart must not give their seqs out again.
+            store.ReserveSeq(_lastQueuedSeq);
+        }
+
         return held;
     }
 
@@ -226,6 +232,7 @@ public sealed class OutboxWriter(
         HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
         {
             ["fault"] = "storage",
+            ["reason"] = error is OutboxStalledException ? "stalled" : "failed",
             ["error"] = error.Message,
         })]);
     }

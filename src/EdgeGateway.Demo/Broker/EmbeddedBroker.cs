@@ -26,6 +26,16 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
             return Task.CompletedTask;
         };
+        _server.InterceptingSubscriptionAsync += e =>
+        {
+            if (SubscriptionAnswer?.Invoke(e.TopicFilter.Topic) is { } refusal)
+            {
+                e.ProcessSubscription = false;
+                e.Response.ReasonCode = refusal;
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     public int Port { get; }
@@ -35,6 +45,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <summary>For tests: a PUBACK reason code that refuses a message instead of routing it; null routes it.</summary>
     public Func<MqttApplicationMessage, MqttPubAckReasonCode?>? Answer { get; set; }
+
+    /// <summary>
+    /// For tests: a SUBACK failure reason code that refuses a topic filter instead of granting it; null grants it. Asked at
+    /// every subscription (Mosquitto 2.0 grants a subscription its ACL denies, so only this broker can refuse one).
+    /// </summary>
+    public Func<string, MqttSubscribeReasonCode?>? SubscriptionAnswer { get; set; }
 
     /// <param name="port">0 for a free loopback port.</param>
     public static async Task<EmbeddedBroker> StartAsync(int port = 0)

@@ -57,6 +57,24 @@ public static class StatusCommand
         output.WriteLine($"center acks  {s.AwaitingAck.ToString(c)} alarms awaiting the center's ack; last: "
             + (s.LastAck is not { } ack ? "none since start" : string.Create(c, $"{ack.Id} by {ack.By} at {ack.At:u} ({ack.Latency.TotalMilliseconds:0} ms)")));
         output.WriteLine($"health       input loop ran {Age(s.InputLoopAge)}, forwarder ran {Age(s.ForwarderAge)} (it sleeps until an event or the watchdog's nudge)");
+        foreach (var loop in s.Loops)
+        {
+            output.WriteLine(LoopLine(loop));
+        }
+    }
+
+    /// <summary>One supervised loop: its state, its restarts and, when it has one, its last error and when.</summary>
+    internal static string LoopLine(LoopStatus loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        var c = CultureInfo.InvariantCulture;
+        var line = string.Create(c, $"loop         {loop.Name,-20} {loop.State,-11} {loop.Restarts} restarts");
+        if (loop.FailuresInARow > 0)
+        {
+            line += string.Create(c, $", {loop.FailuresInARow} failures in a row");
+        }
+
+        return loop.LastError is { } error ? line + string.Create(c, $"; last error {loop.LastErrorAt:u}: {error}") : line;
     }
 
     private static string Age(TimeSpan? age) => age is { } a ? string.Create(CultureInfo.InvariantCulture, $"{a.TotalSeconds:0.0} s ago") : "never";

@@ -67,7 +67,11 @@ internal sealed class ConnectSteps(
         return result;
     }
 
-    /// <summary>Subscribes the downlink topics; a refused topic filter (a SUBACK failure code) fails the connect.</summary>
+    /// <summary>
+    /// Subscribes the downlink topics. A refused topic filter (a SUBACK failure code) does not fail the connect: the
+    /// session still carries the uplink (alarms must not wait for the downlink), the refusal is an <c>uplink</c>
+    /// <c>subscribe</c> fault, and <see cref="RetryRefusedSubscriptionAsync"/> subscribes again while the session lasts.
+    /// </summary>
     public async Task SubscribeAsync(BrokerTarget target, CancellationToken cancellationToken)
     {
         if (router.SubscribeOptions() is not { } subscribe)
@@ -76,16 +80,44 @@ internal sealed class ConnectSteps(
         }
 
         var granted = await client.SubscribeAsync(subscribe, cancellationToken);
-        if (granted.Items.FirstOrDefault(item => item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) is not { } refused)
+        var refused = granted.Items.FirstOrDefault(item => item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2);
+        SubscriptionRefused = refused is not null;
+        RecordOwnFault(() =>
+        {
+            if (refused is null)
+            {
+                outages.SubscribeGranted(target.Name, target.Options.Host);
+                return;
+            }
+
+            var topic = refused.TopicFilter.Topic;
+            var reason = refused.ResultCode.ToString();
+            Log.SubscribeRefused(logger, target.Options.Host, target.Options.Port, topic, reason);
+            outages.SubscribeRefused(target.Name, target.Options.Host, topic, reason);
+        });
+    }
+
+    /// <summary>True while the broker of this session refuses one of the downlink subscriptions.</summary>
+    public bool SubscriptionRefused { get; private set; }
+
+    /// <summary>Subscribes again, within the keepalive, if the broker refused a subscription at the connect.</summary>
+    public async Task RetryRefusedSubscriptionAsync(BrokerTarget target, CancellationToken sessionOver)
+    {
+        if (!SubscriptionRefused)
         {
             return;
         }
 
-        var topic = refused.TopicFilter.Topic;
-        var reason = refused.ResultCode.ToString();
-        Log.SubscribeRefused(logger, target.Options.Host, target.Options.Port, topic, reason);
-        RecordOwnFault(() => outages.SubscribeRefused(target.Name, target.Options.Host, topic, reason));
-        throw new InvalidOperationException($"broker refused the subscription to {topic}: {reason}");
+        using var deadline = new Deadline(TimeSpan.FromSeconds(options.KeepAliveSeconds), time, sessionOver);
+        try
+        {
+            await SubscribeAsync(target, deadline.Token);
+        }
+        catch (Exception ex) when (deadline.Expired && !sessionOver.IsCancellationRequested)
+        {
+            // Tried again at the next keepalive; a dead path ends the session by itself.
+            Log.SubscribeRetryFailed(logger, ex.Message);
+        }
     }
 
     /// <summary>A DISCONNECT within a few seconds; a dead path cannot carry it, and the session is over either way.</summary>

@@ -34,6 +34,7 @@ public sealed class MqttConnection : SupervisedLoop
     private readonly ReconnectPolicy _backoff;
     private readonly ReconnectWait _wait;
     private readonly ConnectSteps _steps;
+    private readonly TimeSpan _pubackDeadline;
     private readonly Lock _sessionLock = new();
     private TaskCompletionSource<MqttSession> _nextSession = NewSessionSource();
     private CancellationTokenSource? _sessionLost;
@@ -62,6 +63,7 @@ public sealed class MqttConnection : SupervisedLoop
         _logger = logger;
         _recorder = recorder;
         _backoff = new ReconnectPolicy(_options);
+        _pubackDeadline = PubackDeadline.For(_options);
         _wait = new ReconnectWait(TimeSpan.FromSeconds(_options.ExpeditedConnectMinSeconds), time);
         _recorder.Accepted += OnAccepted;
         _client = new MqttClientFactory().CreateMqttClient();
@@ -95,12 +97,15 @@ public sealed class MqttConnection : SupervisedLoop
     }
 
     /// <summary>Publishes the retained online status: at every connect, and again on request (the <c>status</c> command).</summary>
-    public Task<MqttClientPublishResult> PublishOnlineAsync(CancellationToken cancellationToken) =>
-        _client.PublishAsync(_status.Online(), cancellationToken);
+    public Task<MqttClientPublishResult> PublishOnlineAsync(CancellationToken cancellationToken) => PublishAsync(_status.Online(), cancellationToken);
 
     /// <summary>Publishes a retained QoS 1 JSON message and returns the broker's PUBACK; throws when not connected.</summary>
     public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
-        _client.PublishAsync(RetainedMessage.Json(topic, payload), cancellationToken);
+        PublishAsync(RetainedMessage.Json(topic, payload), cancellationToken);
+
+    /// <summary>A QoS 1 publish whose PUBACK must come within <see cref="PubackDeadline"/>, or it throws <see cref="PubackOverdueException"/>.</summary>
+    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        _client.PublishWithinAsync(message, _pubackDeadline, _time, cancellationToken);
 
     /// <summary>Whether a retained JSON message of <paramref name="payload"/> on <paramref name="topic"/> fits the broker's Maximum Packet Size.</summary>
     public bool Fits(string topic, byte[] payload) => _status.Fits(RetainedMessage.Json(topic, payload));
@@ -171,7 +176,7 @@ public sealed class MqttConnection : SupervisedLoop
             using var sessionOver = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, stoppingToken);
             try
             {
-                await WhileConnectedAsync(sessionOver.Token);
+                await WhileConnectedAsync(target, sessionOver.Token);
             }
             catch (OperationCanceledException)
             {
@@ -214,7 +219,7 @@ public sealed class MqttConnection : SupervisedLoop
     }
 
     /// <summary>Watches the session until it ends, or, on the secondary, until the primary is back to switch to.</summary>
-    private async Task WhileConnectedAsync(CancellationToken sessionOver)
+    private async Task WhileConnectedAsync(BrokerTarget target, CancellationToken sessionOver)
     {
         var primaryWatch = _failover.WatchPrimary();
         while (true)
@@ -227,6 +232,8 @@ public sealed class MqttConnection : SupervisedLoop
                 EndSession("the client is no longer connected", "");
                 return;
             }
+
+            await _steps.RetryRefusedSubscriptionAsync(target, sessionOver);
 
             if (await primaryWatch.PrimaryIsBackAsync(ProbePrimaryAsync, sessionOver))
             {
@@ -251,7 +258,8 @@ public sealed class MqttConnection : SupervisedLoop
             try
             {
                 await _steps.SubscribeAsync(target, deadline.Token);
-                await PublishOnlineAsync(deadline.Token);
+                // Within the connect's keepalive deadline, not also the (shorter) PUBACK deadline of a live session.
+                await _client.PublishAsync(_status.Online(), deadline.Token);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using EdgeGateway.Mqtt.Uplink;
 using MQTTnet;
 
 namespace EdgeGateway.Mqtt.Connection;
@@ -26,4 +27,11 @@ public sealed class MqttSession(IMqttClient client, CancellationToken lost, Mqtt
     /// Mosquitto disconnects a client that sends a larger one instead of answering it.
     /// </summary>
     public uint? MaximumPacketSize { get; } = connected is { MaximumPacketSize: > 0 } ? connected.MaximumPacketSize : null;
+
+    /// <summary>Whether <paramref name="message"/> fits <see cref="MaximumPacketSize"/>; <paramref name="size"/> is its packet's size.</summary>
+    public bool Fits(MqttApplicationMessage message, out long size)
+    {
+        size = PublishPacket.SizeOf(message);
+        return MaximumPacketSize is not { } maximum || size <= maximum;
+    }
 }

@@ -8,8 +8,8 @@ namespace EdgeGateway.Mqtt.Connection;
 /// <summary>
 /// Times each loss of the path to the broker; an outage longer than the keepalive becomes a restored uplink path-fault
 /// event, recorded at the connect that ends it (it could not have been sent before). Start-up counts as a lost path.
-/// A subscription the broker refuses is reported once per outage as an active uplink subscribe-fault event, a session
-/// another connection took over as an active uplink session-taken-over fault.
+/// A subscription the broker refuses is reported once as an active uplink subscribe-fault event, restored once granted;
+/// a session another connection took over as an active uplink session-taken-over fault.
 /// </summary>
 public sealed class PathOutageRecorder
 {
@@ -20,7 +20,7 @@ public sealed class PathOutageRecorder
     // Monotonic timestamp for the length: a clock step of months does not change it. The wall time is only reported.
     private long _lostAt;
     private DateTimeOffset _lostAtWall;
-    private int _subscribeFaultReported;
+    private SubscribeFault? _subscribeFault;
 
     public PathOutageRecorder(EventRecorder recorder, IOptions<MqttOptions> options, TimeProvider time)
     {
@@ -39,23 +39,25 @@ public sealed class PathOutageRecorder
 
     /// <summary>
     /// The <paramref name="broker"/> at <paramref name="host"/> refused the subscription to <paramref name="topic"/>
-    /// with <paramref name="reason"/>; recorded at the first refusal of an outage only, so retries do not repeat it.
+    /// with <paramref name="reason"/>; recorded at the first refusal only, so retries do not repeat it until granted.
     /// </summary>
     public void SubscribeRefused(string broker, string host, string topic, string reason)
     {
-        if (Interlocked.Exchange(ref _subscribeFaultReported, 1) == 1)
+        if (Interlocked.CompareExchange(ref _subscribeFault, new SubscribeFault(topic, reason), null) is not null)
         {
             return;
         }
 
-        _recorder.RecordFault("uplink", EventState.Active, new Dictionary<string, string>
+        RecordSubscribeFault(EventState.Active, new SubscribeFault(topic, reason), broker, host);
+    }
+
+    /// <summary>Every downlink subscription was granted: a subscribe fault reported before is restored.</summary>
+    public void SubscribeGranted(string broker, string host)
+    {
+        if (Interlocked.Exchange(ref _subscribeFault, null) is { } fault)
         {
-            ["fault"] = "subscribe",
-            ["topic"] = topic,
-            ["reason"] = reason,
-            ["broker"] = broker,
-            ["host"] = host,
-        });
+            RecordSubscribeFault(EventState.Restored, fault, broker, host);
+        }
     }
 
     /// <summary>
@@ -74,7 +76,6 @@ public sealed class PathOutageRecorder
     /// <summary>Connected to <paramref name="host"/> (the <paramref name="broker"/>, primary or secondary) again.</summary>
     public void PathRestored(string broker, string host)
     {
-        Volatile.Write(ref _subscribeFaultReported, 0);
         var duration = _time.GetElapsedTime(_lostAt);
         if (duration <= _keepAlive)
         {
@@ -92,4 +93,16 @@ public sealed class PathOutageRecorder
             ["host"] = host,
         });
     }
+
+    private void RecordSubscribeFault(EventState state, SubscribeFault fault, string broker, string host) =>
+        _recorder.RecordFault("uplink", state, new Dictionary<string, string>
+        {
+            ["fault"] = "subscribe",
+            ["topic"] = fault.Topic,
+            ["reason"] = fault.Reason,
+            ["broker"] = broker,
+            ["host"] = host,
+        });
+
+    private sealed record SubscribeFault(string Topic, string Reason);
 }

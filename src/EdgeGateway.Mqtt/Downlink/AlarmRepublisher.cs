@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Mqtt.Downlink;
 
 /// <summary>
-/// Publishes again, with the same id, bytes and topic at QoS 1, every alarm <see cref="CenterAcknowledgements"/>
+/// Publishes again, with the same id, bytes and topic at QoS 1 (reduced, as at its first send, if it is too large for the
+/// broker), and within the PUBACK deadline the gateway owns, every alarm <see cref="CenterAcknowledgements"/>
 /// reports as not acknowledged by the center in time. While the path is down it waits for the next session, so a
 /// republish that fell due during an outage goes out on reconnect. An alarm acknowledged meanwhile is not sent.
 /// </summary>
@@ -52,7 +53,21 @@ public sealed class AlarmRepublisher(
         {
             foreach (var entry in acknowledgements.DueForRepublish())
             {
-                var result = await session.Client.PublishAsync(OutboxForwarder.ToMessage(topics, entry), sessionOver.Token);
+                if (OutboxForwarder.ToFittingMessage(topics, entry, session) is not { } message)
+                {
+                    // Nothing of it can go; the set-aside fault already told the center about it.
+                    Log.RepublishTooLarge(logger, entry.EventId);
+                    acknowledgements.Republished(entry);
+                    continue;
+                }
+
+                var result = await connection.PublishAsync(message, sessionOver.Token);
+                if (BrokerAnswer.Poison(result.ReasonCode) && ReducedAlarm.For(entry) is { } reduced)
+                {
+                    // Refused for what it is (as at its first send): the reduced form goes, as it did then.
+                    result = await connection.PublishAsync(OutboxForwarder.ToMessage(topics, reduced), sessionOver.Token);
+                }
+
                 if (!BrokerAnswer.Accepted(result.ReasonCode))
                 {
                     Log.RepublishRefused(logger, entry.EventId, result.ReasonCode.ToString());
@@ -70,7 +85,7 @@ public sealed class AlarmRepublisher(
             // The session ended: what is still due goes out on the next one.
             return true;
         }
-        catch (MqttCommunicationException ex)
+        catch (Exception ex) when (ex is MqttCommunicationException or PubackOverdueException)
         {
             Log.RepublishFailed(logger, ex.Message);
             return false;

@@ -156,18 +156,20 @@ public sealed partial class OutboxForwarder
             var message = ToMessage(owner._topics, reduced);
             if (!TooLarge(message, reduced))
             {
+                // The center acks the reduced form like the full one; unacked, it is republished (reduced again).
+                owner._acknowledgements.Sending(reduced);
                 _inFlight.Add(PublishAsync(message, sessionOver), new InFlight(reduced, Reduced: true));
             }
         }
 
         private bool TooLarge(MqttApplicationMessage message, Core.Outbox.OutboxEntry entry)
         {
-            if (session.MaximumPacketSize is not { } maximum || PublishPacket.SizeOf(message) is var size && size <= maximum)
+            if (session.Fits(message, out var size))
             {
                 return false;
             }
 
-            Log.TooLarge(owner._logger, entry.Seq, size, maximum);
+            Log.TooLarge(owner._logger, entry.Seq, size, session.MaximumPacketSize ?? 0);
             return true;
         }
 
@@ -185,25 +187,12 @@ public sealed partial class OutboxForwarder
         }
 
         /// <summary>
-        /// A QoS 1 publish with the forwarder's own PUBACK deadline. MQTTnet applies its timeout only to tokens that
-        /// cannot be cancelled, so without this a half-open path would hold the window until the session ends.
-        /// MQTTnet also throws synchronously when the connection dropped before the session was marked lost; as a
-        /// failed publish it is handled like any other (pause until the session ends) instead of killing the forwarder.
+        /// A QoS 1 publish with the gateway's own PUBACK deadline (<see cref="PubackDeadline"/>). MQTTnet also throws
+        /// synchronously when the connection dropped before the session was marked lost; as a failed publish (a faulted
+        /// task) it is handled like any other (pause until the session ends) instead of killing the forwarder.
         /// </summary>
-        private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken sessionOver)
-        {
-            using var deadline = new CancellationTokenSource(owner._pubackTimeout, owner._time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(sessionOver, deadline.Token);
-            try
-            {
-                return await session.Client.PublishAsync(message, linked.Token);
-            }
-            catch (Exception) when (deadline.IsCancellationRequested && !sessionOver.IsCancellationRequested)
-            {
-                // MQTTnet reports a cancelled wait for the PUBACK as its own timeout exception, not as a cancellation.
-                throw new PubackOverdueException(owner._pubackTimeout);
-            }
-        }
+        private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken sessionOver) =>
+            await session.Client.PublishWithinAsync(message, owner._pubackTimeout, owner._time, sessionOver);
 
         /// <summary>Collects finished publishes. False if one was refused or not answered in time.</summary>
         private bool Harvest()
@@ -274,6 +263,7 @@ public sealed partial class OutboxForwarder
             if (publish.IsCompletedSuccessfully && publish.Result.ReasonCode == MqttClientPublishReasonCode.Success)
             {
                 owner.ReducedDelivered(reduced);
+                owner._acknowledgements.Published(reduced);
                 Log.ReducedAlarmSent(owner._logger, reduced.Seq, reduced.EventId);
             }
             else
@@ -287,7 +277,3 @@ public sealed partial class OutboxForwarder
     /// <summary>A publish of the window: an outbox entry, or the reduced form of a set-aside alarm.</summary>
     private sealed record InFlight(Core.Outbox.OutboxEntry Entry, bool Reduced);
 }
-
-/// <summary>The broker did not answer a QoS 1 publish within the forwarder's PUBACK deadline.</summary>
-internal sealed class PubackOverdueException(TimeSpan deadline)
-    : Exception($"no PUBACK within {deadline.TotalSeconds:0.#} s");

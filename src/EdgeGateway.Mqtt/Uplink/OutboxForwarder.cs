@@ -73,18 +73,7 @@ public sealed partial class OutboxForwarder : SupervisedLoop
         _liveness = liveness;
         _logger = logger;
         _window = options.Value.InFlightWindow;
-        _pubackTimeout = PubackDeadline(options.Value);
-    }
-
-    /// <summary>
-    /// How long a PUBACK may take: half the keepalive, at least 1 s. The forwarder owns this deadline (MQTTnet's own
-    /// timeout does not apply to a cancellable token); a slower PUBACK on a "connected" session means the path is dead,
-    /// which is then noticed within half a keepalive of the publish, before the broker's 1.5 x keepalive.
-    /// </summary>
-    public static TimeSpan PubackDeadline(MqttOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return TimeSpan.FromSeconds(Math.Max(options.KeepAliveSeconds / 2.0, 1));
+        _pubackTimeout = PubackDeadline.For(options.Value);
     }
 
     /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
@@ -94,6 +83,23 @@ public sealed partial class OutboxForwarder : SupervisedLoop
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
         .WithContentType("application/json")
         .Build();
+
+    /// <summary>
+    /// The message that carries <paramref name="entry"/> on <paramref name="session"/>, chosen as at its first send: in
+    /// full when that fits the broker's Maximum Packet Size, else (an alarm) its reduced form when that fits; null if
+    /// neither does. A republish of an alarm that went reduced therefore goes reduced again, never oversized.
+    /// </summary>
+    internal static MqttApplicationMessage? ToFittingMessage(TopicScheme topics, OutboxEntry entry, MqttSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var full = ToMessage(topics, entry);
+        if (session.Fits(full, out _))
+        {
+            return full;
+        }
+
+        return ReducedAlarm.For(entry) is { } reduced && ToMessage(topics, reduced) is var message && session.Fits(message, out _) ? message : null;
+    }
 
     /// <summary>
     /// Sets an entry the broker will never take aside and reports it (once per entry while the gateway runs). Returns
@@ -114,7 +120,7 @@ public sealed partial class OutboxForwarder : SupervisedLoop
             });
         }
 
-        return entry.Lane == Lane.Alarm && !_reducedDelivered.Contains(entry.EventId) ? ReducedAlarm.Of(entry) : null;
+        return _reducedDelivered.Contains(entry.EventId) ? null : ReducedAlarm.For(entry);
     }
 
     /// <summary>The broker took the reduced form of a set-aside alarm: it is not sent again.</summary>

@@ -14,6 +14,13 @@ internal static class ReducedAlarm
     /// <summary>The fields kept, in wire order. <c>test</c> is kept too: a walk-test alarm must never look real.</summary>
     private static readonly string[] s_kept = ["v", "id", "seq", "boot", "site", "gateway", "input", "kind", "state", "ts", "synced", "test"];
 
+    /// <summary>The reduced form of an alarm (see <see cref="Of"/>); null for events and telemetry, which are never reduced.</summary>
+    public static OutboxEntry? For(OutboxEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Lane == Core.Events.Lane.Alarm ? Of(entry) : null;
+    }
+
     /// <summary>The entry with the reduced payload (same seq, id and lane); null if its payload is not an event object.</summary>
     public static OutboxEntry? Of(OutboxEntry entry)
     {

@@ -15,7 +15,8 @@ internal sealed class GuardRig
     {
         var identity = TestIdentity.Create(Time);
         Faulty = new FaultyOutboxStore(new InMemoryOutboxStore(identity));
-        Guard = new GuardedOutboxStore(Faulty, Health, Unwritten, Time, NullLogger<GuardedOutboxStore>.Instance);
+        var options = Options.Create(new OutboxOptions { MaxUnwrittenEntries = maxUnwrittenEntries, WriteDeadlineMs = WriteDeadlineMs });
+        Guard = new GuardedOutboxStore(Faulty, Health, Unwritten, Time, NullLogger<GuardedOutboxStore>.Instance, options);
         var clock = new FixedClockSync(true);
         Writer = new OutboxWriter(
             Guard,
@@ -25,10 +26,13 @@ internal sealed class GuardRig
             clock,
             Time,
             NullLogger<OutboxWriter>.Instance,
-            Options.Create(new OutboxOptions { MaxUnwrittenEntries = maxUnwrittenEntries }),
+            options,
             Health);
         Recorder = new EventRecorder(Writer, identity, clock, Time);
     }
+
+    /// <summary>The guard's deadline on every store call.</summary>
+    public const int WriteDeadlineMs = 2000;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 5, 0, 0, TimeSpan.Zero));
 

@@ -9,6 +9,17 @@ internal sealed class RecordingOutputLines(TimeProvider time) : IOutputLines
     private readonly Dictionary<OutputRole, bool> _levels = [];
     private readonly List<(TimeSpan At, OutputRole Role, bool On)> _writes = [];
 
+    private int _openAttempts;
+
+    /// <summary>How many of the first <see cref="Open"/> calls throw, as GpioOutputLines does without libgpiod.</summary>
+    public int OpenFailures { get; init; }
+
+    /// <summary>The message of the exception a failing <see cref="Open"/> throws.</summary>
+    public string OpenFailureReason { get; init; } = "the outputs cannot be opened";
+
+    /// <summary><see cref="Open"/> calls so far, failed ones included.</summary>
+    public int OpenAttempts => Volatile.Read(ref _openAttempts);
+
     public IReadOnlyList<OutputOptions> Opened { get; private set; } = [];
 
     public bool Closed { get; private set; }
@@ -17,6 +28,11 @@ internal sealed class RecordingOutputLines(TimeProvider time) : IOutputLines
 
     public void Open(IReadOnlyList<OutputOptions> outputs)
     {
+        if (Interlocked.Increment(ref _openAttempts) <= OpenFailures)
+        {
+            throw new InvalidOperationException(OpenFailureReason);
+        }
+
         Opened = outputs;
         foreach (var output in outputs)
         {

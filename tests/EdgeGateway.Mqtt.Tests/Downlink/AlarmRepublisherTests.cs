@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.TestKit;
@@ -30,6 +31,37 @@ public sealed class AlarmRepublisherTests
         Assert.All(received, m => Assert.Equal(harness.Topics.For("alarm"), m.Topic));
         Assert.All(received, m => Assert.Equal(System.Text.Encoding.UTF8.GetString(alarm.Payload), m.Payload));
         Assert.Equal(0, harness.Acknowledgements.Summary.Escalated);
+    }
+
+    [Fact]
+    public async Task AlarmSentReduced_NotAcked_IsRepublishedReducedAgain_NeverInFull()
+    {
+        await using var harness = await UplinkHarness.CreateAsync(ackTimeoutSeconds: AckTimeoutSeconds);
+        var fullRefused = 0;
+        harness.Broker.Answer = message =>
+        {
+            // The full alarm is refused for what it is (its location); its reduced form carries no location.
+            if (System.Text.Encoding.UTF8.GetString(message.Payload.ToArray()).Contains("\"location\":\"poison\"", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref fullRefused);
+                return MQTTnet.Protocol.MqttPubAckReasonCode.NotAuthorized;
+            }
+
+            return null;
+        };
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+        await harness.StartAsync();
+        var alarm = harness.AppendAt(EventKind.Panic, "poison");
+        harness.Signal.Notify();
+
+        await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Count(m => m.Json.GetProperty("id").GetString() == alarm.EventId) >= 2, s_wait);
+
+        var received = center.On("/alarm").Select(m => m.Json).Where(j => j.GetProperty("id").GetString() == alarm.EventId).ToList();
+        Assert.All(received, j => Assert.True(j.GetProperty("reduced").GetBoolean()));
+        Assert.All(received, j => Assert.False(j.TryGetProperty("location", out _)));
+        Assert.Equal(AlarmAckState.Published, harness.Acknowledgements.StateOf(alarm.EventId));
+        Assert.True(Volatile.Read(ref fullRefused) >= 2, "the republish tried the full alarm first, as the first send did");
     }
 
     [Fact]

@@ -87,6 +87,30 @@ public sealed class HealthPublisherTests
     }
 
     [Fact]
+    public async Task HealthPublish_OnASilentPath_EndsAtTheGatewaysPubackDeadline_AndTheLoopPublishesAgain()
+    {
+        await using var harness = await UplinkHarness.CreateAsync(throughProxy: true);
+        await using var center = new MqttRecorder(harness.Broker.Port);
+        await center.StartAsync();
+        await harness.StartAsync();
+        await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
+        await using var health = await StartPublisherAsync(harness, intervalSeconds: 60);
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Any(), s_wait);
+
+        // No byte passes: the interval's publish gets no PUBACK. Keepalive 5 s: the gateway's deadline is 2.5 s, and
+        // it ends the publish on the session the connection still holds, not the session's end.
+        harness.Proxy!.Freeze();
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await GatewayProcess.WaitUntilAsync(() => _log.Collector.GetSnapshot().Any(r => r.Message.Contains("no PUBACK within 2.5 s", StringComparison.Ordinal)), s_wait);
+
+        // The loop is not held by that publish: once the path carries again, health goes out again.
+        harness.Proxy.Thaw();
+        await GatewayProcess.WaitUntilAsync(() => harness.Connection.IsConnected, s_wait);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await GatewayProcess.WaitUntilAsync(() => center.On("/health").Count() >= 2, s_wait);
+    }
+
+    [Fact]
     public async Task ReportNow_RepublishesStatusAndHealth()
     {
         await using var harness = await UplinkHarness.CreateAsync();
