@@ -23,8 +23,6 @@ public sealed class MqttConnection : SupervisedLoop
     private readonly IMqttClient _client;
     private readonly MqttOptions _options;
     private readonly GatewayIdentity _identity;
-    private readonly TopicScheme _topics;
-    private readonly DownlinkRouter _router;
     private readonly StatusMessages _status;
     private readonly PathOutageRecorder _outages;
     private readonly BrokerFailover _failover;
@@ -54,8 +52,6 @@ public sealed class MqttConnection : SupervisedLoop
     {
         _options = options.Value;
         _identity = identity;
-        _topics = topics;
-        _router = router;
         _status = status;
         _outages = outages;
         _failover = new BrokerFailover(_options, time);
@@ -100,12 +96,10 @@ public sealed class MqttConnection : SupervisedLoop
     public Task<MqttClientPublishResult> PublishOnlineAsync(CancellationToken cancellationToken) => PublishAsync(_status.Online(), cancellationToken);
 
     /// <summary>Publishes a retained QoS 1 JSON message and returns the broker's PUBACK; throws when not connected.</summary>
-    public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
-        PublishAsync(RetainedMessage.Json(topic, payload), cancellationToken);
+    public Task<MqttClientPublishResult> PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken) => PublishAsync(RetainedMessage.Json(topic, payload), cancellationToken);
 
     /// <summary>A QoS 1 publish whose PUBACK must come within <see cref="PubackDeadline"/>, or it throws <see cref="PubackOverdueException"/>.</summary>
-    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) =>
-        _client.PublishWithinAsync(message, _pubackDeadline, _time, cancellationToken);
+    public Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken) => _client.PublishWithinAsync(message, _pubackDeadline, _time, cancellationToken);
 
     /// <summary>Whether a retained JSON message of <paramref name="payload"/> on <paramref name="topic"/> fits the broker's Maximum Packet Size.</summary>
     public bool Fits(string topic, byte[] payload) => _status.Fits(RetainedMessage.Json(topic, payload));
@@ -370,7 +364,8 @@ public sealed class MqttConnection : SupervisedLoop
         {
             var broker = _failover.Current;
             Log.SessionTakenOver(_logger, broker);
-            ConnectSteps.RecordOwnFault(() => _outages.SessionTakenOver(broker, broker == BrokerFailover.Secondary ? _options.Secondary?.Host ?? _options.Host : _options.Host));
+            var host = broker == BrokerFailover.Secondary ? _options.Secondary?.Host ?? _options.Host : _options.Host;
+            ConnectSteps.RecordOwnFault(() => _outages.SessionTakenOver(broker, host));
         }
 
         return Task.CompletedTask;

@@ -32,7 +32,7 @@ public sealed class TestModeIndicationTests : IDisposable
         _testMode = new TestModeSwitch(_recorder.Recorder, Options.Create(new CommandOptions()), _recorder.Time, new RecordingLogger<TestModeSwitch>());
         _led = new StatusLed(_lines, _acks, () => true, _recorder.Time, new RecordingLogger<StatusLed>(), _testMode);
         var escalation = new LocalEscalation(_lines, _acks, new RecordingLogger<LocalEscalation>());
-        _feedback = new GuardFeedback(_lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), _led, escalation, _testMode);
+        _feedback = new GuardFeedback(_lines, Options.Create(new OutputsOptions { Outputs = [.. s_outputs] }), _led, escalation, _recorder.Recorder, _recorder.Time, new RecordingLogger<GuardFeedback>(), _testMode);
     }
 
     [Fact]
