@@ -23,6 +23,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private readonly OutboxOptions _limits;
     private readonly SeqSidecar _sidecar;
     private readonly SeqReservation _reservation;
+    private long _reservedAtStart = -1;
+    private long _reportedWhileClosed;
     private readonly OutboxLanes _lanes = new();
     private readonly OutboxFiles _files;
     private readonly JournalMover _mover = new();
@@ -118,13 +120,26 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
+    /// <remarks>
+    /// Before the files open (a full disk at start, a journal that cannot be opened), what was loaded may stop short of
+    /// what the disk holds; the writer holds events in memory with the seqs after this, and they may reach the center
+    /// from there. So until then it is at least the sidecar's mark (above every seq appended) and the reservation found
+    /// at start, and the open that finally works continues from the highest value given out meanwhile, so the held
+    /// events are written with the seqs they were sent with.
+    /// </remarks>
     public long LastSeq
     {
         get
         {
             lock (_lock)
             {
-                return _lanes.LastSeq;
+                if (_files.IsOpen)
+                {
+                    return _lanes.LastSeq;
+                }
+
+                _reportedWhileClosed = Math.Max(_reportedWhileClosed, Math.Max(_lanes.LastSeq, Math.Max(_sidecar.Read(), ReservedAtStart())));
+                return _reportedWhileClosed;
             }
         }
     }
@@ -150,7 +165,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             _files.Open();
 
             // Seqs given to events held only in memory before a kill are never given out again.
-            if (_reservation.Read() is var held && held > _lanes.LastSeq)
+            if (Math.Max(ReservedAtStart(), _reportedWhileClosed) is var held && held > _lanes.LastSeq)
             {
                 Log.ContinuingAboveHeld(_logger, DataPath, held, _lanes.LastSeq);
                 _lanes.LastSeq = held;
@@ -168,7 +183,26 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>In place in a file allocated at open, so a full disk can take it; not under the store's lock, so a stalled append cannot hold it.</summary>
-    public void ReserveSeq(long seq) => _reservation.Raise(seq);
+    public void ReserveSeq(long seq)
+    {
+        lock (_lock)
+        {
+            // What an earlier run reserved is read before this run raises it (its own held events keep their seqs).
+            ReservedAtStart();
+        }
+
+        _reservation.Raise(seq);
+    }
+
+    private long ReservedAtStart()
+    {
+        if (_reservedAtStart < 0)
+        {
+            _reservedAtStart = _reservation.Read();
+        }
+
+        return _reservedAtStart;
+    }
 
     public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
     {

@@ -33,6 +33,27 @@ public sealed partial class LiteDbOutboxStoreTests
     }
 
     [Fact]
+    public void OpenThatFails_SeqGivenOutFromMemoryIsAboveEveryStoredOne_AndIsNotGivenOutAgain()
+    {
+        // Three appended (in the journal, not yet moved into LiteDB), then a start on which the journal cannot be
+        // opened (a full disk): the writer holds a press in memory with the seq after LastSeq.
+        var first = OpenStore();
+        first.Append(Drafts(EventKind.Door, EventKind.Door, EventKind.Door));
+        first.Dispose();
+        var journal = first.JournalPath;
+        var failing = CreateStore(path => path == journal ? throw new IOException("No space left on device") : LiteDbOutboxStore.OpenExclusive(path));
+        Assert.ThrowsAny<IOException>(failing.Open);
+
+        var predicted = failing.LastSeq + 1;
+        failing.ReserveSeq(predicted);
+        failing.Dispose();
+
+        Assert.True(predicted > 3, $"a press held before the open would get seq {predicted}, which the journal already gave out");
+        var reopened = OpenStore();
+        Assert.True(reopened.Append(Drafts(EventKind.Panic))[0].Seq > predicted);
+    }
+
+    [Fact]
     public void ReserveSeq_WritesInPlace_IntoTheFileAllocatedAtOpen_AndOnlyRaisesTheMark()
     {
         var store = OpenStore();

@@ -24,6 +24,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     private long _droppedTelemetry;
     private long _lastSeq;
     private long _reservedSeq;
+    private bool _openedBefore;
     private bool _disposed;
 
     /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
@@ -109,7 +110,14 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _lastSeq = Math.Max(_lastSeq, _reservedSeq);
+
+            // Only a restart continues above the mark: at the first open the held events keep the seqs they were given.
+            if (_openedBefore)
+            {
+                _lastSeq = Math.Max(_lastSeq, _reservedSeq);
+            }
+
+            _openedBefore = true;
         }
     }
 

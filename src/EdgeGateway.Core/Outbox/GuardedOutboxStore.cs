@@ -41,6 +41,7 @@ public sealed class GuardedOutboxStore(
     private readonly Lock _lock = new();
     private readonly Lock _openLock = new();
     private readonly StoreDeadline _deadline = new(TimeSpan.FromMilliseconds((options?.Value ?? new OutboxOptions()).WriteDeadlineMs), time);
+    private readonly StoreDeadline _reservationDeadline = new(TimeSpan.FromMilliseconds((options?.Value ?? new OutboxOptions()).WriteDeadlineMs), time);
 
     // Last values read, given while the store is stalled.
     private long _lastSeq;
@@ -209,7 +210,8 @@ public sealed class GuardedOutboxStore(
     {
         try
         {
-            _ = _open && _deadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
+            // Also while the store is not open or another call is stalled: the held events may already be at the center.
+            _ = _reservationDeadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

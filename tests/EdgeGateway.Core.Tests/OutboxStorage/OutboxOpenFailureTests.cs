@@ -28,6 +28,21 @@ public class OutboxOpenFailureTests
     }
 
     [Fact]
+    public void OutboxCannotOpen_APressHeldInMemory_ReservesItsSeq_SoARestartDoesNotGiveItOutAgain()
+    {
+        // A start on a full disk: the press may reach the center from memory, then the gateway is killed.
+        _rig.Faulty.FailUntilHealed(StoreCall.Open, s_readOnly);
+        _rig.Guard.Open();
+        var pressed = Assert.Single(_rig.Press());
+
+        Assert.True(_rig.Faulty.Calls(StoreCall.ReserveSeq) >= 1);
+        _rig.Faulty.Heal();
+        _rig.Faulty.Inner.Open();
+        _rig.Faulty.Inner.Open();
+        Assert.True(_rig.Faulty.Inner.LastSeq >= pressed.Seq, "the restart would give the held press's seq out again");
+    }
+
+    [Fact]
     public void Retry_OpenKeepsFailing_IsTriedWithDoublingBackoff_ThenWritesWhatWasHeld()
     {
         // Arrange
