@@ -23,8 +23,6 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private readonly OutboxOptions _limits;
     private readonly SeqSidecar _sidecar;
     private readonly SeqReservation _reservation;
-    private long _reservedAtStart = -1;
-    private long _reportedWhileClosed;
     private readonly OutboxLanes _lanes = new();
     private readonly OutboxFiles _files;
     private readonly JournalMover _mover = new();
@@ -120,13 +118,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
-    /// <remarks>
-    /// Before the files open (a full disk at start, a journal that cannot be opened), what was loaded may stop short of
-    /// what the disk holds; the writer holds events in memory with the seqs after this, and they may reach the center
-    /// from there. So until then it is at least the sidecar's mark (above every seq appended) and the reservation found
-    /// at start, and the open that finally works continues from the highest value given out meanwhile, so the held
-    /// events are written with the seqs they were sent with.
-    /// </remarks>
+    /// <remarks>Before the files open, what was loaded may stop short of the disk, and the writer gives out the seqs after
+    /// this to events held in memory: so it is then at least the sidecar's mark (<see cref="SeqReservation.GiveOutWhileClosed"/>).</remarks>
     public long LastSeq
     {
         get
@@ -138,8 +131,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                     return _lanes.LastSeq;
                 }
 
-                _reportedWhileClosed = Math.Max(_reportedWhileClosed, Math.Max(_lanes.LastSeq, Math.Max(_sidecar.Read(), ReservedAtStart())));
-                return _reportedWhileClosed;
+                return _reservation.GiveOutWhileClosed(Math.Max(_lanes.LastSeq, _sidecar.Read()));
             }
         }
     }
@@ -165,7 +157,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             _files.Open();
 
             // Seqs given to events held only in memory before a kill are never given out again.
-            if (Math.Max(ReservedAtStart(), _reportedWhileClosed) is var held && held > _lanes.LastSeq)
+            if (_reservation.ContinueAbove is var held && held > _lanes.LastSeq)
             {
                 Log.ContinuingAboveHeld(_logger, DataPath, held, _lanes.LastSeq);
                 _lanes.LastSeq = held;
@@ -183,26 +175,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>In place in a file allocated at open, so a full disk can take it; not under the store's lock, so a stalled append cannot hold it.</summary>
-    public void ReserveSeq(long seq)
-    {
-        lock (_lock)
-        {
-            // What an earlier run reserved is read before this run raises it (its own held events keep their seqs).
-            ReservedAtStart();
-        }
-
-        _reservation.Raise(seq);
-    }
-
-    private long ReservedAtStart()
-    {
-        if (_reservedAtStart < 0)
-        {
-            _reservedAtStart = _reservation.Read();
-        }
-
-        return _reservedAtStart;
-    }
+    public void ReserveSeq(long seq) => _reservation.Raise(seq);
 
     public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
     {

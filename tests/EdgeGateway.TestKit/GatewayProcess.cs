@@ -96,6 +96,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             start.Environment.Remove(inherited);
         }
 
+        // Nor the runner's own EDGEGATEWAY_* settings (EDGEGATEWAY_CHAOS_MINUTES): the gateway reads that prefix as
+        // config, and strict config refuses a key it does not know.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("EDGEGATEWAY_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
         foreach (var (name, value) in EnvironmentVariables)
         {
             start.Environment[name] = value;
