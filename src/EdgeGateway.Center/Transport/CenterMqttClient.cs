@@ -134,7 +134,8 @@ internal sealed class CenterMqttClient : IAsyncDisposable
         _ when Inner<BrokerCertificateRejectedException>(exception) is { } broker => $"TLS handshake failed: {broker.Message}",
         _ when Inner<AuthenticationException>(exception) is { } tls =>
             $"TLS handshake failed: {tls.Message} (an alert from the broker means it refused --client-cert: it must be issued by the broker's CA)",
-        _ => $"{string.Join(": ", Chain(exception).Select(e => e.Message).Distinct())} (when the TLS handshake is cut off, the broker may refuse the client certificate: --client-cert must be issued by its CA)",
+        _ when Inner<System.Net.Sockets.SocketException>(exception) is { } socket => $"{exception.Message} ({socket.SocketErrorCode})",
+        _ => $"{string.Join(": ", Chain(exception).Select(e => e.Message).Distinct())} (a TLS connection cut off at once: the broker may refuse --client-cert, which must be issued by its CA)",
     };
 
     private static IEnumerable<Exception> Chain(Exception exception)
