@@ -50,7 +50,7 @@ public sealed class CenterOptions
     /// <value>Default 10 s.</value>
     public ushort KeepAliveSeconds { get; set; } = 10;
 
-    /// <summary>Deadline of one attempt: TCP connect, TLS handshake, CONNACK and SUBACK; then it counts as failed.</summary>
+    /// <summary>Deadline of one attempt (TCP connect, TLS handshake, CONNACK and SUBACK; then it counts as failed), and of a PUBACK.</summary>
     /// <value>Default 10 s.</value>
     public int ConnectTimeoutSeconds { get; set; } = 10;
 

@@ -15,7 +15,7 @@ var clientCert = new Option<string>("--client-cert") { Description = "PEM client
 var clientKey = new Option<string>("--client-key") { Description = "Unencrypted PEM key of --client-cert", DefaultValueFactory = _ => "" };
 var credentialsFile = new Option<string>("--credentials-file") { Description = "File with username=... and password=... lines (never on the command line)", DefaultValueFactory = _ => "" };
 var keepAlive = new Option<ushort>("--keepalive") { Description = "MQTT keepalive in seconds", DefaultValueFactory = _ => 10 };
-var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadline in seconds of one connect attempt (TCP, TLS, CONNACK, SUBACK)", DefaultValueFactory = _ => 10 };
+var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadline in seconds of one connect attempt (TCP, TLS, CONNACK, SUBACK) and of a PUBACK", DefaultValueFactory = _ => 10 };
 var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "First reconnect wait; doubles per failure, jittered", DefaultValueFactory = _ => 1000 };
 var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Longest reconnect wait", DefaultValueFactory = _ => 30 };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };

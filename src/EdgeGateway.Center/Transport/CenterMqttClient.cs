@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Threading.Channels;
@@ -74,9 +75,9 @@ internal sealed class CenterMqttClient : IAsyncDisposable
         await _firstConnect.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Publishes at QoS 1.</summary>
-    public async Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
-        await _client.PublishAsync(
+    /// <summary>Publishes at QoS 1 and waits for the PUBACK, at most <see cref="CenterOptions.ConnectTimeoutSeconds"/>.</summary>
+    public Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
+        PublishWithDeadlineAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)
@@ -88,8 +89,8 @@ internal sealed class CenterMqttClient : IAsyncDisposable
     /// Publishes a request at QoS 1 that names <paramref name="responseTopic"/> for its answer, with
     /// <paramref name="correlationId"/> as correlation data, and that the broker drops after <paramref name="expirySeconds"/>.
     /// </summary>
-    public async Task PublishRequestAsync(string topic, byte[] payload, string responseTopic, string correlationId, uint expirySeconds, CancellationToken cancellationToken) =>
-        await _client.PublishAsync(
+    public Task PublishRequestAsync(string topic, byte[] payload, string responseTopic, string correlationId, uint expirySeconds, CancellationToken cancellationToken) =>
+        PublishWithDeadlineAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)
@@ -134,7 +135,9 @@ internal sealed class CenterMqttClient : IAsyncDisposable
         _ when Inner<BrokerCertificateRejectedException>(exception) is { } broker => $"TLS handshake failed: {broker.Message}",
         _ when Inner<AuthenticationException>(exception) is { } tls =>
             $"TLS handshake failed: {tls.Message} (an alert from the broker means it refused --client-cert: it must be issued by the broker's CA)",
-        _ when Inner<System.Net.Sockets.SocketException>(exception) is { } socket => $"{exception.Message} ({socket.SocketErrorCode})",
+        // The broker was not reached at all; a connection closed after it was reached is the case below.
+        _ when Inner<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain } socket =>
+            $"{exception.Message} ({socket.SocketErrorCode})",
         _ => $"{string.Join(": ", Chain(exception).Select(e => e.Message).Distinct())} (a TLS connection cut off at once: the broker may refuse --client-cert, which must be issued by its CA)",
     };
 
@@ -254,6 +257,14 @@ internal sealed class CenterMqttClient : IAsyncDisposable
         {
             _handlerFailed(ex);
         }
+    }
+
+    private async Task PublishWithDeadlineAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        // A broker that takes the PUBLISH and never answers must not hold the handling loop (and every message behind it).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await _client.PublishAsync(message, deadline.Token);
     }
 
     private static MqttClientSubscribeOptions Subscription(IEnumerable<string> filters)
