@@ -50,26 +50,14 @@ internal sealed class CenterPair : IAsyncDisposable
         }
     }
 
-    /// <summary>After a broker restart: connects each center again (and subscribes again) until it succeeds.</summary>
+    /// <summary>After a broker restart: waits until both centers, which reconnect by themselves, are connected again.</summary>
     public async Task ReconnectAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        foreach (var center in _centers)
+        while (!_centers.All(c => c.IsConnected))
         {
-            while (true)
-            {
-                try
-                {
-                    await center.ConnectAsync(deadline.Token);
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Still connected in the client's eyes, or the broker is not accepting yet: try again shortly.
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, deadline.Token);
-                }
-            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, deadline.Token);
         }
     }
 

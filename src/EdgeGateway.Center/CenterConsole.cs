@@ -38,8 +38,24 @@ public sealed class CenterConsole : IAsyncDisposable
         _seen = new SeenMessageIds(TimeSpan.FromHours(options.DedupWindowHours), time, _alarms.IsAwaitingAck, _alarms.Forget);
         _board = new GatewayBoard(_alarms);
         _commands = new PendingCommands(time);
-        _mqtt = new CenterMqttClient(HandleAsync, OnHandlerFailed);
+        _mqtt = new CenterMqttClient(options, time, HandleAsync, OnHandlerFailed);
+        _mqtt.Connected += shared =>
+        {
+            SharedSubscription = shared;
+            Connected?.Invoke();
+        };
+        _mqtt.ConnectFailed += (why, retryIn) => ConnectFailed?.Invoke(why, retryIn);
+        _mqtt.ConnectionLost += why => ConnectionLost?.Invoke(why);
     }
+
+    /// <summary>Connected and subscribed (at the first connect and after every reconnect).</summary>
+    public event Action? Connected;
+
+    /// <summary>A connect attempt failed: (why, in words; the wait before the next attempt). The console keeps trying.</summary>
+    public event Action<string, TimeSpan>? ConnectFailed;
+
+    /// <summary>The connection to the broker was lost: why. The console reconnects by itself, on its persistent session.</summary>
+    public event Action<string>? ConnectionLost;
 
     /// <summary>A new (not duplicate) alarm, event or telemetry reading arrived: the message and its age on arrival.</summary>
     public event Action<CenterMessage, TimeSpan>? Received;
@@ -88,13 +104,13 @@ public sealed class CenterConsole : IAsyncDisposable
     /// <summary>The board line of one gateway, or null if this console has not heard of it.</summary>
     public GatewayBoardEntry? BoardEntry(string gateway) => _board.Entry(gateway);
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        if (!await _mqtt.ConnectAsync(_options, cancellationToken))
-        {
-            SharedSubscription = false;
-        }
-    }
+    public bool IsConnected => _mqtt.IsConnected;
+
+    /// <summary>
+    /// Starts the connection, which from then on keeps itself up until disposed (reconnecting with jittered backoff,
+    /// resubscribing), and returns when it is first connected. <paramref name="cancellationToken"/> ends only the wait.
+    /// </summary>
+    public Task ConnectAsync(CancellationToken cancellationToken) => _mqtt.ConnectAsync(cancellationToken);
 
     /// <summary>
     /// Acknowledges the alarm with id <paramref name="eventIdOrPrefix"/> (or a unique prefix of at least 8 characters)

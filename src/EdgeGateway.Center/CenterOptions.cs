@@ -13,15 +13,54 @@ public sealed class CenterOptions
     /// <value>Default <c>center</c>.</value>
     public string Group { get; set; } = "center";
 
-    /// <value>Default <c>edge-center-{random}</c>.</value>
+    /// <value>Default <c>edge-center-{random}</c>; give a stable one so a restarted console resumes its session.</value>
     public string ClientId { get; set; } = $"edge-center-{Guid.NewGuid():N}"[..24];
 
     /// <summary>
     /// Above 0, a persistent session (clean start off) kept this long while the center is away: the broker then keeps
     /// the alarms it has already acknowledged to the gateways but not yet delivered here, across a broker restart too.
     /// </summary>
-    /// <value>Default 0 (clean session: what was queued for this center is lost when it or the broker goes away).</value>
-    public uint SessionExpirySeconds { get; set; }
+    /// <value>
+    /// Default 3600 (1 h: long enough for a broker restart or a network outage, short enough that the session of a
+    /// console with a random client id that is gone for good does not hold its share of the group's alarms for long).
+    /// 0: clean session, what was queued for this center is lost when it or the broker goes away.
+    /// </value>
+    public uint SessionExpirySeconds { get; set; } = 3600;
+
+    /// <summary>TLS 1.2+ to the broker (the county broker's center listener, 8885, requires it).</summary>
+    /// <value>Default false (the demo's loopback broker); true when <see cref="CaFile"/> or <see cref="ClientCertFile"/> is set.</value>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM CA of the broker: when set the broker must chain to it (pinned, not the system store).</summary>
+    /// <value>Default "" (the system store).</value>
+    public string CaFile { get; set; } = "";
+
+    /// <summary>Mutual TLS: PEM certificate and unencrypted PEM key (the county broker wants one from its CA).</summary>
+    /// <value>Default "" (none).</value>
+    public string ClientCertFile { get; set; } = "";
+
+    /// <inheritdoc cref="ClientCertFile"/>
+    public string ClientKeyFile { get; set; } = "";
+
+    /// <summary>File with <c>username=…</c> and <c>password=…</c> lines (never on the command line, never logged).</summary>
+    /// <value>Default "" (no login).</value>
+    public string CredentialsFile { get; set; } = "";
+
+    /// <summary>MQTT keepalive: the broker drops a silent console after 1.5×, and the console notices a dead broker.</summary>
+    /// <value>Default 10 s.</value>
+    public ushort KeepAliveSeconds { get; set; } = 10;
+
+    /// <summary>Deadline of one attempt (TCP connect, TLS handshake, CONNACK and SUBACK; then it counts as failed), and of a PUBACK.</summary>
+    /// <value>Default 10 s.</value>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>First reconnect delay; it doubles per failed attempt up to <see cref="ReconnectMaxDelaySeconds"/>, jittered (50-100 %), forever.</summary>
+    /// <value>Default 1000 ms.</value>
+    public int ReconnectDelayMs { get; set; } = 1000;
+
+    /// <inheritdoc cref="ReconnectDelayMs"/>
+    /// <value>Default 30 s.</value>
+    public int ReconnectMaxDelaySeconds { get; set; } = 30;
 
     /// <summary>
     /// How long a message id is remembered for deduplication (and an acknowledged alarm for re-acks and the board):

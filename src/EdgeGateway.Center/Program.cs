@@ -8,12 +8,22 @@ var autoAck = new Option<bool>("--auto-ack") { Description = "Acknowledge every 
 var operatorName = new Option<string>("--operator") { Description = "Who the acks say acknowledged the alarm", DefaultValueFactory = _ => "edge-center" };
 var json = new Option<FileInfo?>("--json") { Description = "Also append every message received or sent to this file as JSON lines" };
 var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; give a stable one with --session-expiry" };
-var sessionExpiry = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this console's session and queue while it is away (0: clean session)", DefaultValueFactory = _ => 0 };
+var sessionExpiry = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this console's session and queue while it is away (0: clean session)", DefaultValueFactory = _ => 3600 };
+var tls = new Option<bool>("--tls") { Description = "TLS 1.2+ (implied by --ca-file and --client-cert)" };
+var caFile = new Option<string>("--ca-file") { Description = "PEM CA the broker must chain to (pinned, not the system store)", DefaultValueFactory = _ => "" };
+var clientCert = new Option<string>("--client-cert") { Description = "PEM client certificate (mutual TLS)", DefaultValueFactory = _ => "" };
+var clientKey = new Option<string>("--client-key") { Description = "Unencrypted PEM key of --client-cert", DefaultValueFactory = _ => "" };
+var credentialsFile = new Option<string>("--credentials-file") { Description = "File with username=... and password=... lines (never on the command line)", DefaultValueFactory = _ => "" };
+var keepAlive = new Option<ushort>("--keepalive") { Description = "MQTT keepalive in seconds", DefaultValueFactory = _ => 10 };
+var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadline in seconds of one connect attempt (TCP, TLS, CONNACK, SUBACK) and of a PUBACK", DefaultValueFactory = _ => 10 };
+var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "First reconnect wait; doubles per failure, jittered", DefaultValueFactory = _ => 1000 };
+var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Longest reconnect wait", DefaultValueFactory = _ => 30 };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
     host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry,
+    tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -25,7 +35,25 @@ root.SetAction(async (parse, cancellationToken) =>
         AutoAck = parse.GetValue(autoAck),
         Operator = parse.GetValue(operatorName)!,
         SessionExpirySeconds = parse.GetValue(sessionExpiry),
+        UseTls = parse.GetValue(tls),
+        CaFile = parse.GetValue(caFile)!,
+        ClientCertFile = parse.GetValue(clientCert)!,
+        ClientKeyFile = parse.GetValue(clientKey)!,
+        CredentialsFile = parse.GetValue(credentialsFile)!,
+        KeepAliveSeconds = parse.GetValue(keepAlive),
+        ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
+        ReconnectDelayMs = parse.GetValue(reconnectDelay),
+        ReconnectMaxDelaySeconds = parse.GetValue(reconnectMax),
     };
+    if (CenterOptionsCheck.Problems(options) is { Count: > 0 } problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"edge-center: {problem}");
+        }
+
+        return 78;
+    }
     if (parse.GetValue(clientId) is { Length: > 0 } id)
     {
         options.ClientId = id;
@@ -35,7 +63,29 @@ root.SetAction(async (parse, cancellationToken) =>
     await using var jsonWriter = parse.GetValue(json) is { } file ? new StreamWriter(file.FullName, append: true) : null;
     await using var center = new CenterConsole(options, time);
     var view = new CenterView(center, Console.Out, time, jsonWriter);
-    await center.ConnectAsync(cancellationToken);
+    var security = options.UseTls || options.CaFile.Length > 0 || options.ClientCertFile.Length > 0 ? "TLS 1.2+" : "plaintext";
+    center.ConnectFailed += (why, retryIn) => view.Write($"cannot connect to {options.Host}:{options.Port}: {why}; next attempt in {retryIn.TotalSeconds:0.0} s");
+    center.ConnectionLost += why => view.Write($"connection to {options.Host}:{options.Port} lost: {why}; reconnecting");
+    var reconnect = false;
+    center.Connected += () =>
+    {
+        if (reconnect)
+        {
+            view.Write($"reconnected to {options.Host}:{options.Port} ({security}), subscribed again");
+        }
+
+        reconnect = true;
+    };
+    view.Write($"connecting to {options.Host}:{options.Port} ({security}{(options.CredentialsFile.Length > 0 ? ", login from " + options.CredentialsFile : "")}) as {options.ClientId}");
+    try
+    {
+        await center.ConnectAsync(cancellationToken);
+    }
+    catch (OperationCanceledException)
+    {
+        return 0;
+    }
+
     view.Write($"connected to {options.Host}:{options.Port} as {options.ClientId}, group '{options.Group}'{(center.SharedSubscription ? "" : " (broker without shared subscriptions: this console takes the whole stream)")}{(options.AutoAck ? ", auto-ack on" : "")}; type 'help'");
     var every = TimeSpan.FromSeconds(parse.GetValue(boardSeconds));
     using var boardTimer = every > TimeSpan.Zero ? time.CreateTimer(_ => view.WriteBoard(), null, every, every) : null;

@@ -124,7 +124,7 @@ public sealed class SecureTransportTests
         return center;
     }
 
-    private static GatewayProcess SecureGateway(SecureBroker broker, PemPair certificate, string? caFile = null, string credentialsFile = "")
+    internal static GatewayProcess SecureGateway(SecureBroker broker, PemPair certificate, string? caFile = null, string credentialsFile = "")
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-tls-").FullName;
         var config = new

@@ -37,6 +37,20 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>From now on nothing passes, ever: held bytes are dropped, connections stay open, new ones get no answer.</summary>
     public void GoSilent() => _silent = true;
 
+    /// <summary>Closes every current connection, like a network path that drops; new connections are forwarded again.</summary>
+    public void Cut()
+    {
+        lock (_lock)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+
+            _connections.Clear();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
