@@ -118,20 +118,13 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
-    /// <remarks>Before the files open, what was loaded may stop short of the disk, and the writer gives out the seqs after
-    /// this to events held in memory: so it is then at least the sidecar's mark (<see cref="SeqReservation.GiveOutWhileClosed"/>).</remarks>
     public long LastSeq
     {
         get
         {
             lock (_lock)
             {
-                if (_files.IsOpen)
-                {
-                    return _lanes.LastSeq;
-                }
-
-                return _reservation.GiveOutWhileClosed(Math.Max(_lanes.LastSeq, _sidecar.Read()));
+                return _lanes.LastSeq;
             }
         }
     }
@@ -157,7 +150,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             _files.Open();
 
             // Seqs given to events held only in memory before a kill are never given out again.
-            if (_reservation.ContinueAbove is var held && held > _lanes.LastSeq)
+            if (_reservation.Read() is var held && held > _lanes.LastSeq)
             {
                 Log.ContinuingAboveHeld(_logger, DataPath, held, _lanes.LastSeq);
                 _lanes.LastSeq = held;

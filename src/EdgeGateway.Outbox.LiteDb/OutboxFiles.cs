@@ -61,9 +61,6 @@ internal sealed class OutboxFiles
     /// <summary>An append is on the device: moves into LiteDB may start again.</summary>
     public void AppendSucceeded() => FailingSinceAppend = false;
 
-    /// <summary>Whether the files have been opened (an open that failed left them closed).</summary>
-    public bool IsOpen => _opened;
-
     /// <summary>The open journal; null while closed.</summary>
     public OutboxJournal? Journal { get; private set; }
 

@@ -9,7 +9,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// </summary>
 /// <remarks>
 /// The record is 16 bytes (the seq and its complement), so a torn or zeroed record reads as none rather than as a
-/// wrong seq. It is only ever raised; what an earlier run left is read once, before this run raises it.
+/// wrong seq. It is only ever raised, and only read at the first open.
 /// </remarks>
 internal sealed class SeqReservation(string path)
 {
@@ -18,37 +18,6 @@ internal sealed class SeqReservation(string path)
 
     private readonly Lock _lock = new();
     private long _written = -1;
-    private long _atStart = -1;
-    private long _givenOutWhileClosed;
-
-    /// <summary>
-    /// The highest seq the store reports while its files are not open: at least <paramref name="known"/> (what was
-    /// loaded, the sidecar's mark) and what an earlier run reserved. The writer gives out the seqs after it.
-    /// </summary>
-    public long GiveOutWhileClosed(long known)
-    {
-        lock (_lock)
-        {
-            _givenOutWhileClosed = Math.Max(_givenOutWhileClosed, Math.Max(known, AtStartLocked()));
-            return _givenOutWhileClosed;
-        }
-    }
-
-    /// <summary>
-    /// Where the open continues: above what an earlier run reserved (its held events may be at the center), and above
-    /// what this run reported while closed (so events held meanwhile are written with the seqs they were sent with).
-    /// This run's own reservations do not count: they are those same held events.
-    /// </summary>
-    public long ContinueAbove
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return Math.Max(AtStartLocked(), _givenOutWhileClosed);
-            }
-        }
-    }
 
     /// <summary>Creates the file at its full size if it is missing or short (at open; best effort on a full disk).</summary>
     public void Prepare()
@@ -73,21 +42,11 @@ internal sealed class SeqReservation(string path)
         }
     }
 
-    private long AtStartLocked()
-    {
-        if (_atStart < 0)
-        {
-            _atStart = Read();
-        }
-
-        return _atStart;
-    }
-
     private void RaiseLocked(long seq)
     {
         if (_written < 0)
         {
-            _written = AtStartLocked();
+            _written = Read();
         }
 
         if (seq <= _written)
