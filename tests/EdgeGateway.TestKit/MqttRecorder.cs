@@ -135,9 +135,16 @@ public sealed class MqttRecorder : IAsyncDisposable
             await _reconnectLoop;
         }
 
-        if (_client.IsConnected)
+        try
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+            }
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // The broker went first (it is torn down before this recorder in some tests): nothing left to say goodbye to.
         }
 
         _client.Dispose();

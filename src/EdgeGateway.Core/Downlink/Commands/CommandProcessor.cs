@@ -154,13 +154,11 @@ public sealed class CommandProcessor(
             return Refuse(request, CommandErrors.UnknownInput, $"this gateway has no input '{input}'");
         }
 
+        // Active now: the inputs whose latch this reset clears (one still held restores when it is let go). Read before
+        // the request: the input loop may clear them before this line runs.
+        var clearing = string.Join(',', targets.Where(c => c.IsActive).Select(c => c.Options.Id));
         inputs.RequestReset(input);
-        return Done(request,
-        [
-            new("reset", input ?? "all"),
-            // Active now: the inputs whose latch this reset clears (one still held restores when it is let go).
-            new("active", string.Join(',', targets.Where(c => c.IsActive).Select(c => c.Options.Id))),
-        ]);
+        return Done(request, [new("reset", input ?? "all"), new("active", clearing)]);
     }
 
     private CommandResult Silence(CommandRequest request)
