@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>
-/// The highest seq given out to events held only in memory (the disk refused them, and they may already be at the
-/// center), in a small file allocated in advance and overwritten in place, so writing it needs no new block of a
-/// full disk. A gateway killed while such events were held starts above it, so none of their seqs is given out again.
+/// The highest seq the writer's <see cref="SeqAllocator"/> may have given out (it reserves ahead of use), in a small
+/// file allocated in advance and overwritten in place, so writing it needs no new block of a full disk. A gateway
+/// killed, even while events were held only in memory, starts above it, so none of its seqs is given out again.
 /// </summary>
 /// <remarks>
 /// The record is 16 bytes (the seq and its complement), so a torn or zeroed record reads as none rather than as a
-/// wrong seq. It is only ever raised, and only read at the first open.
+/// wrong seq. It is only ever raised.
 /// </remarks>
 internal sealed class SeqReservation(string path)
 {

@@ -1,0 +1,115 @@
+using EdgeGateway.Core.Events;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Core.Outbox;
+
+/// <summary>
+/// The one owner of seqs: gives every accepted draft the next one, whether the store takes it now or the draft waits
+/// in memory (and is maybe published from there). It starts above the store's last seq and the durable reservation
+/// (<see cref="IOutboxStore.ReservedSeq"/>), and never goes back, whatever the store says after a failure or a reopen.
+/// </summary>
+/// <remarks>
+/// Seqs are reserved ahead, <see cref="Block"/> at a time, before they are given out (in place, so a full disk takes
+/// it; with its own deadline, so a stalled append does not hold it): a kill never gives one out again, and a restart
+/// skips at most a block. If the reservation cannot be written the seqs are given out anyway (an alarm never waits
+/// for it) and it is tried again at the next draft.
+/// </remarks>
+public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
+{
+    /// <summary>Seqs reserved beyond the ones asked for: one reservation write per this many events.</summary>
+    public const int Block = 64;
+
+    private readonly Lock _lock = new();
+
+    // -1 until the reservation and the store were read (at the first use, after the open at start).
+    private long _last = -1;
+    private long _reserved;
+    private bool _reservationFailing;
+
+    /// <summary>The last seq given out.</summary>
+    public long Last
+    {
+        get
+        {
+            lock (_lock)
+            {
+                StartLocked();
+                return _last;
+            }
+        }
+    }
+
+    /// <summary>The store opened after seqs were given out without it: continues above its last seq if that is higher.</summary>
+    public void ContinueAbove(long seq)
+    {
+        lock (_lock)
+        {
+            StartLocked();
+            if (seq > _last)
+            {
+                Log.SeqsRaised(logger, seq, _last);
+                _last = seq;
+            }
+        }
+    }
+
+    /// <summary>Gives the drafts the next seqs, in order, reserved on disk first.</summary>
+    public IReadOnlyList<NumberedDraft> Number(IReadOnlyList<EventDraft> drafts)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
+        lock (_lock)
+        {
+            StartLocked();
+            if (_last + drafts.Count > _reserved)
+            {
+                ReserveLocked(_last + drafts.Count + Block);
+            }
+
+            var numbered = new NumberedDraft[drafts.Count];
+            for (var i = 0; i < drafts.Count; i++)
+            {
+                numbered[i] = new NumberedDraft(++_last, drafts[i]);
+            }
+
+            return numbered;
+        }
+    }
+
+    private void StartLocked()
+    {
+        if (_last >= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _reserved = store.ReservedSeq;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.SeqReservationUnreadable(logger, ex);
+        }
+
+        _last = Math.Max(_reserved, store.LastSeq);
+    }
+
+    private void ReserveLocked(long seq)
+    {
+        try
+        {
+            store.ReserveSeq(seq);
+            _reserved = seq;
+            _reservationFailing = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (!_reservationFailing)
+            {
+                Log.SeqReservationFailed(logger, seq, ex);
+            }
+
+            _reservationFailing = true;
+        }
+    }
+}
