@@ -162,7 +162,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>In place in a file allocated at open, so a full disk can take it; not under the store's lock, so a stalled append cannot hold it.</summary>
-    public void ReserveSeq(long seq) => _reservation.Raise(seq);
+    public void ReserveSeq(long seq) => _reservation.Write(seq);
 
     /// <summary>Read from its file, whether or not the store is open.</summary>
     public long ReservedSeq => _reservation.Read();

@@ -10,7 +10,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// </summary>
 /// <remarks>
 /// The record is 16 bytes (the seq and its complement), so a torn or zeroed record reads as none rather than as a
-/// wrong seq. It is only ever raised.
+/// wrong seq. The allocator raises it while running and lowers it to its last seq at a clean stop.
 /// </remarks>
 internal sealed class SeqReservation(string path)
 {
@@ -34,23 +34,18 @@ internal sealed class SeqReservation(string path)
         file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Records durably that seqs up to <paramref name="seq"/> were given out, unless a higher one is recorded already.</summary>
-    public void Raise(long seq)
+    /// <summary>Records durably that seqs up to <paramref name="seq"/> may have been given out.</summary>
+    public void Write(long seq)
     {
         lock (_lock)
         {
-            RaiseLocked(seq);
+            WriteLocked(seq);
         }
     }
 
-    private void RaiseLocked(long seq)
+    private void WriteLocked(long seq)
     {
-        if (_written < 0)
-        {
-            _written = Read();
-        }
-
-        if (seq <= _written)
+        if (seq == _written)
         {
             return;
         }

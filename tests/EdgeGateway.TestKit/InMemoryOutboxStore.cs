@@ -137,7 +137,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     {
         lock (_lock)
         {
-            _reservedSeq = Math.Max(_reservedSeq, seq);
+            _reservedSeq = seq;
         }
     }
 

@@ -68,8 +68,8 @@ public interface IOutboxStore : IDisposable
 
     /// <summary>
     /// Records durably, without needing new space on the device (a full disk must take it), that seqs up to
-    /// <paramref name="seq"/> may be given out; <see cref="ReservedSeq"/> then reads at least it, also after a kill.
-    /// Works whether or not the store is open; throws if the record cannot be written.
+    /// <paramref name="seq"/> may be given out (replacing the record before); <see cref="ReservedSeq"/> then reads it,
+    /// also after a kill. Works whether or not the store is open; throws if the record cannot be written.
     /// </summary>
     void ReserveSeq(long seq);
 

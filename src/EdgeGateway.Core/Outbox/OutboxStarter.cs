@@ -49,6 +49,14 @@ public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder record
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+
+        // Stopped last (the first hosted service): nothing gives out seqs any more.
+        writer.Seqs.ReleaseUnused();
+    }
+
     private void ReportNewRecovery()
     {
         if (store.Recovery is { } recovery && !ReferenceEquals(recovery, _reported))

@@ -11,7 +11,7 @@ namespace EdgeGateway.Core.Outbox;
 /// <remarks>
 /// Seqs are reserved ahead, <see cref="Block"/> at a time, before they are given out (in place, so a full disk takes
 /// it; with its own deadline, so a stalled append does not hold it): a kill never gives one out again, and a restart
-/// skips at most a block. If the reservation cannot be written the seqs are given out anyway (an alarm never waits
+/// after a kill skips at most a block (<see cref="ReleaseUnused"/> at a clean stop: none). If the reservation cannot be written the seqs are given out anyway (an alarm never waits
 /// for it) and it is tried again at the next draft.
 /// </remarks>
 public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
@@ -72,6 +72,23 @@ public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
             }
 
             return numbered;
+        }
+    }
+
+    /// <summary>
+    /// At a clean stop, when nothing more is given out: the reservation falls back to the last seq, so the next start
+    /// continues right after it and the center sees no gap. A seq asked for later is reserved again first.
+    /// </summary>
+    public void ReleaseUnused()
+    {
+        lock (_lock)
+        {
+            if (_last < 0 || _reserved <= _last)
+            {
+                return;
+            }
+
+            ReserveLocked(_last);
         }
     }
 

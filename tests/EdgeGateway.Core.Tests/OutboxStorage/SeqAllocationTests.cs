@@ -62,6 +62,24 @@ public sealed class SeqAllocationTests
         AssertOneEventPerSeq([.. given, next, .. restarted.Stored]);
     }
 
+    [Fact]
+    public async Task CleanStop_ThenRestart_SeqsContinueRightAfterTheLastOne()
+    {
+        var first = new GuardRig();
+        using (var starter = new OutboxStarter(first.Guard, first.Recorder, first.Writer, first.Time))
+        {
+            await starter.StartAsync(CancellationToken.None);
+            first.Press();
+            first.Press();
+            Assert.True(first.Disk.ReservedSeq > 2);
+            await starter.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(2, first.Disk.ReservedSeq);
+        var restarted = Opened(new GuardRig(disk: first.Disk));
+        Assert.Equal(3, Assert.Single(restarted.Press()).Seq);
+    }
+
     /// <summary>Every entry the rig's recorder hands out from now on (on disk or held in memory).</summary>
     internal static List<OutboxEntry> GivenOut(GuardRig rig)
     {
