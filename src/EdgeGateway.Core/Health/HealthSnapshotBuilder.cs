@@ -42,7 +42,7 @@ public sealed class HealthSnapshotBuilder(
             now,
             clock.IsSynchronized,
             time.GetElapsedTime(_startedAt),
-            recorder.LastSeq,
+            store.LastSeq,
             Lane(Events.Lane.Alarm, depth.Alarm, now),
             Lane(Events.Lane.Event, depth.Event, now),
             Lane(Events.Lane.Telemetry, depth.Telemetry, now),

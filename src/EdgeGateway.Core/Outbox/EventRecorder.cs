@@ -15,9 +15,6 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
 
     public GatewayIdentity Identity => identity;
 
-    /// <summary>The last seq given out (on disk or held in memory).</summary>
-    public long LastSeq => writer.Seqs.Last;
-
     /// <summary>Raised (outside the writer's lock) with the entries of every recorded batch, on disk or in memory.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 

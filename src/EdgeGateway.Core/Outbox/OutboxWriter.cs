@@ -194,6 +194,12 @@ public sealed class OutboxWriter(
             Log.UnwrittenFull(logger, drafts.Count - held.Count, _queue.Count);
         }
 
+        if (held.Count > 0)
+        {
+            // They may reach the center from memory: a kill must not let a restart give their seqs out again.
+            Seqs.CoverHeld(held[^1].Seq);
+        }
+
         return held;
     }
 

@@ -9,14 +9,16 @@ namespace EdgeGateway.Core.Outbox;
 /// (<see cref="IOutboxStore.ReservedSeq"/>), and never goes back, whatever the store says after a failure or a reopen.
 /// </summary>
 /// <remarks>
-/// Seqs are reserved ahead, <see cref="Block"/> at a time, before they are given out (in place, so a full disk takes
-/// it; with its own deadline, so a stalled append does not hold it): a kill never gives one out again, and a restart
-/// after a kill skips at most a block (<see cref="ReleaseUnused"/> at a clean stop: none). If the reservation cannot be written the seqs are given out anyway (an alarm never waits
-/// for it) and it is tried again at the next draft.
+/// A seq the store took is on disk before it is handed out. One held in memory instead (the disk refused or stalled) is
+/// reserved first (<see cref="CoverHeld"/>), <see cref="Block"/> ahead so a long outage costs one write per block, in
+/// place so a full disk takes it, with its own deadline so a stalled append does not hold it: a kill never gives one
+/// out again. A kill while events are held leaves a gap of at most a block; a kill otherwise, none (nor a clean stop,
+/// <see cref="ReleaseUnused"/>). If the reservation cannot be written the held events are handed out anyway (an alarm
+/// never waits for it) and it is tried again at the next one.
 /// </remarks>
 public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
 {
-    /// <summary>Seqs reserved beyond the ones asked for: one reservation write per this many events.</summary>
+    /// <summary>Seqs reserved beyond the ones held: one reservation write per this many held events.</summary>
     public const int Block = 64;
 
     private readonly Lock _lock = new();
@@ -53,18 +55,13 @@ public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
         }
     }
 
-    /// <summary>Gives the drafts the next seqs, in order, reserved on disk first.</summary>
+    /// <summary>Gives the drafts the next seqs, in order.</summary>
     public IReadOnlyList<NumberedDraft> Number(IReadOnlyList<EventDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         lock (_lock)
         {
             StartLocked();
-            if (_last + drafts.Count > _reserved)
-            {
-                ReserveLocked(_last + drafts.Count + Block);
-            }
-
             var numbered = new NumberedDraft[drafts.Count];
             for (var i = 0; i < drafts.Count; i++)
             {
@@ -72,6 +69,18 @@ public sealed class SeqAllocator(IOutboxStore store, ILogger logger)
             }
 
             return numbered;
+        }
+    }
+
+    /// <summary>Seqs up to <paramref name="seq"/> went to events held only in memory: reserved on disk before they are handed out.</summary>
+    public void CoverHeld(long seq)
+    {
+        lock (_lock)
+        {
+            if (seq > _reserved)
+            {
+                ReserveLocked(seq + Block);
+            }
         }
     }
 
