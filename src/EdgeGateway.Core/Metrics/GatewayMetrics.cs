@@ -40,7 +40,7 @@ public sealed class GatewayMetrics : IDisposable
     {
         _recorder = recorder;
         _acknowledgements = acknowledgements;
-        _meter.CreateObservableGauge("edgegateway.outbox.depth", () => s_lanes.Select(lane => new Measurement<long>(snapshots.LaneNow(lane).Depth, LaneTag(lane))), "{entry}", "Entries waiting in the outbox, by lane");
+        _meter.CreateObservableGauge("edgegateway.outbox.depth", () => Depths(store.Depth), "{entry}", "Entries waiting in the outbox, by lane");
         _meter.CreateObservableGauge("edgegateway.outbox.oldest_age", () => OldestAges(snapshots), "s", "How long the oldest waiting entry of each lane has waited (0 when the lane is empty)");
         _meter.CreateObservableGauge("edgegateway.outbox.set_aside", () => store.SetAsideCount, "{entry}", "Outbox entries the broker would not take, set aside (in no lane's depth)");
         _accepted = _meter.CreateCounter<long>("edgegateway.events.accepted", "{event}", "Events accepted into the outbox (on disk, or held in memory while the disk refuses), by lane");
@@ -75,6 +75,9 @@ public sealed class GatewayMetrics : IDisposable
         Lane.Event => "event",
         _ => "telemetry",
     };
+
+    private static Measurement<long>[] Depths(OutboxDepth depth) =>
+        [new(depth.Alarm, LaneTag(Lane.Alarm)), new(depth.Event, LaneTag(Lane.Event)), new(depth.Telemetry, LaneTag(Lane.Telemetry))];
 
     private static IEnumerable<Measurement<double>> OldestAges(HealthSnapshotBuilder snapshots)
     {
