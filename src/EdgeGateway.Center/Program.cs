@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeGateway.Center;
+using EdgeGateway.Center.Metrics;
 
 var host = new Option<string>("--host") { Description = "Broker host", DefaultValueFactory = _ => "127.0.0.1" };
 var port = new Option<int>("--port") { Description = "Broker port", DefaultValueFactory = _ => 1883 };
@@ -18,11 +19,12 @@ var keepAlive = new Option<ushort>("--keepalive") { Description = "MQTT keepaliv
 var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadline in seconds of one connect attempt (TCP, TLS, CONNACK, SUBACK) and of a PUBACK", DefaultValueFactory = _ => 10 };
 var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "First reconnect wait; doubles per failure, jittered", DefaultValueFactory = _ => 1000 };
 var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Longest reconnect wait", DefaultValueFactory = _ => 30 };
+var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (e.g. 127.0.0.1:9465)" };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
-    host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry,
+    host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry, metrics,
     tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax,
 };
 root.SetAction(async (parse, cancellationToken) =>
@@ -45,7 +47,9 @@ root.SetAction(async (parse, cancellationToken) =>
         ReconnectDelayMs = parse.GetValue(reconnectDelay),
         ReconnectMaxDelaySeconds = parse.GetValue(reconnectMax),
     };
-    if (CenterOptionsCheck.Problems(options) is { Count: > 0 } problems)
+    var problems = CenterOptionsCheck.Problems(options).ToList();
+    var metricsEndpoint = parse.GetValue(metrics) is { } listen ? CenterMetrics.ParseEndpoint(listen, problems) : null;
+    if (problems.Count > 0)
     {
         foreach (var problem in problems)
         {
@@ -63,6 +67,12 @@ root.SetAction(async (parse, cancellationToken) =>
     await using var jsonWriter = parse.GetValue(json) is { } file ? new StreamWriter(file.FullName, append: true) : null;
     await using var center = new CenterConsole(options, time);
     var view = new CenterView(center, Console.Out, time, jsonWriter);
+    using var centerMetrics = new CenterMetrics(center, time);
+    if (metricsEndpoint is not null)
+    {
+        // Not in the alarm path: a port taken is reported and the console runs on.
+        view.Write(centerMetrics.Start(metricsEndpoint, out var why) ? $"metrics on {centerMetrics.Url}" : why);
+    }
     var security = options.UseTls || options.CaFile.Length > 0 || options.ClientCertFile.Length > 0 ? "TLS 1.2+" : "plaintext";
     center.ConnectFailed += (why, retryIn) => view.Write($"cannot connect to {options.Host}:{options.Port}: {why}; next attempt in {retryIn.TotalSeconds:0.0} s");
     center.ConnectionLost += why => view.Write($"connection to {options.Host}:{options.Port} lost: {why}; reconnecting");

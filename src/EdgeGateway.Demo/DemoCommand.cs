@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Threading.Channels;
 using EdgeGateway.Center;
-using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outputs;
 using EdgeGateway.Demo.Broker;
+using EdgeGateway.Demo.Story;
 using EdgeGateway.Hardware;
 using EdgeGateway.Host;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,56 +16,99 @@ namespace EdgeGateway.Demo;
 /// <summary>
 /// <c>edge-demo</c>: the whole path on one machine. An in-process broker, the gateway with simulated GPIO,
 /// and a center view that acknowledges alarms; a scripted guard presses the panic button through the sim socket.
+/// The terminal tells the story (<see cref="DemoStory"/>); the gateway's log goes to a file.
 /// </summary>
 public static class DemoCommand
 {
     private const int PanicPin = 17;
     private const int DoorPin = 27;
     private const int StatusLedPin = 5;
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
 
     /// <param name="presses">Stop after this many panic presses; 0 for until cancelled.</param>
     /// <param name="interval">The pause between presses.</param>
-    /// <param name="output">Where the demo, the guard, the gateway's LED and the center view write their lines.</param>
-    /// <param name="time">The clock of the center view and of the guard's pauses.</param>
+    /// <param name="output">Where the story is told.</param>
+    /// <param name="time">The clock of the center view, the latencies, the log and the guard's pauses.</param>
     /// <param name="cancellationToken">Stops the demo cleanly (exit code 0).</param>
-    public static async Task<int> RunAsync(int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="logFile">The gateway's log; default a new <c>edge-demo-*.log</c> in the temp folder, kept after the demo.</param>
+    /// <param name="startBoard">Serves a web board for the in-process center and returns its address, printed as <c>[board]</c>; none when null.</param>
+    public static async Task<int> RunAsync(
+        int presses,
+        TimeSpan interval,
+        TextWriter output,
+        TimeProvider time,
+        CancellationToken cancellationToken,
+        string? logFile = null,
+        Func<CenterConsole, CancellationToken, Task<Uri>>? startBoard = null)
     {
+        var story = new DemoStory(output);
         var dataDirectory = Directory.CreateTempSubdirectory("edge-gateway-demo-").FullName;
+        using var log = new DemoLogFile(logFile ?? Path.Combine(Path.GetTempPath(), $"edge-demo-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Environment.ProcessId}.log"), time);
         try
         {
             await using var broker = await EmbeddedBroker.StartAsync();
-            output.WriteLine($"[demo] in-process MQTT broker on 127.0.0.1:{broker.Port}; gateway data in {dataDirectory}");
+            story.Demo($"in-process MQTT broker on 127.0.0.1:{broker.Port}; gateway demo-school/gw1 on simulated GPIO; center view auto-acknowledging as demo-operator");
+            story.Demo($"logs: {log.Path}");
 
             await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, AutoAck = true, Operator = "demo-operator" }, time);
-            _ = new CenterView(center, output, time);
-            await center.ConnectAsync(cancellationToken);
-
-            using var gateway = GatewayHost.Build(null, DemoConfiguration(dataDirectory, broker.Port), LogLevel.Information);
-            var acknowledged = new SemaphoreSlim(0);
-            var acknowledgements = gateway.Services.GetRequiredService<CenterAcknowledgements>();
-            acknowledgements.Acknowledged += (id, by, latency) =>
+            story.Follow(center);
+            var online = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            center.StatusChanged += (_, entry) =>
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[guard]  center acknowledged the alarm (by {by}) {latency.TotalMilliseconds:0.0} ms after the gateway sent it: help is coming"));
-                acknowledged.Release();
+                if (entry.Online == true)
+                {
+                    online.TrySetResult();
+                }
             };
-            gateway.Services.GetRequiredService<StatusLed>().IndicationChanged +=
-                indication => output.WriteLine($"[gateway] status LED: {StatusLed.Describe(indication)}");
+            var arrivals = Channel.CreateUnbounded<long>();
+            center.Received += (m, _) =>
+            {
+                if (m.IsAlarm && m.State == "active")
+                {
+                    arrivals.Writer.TryWrite(time.GetTimestamp());
+                }
+            };
+            await center.ConnectAsync(cancellationToken);
+            if (startBoard is not null)
+            {
+                story.Board(await startBoard(center, cancellationToken));
+            }
+
+            using var gateway = GatewayHost.Build(null, DemoConfiguration(dataDirectory, broker.Port), LogLevel.Information, log);
+            var led = gateway.Services.GetRequiredService<StatusLed>();
+            story.Follow(led);
+            // The ack is back when the guard can see it: the status LED goes steady.
+            var acksBack = Channel.CreateUnbounded<long>();
+            led.IndicationChanged += indication =>
+            {
+                if (indication == LedIndication.Acknowledged)
+                {
+                    acksBack.Writer.TryWrite(time.GetTimestamp());
+                }
+            };
             await gateway.StartAsync(cancellationToken);
             try
             {
-                return await PressAsync(gateway, Path.Combine(dataDirectory, "gpio-sim.sock"), acknowledged, presses, interval, output, time, cancellationToken);
+                await online.Task.WaitAsync(s_deadline, time, cancellationToken);
+                var guard = new Guard(gateway, story, arrivals.Reader, acksBack.Reader, time);
+                return await guard.PressAsync(Path.Combine(dataDirectory, "gpio-sim.sock"), presses, interval, cancellationToken);
             }
             finally
             {
                 await gateway.StopAsync(CancellationToken.None);
-                // Let the center print the gateway's offline/shutdown status.
+                // Let the center tell the gateway's offline/shutdown status.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, CancellationToken.None);
-                output.WriteLine("[demo] stopped");
+                story.Demo($"stopped; the gateway's log is in {log.Path}");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;
+        }
+        catch (TimeoutException)
+        {
+            story.Demo($"the gateway did not come online at the center within {s_deadline.TotalSeconds:0} s; see {log.Path}");
+            return 1;
         }
         finally
         {
@@ -72,39 +116,58 @@ public static class DemoCommand
         }
     }
 
-    /// <summary>The scripted guard: press, wait for the center's ack, release, key reset; then the gate opens and closes.</summary>
-    private static async Task<int> PressAsync(IHost gateway, string socket, SemaphoreSlim acknowledged, int presses, TimeSpan interval, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The scripted guard: press, wait for the center's ack on the LED, release, key reset; then the gate opens and closes.</summary>
+    private sealed class Guard(IHost gateway, DemoStory story, ChannelReader<long> arrivals, ChannelReader<long> acksBack, TimeProvider time)
     {
-        await using var pins = await SimulatedGpioClient.ConnectAsync(socket, cancellationToken);
-        var monitor = gateway.Services.GetRequiredService<InputMonitor>();
-        for (var round = 1; presses == 0 || round <= presses; round++)
+        public async Task<int> PressAsync(string socket, int presses, TimeSpan interval, CancellationToken cancellationToken)
         {
-            output.WriteLine($"[guard]  presses the panic button in the main office (GPIO {PanicPin} → low), round {round}");
-            await pins.SendAsync($"set {PanicPin} low", cancellationToken);
-            if (!await acknowledged.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+            await using var pins = await SimulatedGpioClient.ConnectAsync(socket, cancellationToken);
+            var monitor = gateway.Services.GetRequiredService<InputMonitor>();
+            for (var round = 1; presses == 0 || round <= presses; round++)
             {
-                output.WriteLine("[guard]  NO acknowledgement from the center within 30 s");
-                return 1;
+                story.Guard($"round {round}: presses the panic button in the main office (GPIO {PanicPin} → low)");
+                var pressedAt = time.GetTimestamp();
+                await pins.SendAsync($"set {PanicPin} low", cancellationToken);
+                if (await NextAsync(arrivals, cancellationToken) is not { } arrivedAt || await NextAsync(acksBack, cancellationToken) is not { } ackedAt)
+                {
+                    story.Guard($"NO acknowledgement from the center within {s_deadline.TotalSeconds:0} s");
+                    return 1;
+                }
+
+                story.Guard("sees the LED steady: help is coming");
+                story.Latency(round, time.GetElapsedTime(pressedAt, arrivedAt), time.GetElapsedTime(pressedAt, ackedAt));
+                await pins.SendAsync($"set {PanicPin} high", cancellationToken);
+                story.Guard("releases the button and turns the reset key (the alarm was latched until now)");
+                monitor.RequestReset("office-panic");
+
+                story.Guard($"opens the school gate and closes it again (GPIO {DoorPin})");
+                await pins.SendAsync($"set {DoorPin} high", cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken);
+                await pins.SendAsync($"set {DoorPin} low", cancellationToken);
+
+                if (presses == 0 || round < presses)
+                {
+                    await Task.Delay(interval, time, cancellationToken);
+                }
             }
 
-            await pins.SendAsync($"set {PanicPin} high", cancellationToken);
-            output.WriteLine("[guard]  releases the button and turns the reset key (the alarm was latched until now)");
-            monitor.RequestReset("office-panic");
-
-            output.WriteLine($"[demo]   the school gate opens and closes (GPIO {DoorPin})");
-            await pins.SendAsync($"set {DoorPin} high", cancellationToken);
-            await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken);
-            await pins.SendAsync($"set {DoorPin} low", cancellationToken);
-
-            if (presses == 0 || round < presses)
-            {
-                await Task.Delay(interval, time, cancellationToken);
-            }
+            // Let the last restored and door events reach the center before stopping.
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+            return 0;
         }
 
-        // Let the last restored and door events reach the center before stopping.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
-        return 0;
+        /// <summary>The next timestamp, or null when none comes within the deadline.</summary>
+        private async Task<long?> NextAsync(ChannelReader<long> reader, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(s_deadline, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
     }
 
     private static Dictionary<string, string?> DemoConfiguration(string dataDirectory, int brokerPort) => new()

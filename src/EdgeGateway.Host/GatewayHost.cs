@@ -14,7 +14,11 @@ public static class GatewayHost
     /// <summary>The one standard .NET section the gateway reads (log levels by category); its keys are free-form.</summary>
     public const string LoggingSection = "Logging";
 
-    public static IHost Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, LogLevel gatewayLogLevel = LogLevel.Information)
+    /// <param name="configFile">The JSON config; null for none (overrides only).</param>
+    /// <param name="overrides">Keys over the file and the environment.</param>
+    /// <param name="gatewayLogLevel">The least level logged for the gateway's own categories.</param>
+    /// <param name="logSink">Where the log goes instead of the console (the demo's log file); the caller disposes it.</param>
+    public static IHost Build(string? configFile, IReadOnlyDictionary<string, string?>? overrides = null, LogLevel gatewayLogLevel = LogLevel.Information, ILoggerProvider? logSink = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -34,13 +38,21 @@ public static class GatewayHost
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection(LoggingSection));
         builder.Services.AddRawConfigurationSection(LoggingSection);
-        builder.Logging.AddSimpleConsole(o =>
+        if (logSink is not null)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
+            builder.Logging.AddProvider(logSink);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("EdgeGateway", gatewayLogLevel);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

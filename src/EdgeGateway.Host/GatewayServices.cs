@@ -9,6 +9,7 @@ using EdgeGateway.Core.Uplink;
 using EdgeGateway.Hardware;
 using EdgeGateway.Hardware.Board;
 using EdgeGateway.Hardware.Sensors;
+using EdgeGateway.Host.Metrics;
 using EdgeGateway.Mqtt;
 using EdgeGateway.Mqtt.Connection;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,7 @@ public static class GatewayServices
 
         services.AddSingleton<StatusSocket>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSocket>());
+        services.AddMetricsEndpoint(configuration);
 
         // Last to start, first to stop: pings only once everything above has started.
         services.AddSingleton(sp =>

@@ -74,22 +74,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Demo_OnePress_ShowsAlarmAtCenter_AndTheAckBackAtTheGateway()
+    public async Task Demo_OnePress_TellsTheStoryInLabelledLines_OneLatencyLine_LogInTheFile()
     {
         var output = new StringWriter();
+        var logFile = Path.Combine(Directory.CreateTempSubdirectory("edge-demo-test-").FullName, "demo.log");
+        var board = new Uri("http://127.0.0.1:8088/");
+        var boardStartedConnected = false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token);
+        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token, logFile, (center, _) =>
+        {
+            boardStartedConnected = center.IsConnected;
+            return Task.FromResult(board);
+        });
 
         var text = output.ToString();
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(0, exit);
-        Assert.Contains("[center] ALARM  demo-school/gw1 office-panic panic active", text, StringComparison.Ordinal);
-        Assert.Contains("[center] ACK", text, StringComparison.Ordinal);
-        Assert.Contains("[guard]  center acknowledged the alarm", text, StringComparison.Ordinal);
-        Assert.Contains("[center] EVENT  demo-school/gw1 gate-door door active", text, StringComparison.Ordinal);
-        Assert.Contains("[gateway] status LED: waiting for center (fast blink)", text, StringComparison.Ordinal);
-        Assert.Contains("[gateway] status LED: acknowledged by the center (steady)", text, StringComparison.Ordinal);
-        Assert.Contains("[center] STATUS demo-school/gw1 OFFLINE (shutdown)", text, StringComparison.Ordinal);
+        Assert.All(lines, line => Assert.Matches(@"^\[(demo|guard|gateway|center|board)\] +\S", line));
+        Assert.Contains($"[demo]    logs: {logFile}", text, StringComparison.Ordinal);
+        Assert.True(boardStartedConnected);
+        Assert.Contains("[board]   http://127.0.0.1:8088/  (the center's web board: open it while the demo runs)", text, StringComparison.Ordinal);
+        Assert.Contains("[center]  demo-school/gw1 is online", text, StringComparison.Ordinal);
+        Assert.Contains("[guard]   round 1: presses the panic button in the main office (GPIO 17 → low)", text, StringComparison.Ordinal);
+        Assert.Contains("[center]  ALARM: panic at \"Main office, building A\" (demo-school/gw1, input office-panic)", text, StringComparison.Ordinal);
+        Assert.Contains("[center]  demo-operator acknowledges the alarm; the ack goes back to the gateway", text, StringComparison.Ordinal);
+        Assert.Single(lines, l => l == "[gateway] status LED: waiting for center (fast blink)");
+        Assert.Single(lines, l => l == "[gateway] status LED: acknowledged by the center (steady)");
+        Assert.Contains("[guard]   sees the LED steady: help is coming", text, StringComparison.Ordinal);
+        Assert.Matches(@"\[demo\]    round 1 latency: press → center \d+\.\d ms, press → center's ack back at the gateway \(LED steady\) \d+\.\d ms", Assert.Single(lines, l => l.Contains("latency", StringComparison.Ordinal)));
+        Assert.Contains("[center]  event: door \"School gate\" opened", text, StringComparison.Ordinal);
+        Assert.Contains("[center]  demo-school/gw1 went offline (shutdown)", text, StringComparison.Ordinal);
+        Assert.Contains("info: EdgeGateway.Core.Outputs.StatusLed[1408] Status LED: acknowledged by the center (steady)", await File.ReadAllTextAsync(logFile), StringComparison.Ordinal);
     }
 
     private static string WriteTemp(string json)

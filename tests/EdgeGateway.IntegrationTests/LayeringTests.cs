@@ -21,8 +21,8 @@ public sealed partial class LayeringTests
         ["EdgeGateway.Hardware"] = ["System.Device.Gpio", "Iot.Device.Bindings", "System.Drawing.Common", "Microsoft.Win32.SystemEvents", "System.IO.Ports", "UnitsNet", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions"],
         ["EdgeGateway.Outbox.LiteDb"] = ["LiteDB", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions"],
         ["EdgeGateway.Mqtt"] = ["MQTTnet", "Polly.Core", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions"],
-        ["EdgeGateway.Host"] = ["Microsoft.Extensions.Hosting", "Microsoft.Extensions.Hosting.Systemd", "System.CommandLine"],
-        ["EdgeGateway.Center"] = ["MQTTnet", "System.CommandLine"],
+        ["EdgeGateway.Host"] = ["Microsoft.Extensions.Hosting", "Microsoft.Extensions.Hosting.Systemd", "System.CommandLine", "OpenTelemetry.Exporter.Prometheus.HttpListener"],
+        ["EdgeGateway.Center"] = ["MQTTnet", "System.CommandLine", "OpenTelemetry.Exporter.Prometheus.HttpListener"],
         ["EdgeGateway.Demo"] = ["MQTTnet", "MQTTnet.Server", "Microsoft.Extensions.Hosting", "System.CommandLine"],
     };
 

@@ -82,6 +82,13 @@ public sealed class HealthSnapshotBuilder(
         }
     }
 
+    /// <summary>One lane's depth and oldest age now (one read when the lane is not empty).</summary>
+    public LaneHealth LaneNow(Lane lane)
+    {
+        var depth = store.Depth;
+        return Lane(lane, lane switch { Events.Lane.Alarm => depth.Alarm, Events.Lane.Event => depth.Event, _ => depth.Telemetry }, time.GetUtcNow());
+    }
+
     private LaneHealth Lane(Lane lane, long depth, DateTimeOffset now)
     {
         if (depth == 0)

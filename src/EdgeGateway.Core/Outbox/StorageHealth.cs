@@ -9,6 +9,7 @@ public sealed class StorageHealth
 {
     private readonly Lock _lock = new();
     private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
     private Exception? _unreported;
 
     /// <summary>True while some kind of store call (<c>open</c>, <c>append</c>, <c>read</c>, <c>remove</c>) has failed and not yet succeeded since.</summary>
@@ -23,6 +24,18 @@ public sealed class StorageHealth
         }
     }
 
+    /// <summary>Failed store calls since start, by kind (<c>open</c>, <c>append</c>, <c>read</c>, <c>remove</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> FailureCounts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _failures];
+            }
+        }
+    }
+
     /// <summary>A store call of kind <paramref name="operation"/> failed.</summary>
     public void Failed(string operation, Exception error)
     {
@@ -30,6 +43,7 @@ public sealed class StorageHealth
         {
             _unreported ??= error;
             _failing.Add(operation);
+            _failures[operation] = _failures.GetValueOrDefault(operation) + 1;
         }
     }
 

@@ -21,6 +21,8 @@ public sealed class PathOutageRecorder
     private long _lostAt;
     private DateTimeOffset _lostAtWall;
     private SubscribeFault? _subscribeFault;
+    private string? _lastBroker;
+    private long _failovers;
 
     public PathOutageRecorder(EventRecorder recorder, IOptions<MqttOptions> options, TimeProvider time)
     {
@@ -30,6 +32,9 @@ public sealed class PathOutageRecorder
         _lostAt = time.GetTimestamp();
         _lostAtWall = time.GetUtcNow();
     }
+
+    /// <summary>Sessions that came up on a different broker than the one before (to the secondary, or back).</summary>
+    public long Failovers => Interlocked.Read(ref _failovers);
 
     public void PathLost()
     {
@@ -76,6 +81,11 @@ public sealed class PathOutageRecorder
     /// <summary>Connected to <paramref name="host"/> (the <paramref name="broker"/>, primary or secondary) again.</summary>
     public void PathRestored(string broker, string host)
     {
+        if (Interlocked.Exchange(ref _lastBroker, broker) is { } last && last != broker)
+        {
+            Interlocked.Increment(ref _failovers);
+        }
+
         var duration = _time.GetElapsedTime(_lostAt);
         if (duration <= _keepAlive)
         {

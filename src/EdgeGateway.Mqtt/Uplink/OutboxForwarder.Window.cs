@@ -148,7 +148,7 @@ public sealed partial class OutboxForwarder
             // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
             owner._acknowledgements.Sending(entry);
             _inFlightIds.Add(entry.EventId);
-            _inFlight.Add(PublishAsync(message, sessionOver), new InFlight(entry, Reduced: false));
+            _inFlight.Add(PublishAsync(message, entry.Lane, sessionOver), new InFlight(entry, Reduced: false));
         }
 
         private void PublishReduced(Core.Outbox.OutboxEntry reduced, CancellationToken sessionOver)
@@ -158,7 +158,7 @@ public sealed partial class OutboxForwarder
             {
                 // The center acks the reduced form like the full one; unacked, it is republished (reduced again).
                 owner._acknowledgements.Sending(reduced);
-                _inFlight.Add(PublishAsync(message, sessionOver), new InFlight(reduced, Reduced: true));
+                _inFlight.Add(PublishAsync(message, reduced.Lane, sessionOver), new InFlight(reduced, Reduced: true));
             }
         }
 
@@ -191,8 +191,13 @@ public sealed partial class OutboxForwarder
         /// synchronously when the connection dropped before the session was marked lost; as a failed publish (a faulted
         /// task) it is handled like any other (pause until the session ends) instead of killing the forwarder.
         /// </summary>
-        private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken sessionOver) =>
-            await session.Client.PublishWithinAsync(message, owner._pubackTimeout, owner._time, sessionOver);
+        private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, Core.Events.Lane lane, CancellationToken sessionOver)
+        {
+            var sentAt = owner._time.GetTimestamp();
+            var answer = await session.Client.PublishWithinAsync(message, owner._pubackTimeout, owner._time, sessionOver);
+            owner._metrics?.PublishAnswered(lane, owner._time.GetElapsedTime(sentAt));
+            return answer;
+        }
 
         /// <summary>Collects finished publishes. False if one was refused or not answered in time.</summary>
         private bool Harvest()

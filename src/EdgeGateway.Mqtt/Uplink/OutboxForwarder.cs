@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Health;
+using EdgeGateway.Core.Metrics;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Mqtt.Connection;
@@ -48,6 +49,7 @@ public sealed partial class OutboxForwarder : SupervisedLoop
     private readonly LivenessRegistry _liveness;
     private readonly int _window;
     private readonly TimeSpan _pubackTimeout;
+    private readonly GatewayMetrics? _metrics;
 
     public OutboxForwarder(
         MqttConnection connection,
@@ -60,7 +62,8 @@ public sealed partial class OutboxForwarder : SupervisedLoop
         IOptions<MqttOptions> options,
         TimeProvider time,
         LivenessRegistry liveness,
-        ILogger<OutboxForwarder> logger)
+        ILogger<OutboxForwarder> logger,
+        GatewayMetrics? metrics = null)
     {
         _connection = connection;
         _store = store;
@@ -74,6 +77,7 @@ public sealed partial class OutboxForwarder : SupervisedLoop
         _logger = logger;
         _window = options.Value.InFlightWindow;
         _pubackTimeout = PubackDeadline.For(options.Value);
+        _metrics = metrics;
     }
 
     /// <summary>The message for an entry: its own bytes on its lane's topic, QoS 1. A republish sends exactly this again.</summary>
