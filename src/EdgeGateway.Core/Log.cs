@@ -120,4 +120,25 @@ internal static partial class Log
 
     [LoggerMessage(1706, LogLevel.Warning, "{Part} opened after {Attempts} attempts; the {Fault} fault is restored")]
     public static partial void LinesRecovered(ILogger logger, string part, int attempts, string fault);
+
+    [LoggerMessage(1801, LogLevel.Information, "Patrol {Source}: {Kind} {State} {Reason}")]
+    public static partial void PatrolEvent(ILogger logger, string source, EventKind kind, EventState state, string reason);
+
+    [LoggerMessage(1802, LogLevel.Error, "Patrol rounds not saved to {File}: {Error}; they are kept in memory and saved at the next change")]
+    public static partial void PatrolStateNotSaved(ILogger logger, string file, string error);
+
+    [LoggerMessage(1803, LogLevel.Warning, "Patrol rounds in {File} unreadable ({Error}); the rounds start afresh")]
+    public static partial void PatrolStateUnreadable(ILogger logger, string file, string error);
+
+    [LoggerMessage(1804, LogLevel.Error, "The patrol watch failed; it goes on at its next timer or checkpoint")]
+    public static partial void PatrolWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1805, LogLevel.Warning, "Duty check-in missed on {InputId}: no press for {Seconds} s")]
+    public static partial void DutyMissed(ILogger logger, string inputId, long seconds);
+
+    [LoggerMessage(1806, LogLevel.Information, "Duty check-in on {InputId} after a missed one")]
+    public static partial void DutyResumed(ILogger logger, string inputId);
+
+    [LoggerMessage(1807, LogLevel.Error, "The duty watch failed; it goes on at its next timer or press")]
+    public static partial void DutyWatchFailed(ILogger logger, Exception exception);
 }
