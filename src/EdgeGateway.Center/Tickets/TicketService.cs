@@ -7,8 +7,8 @@ namespace EdgeGateway.Center.Tickets;
 
 /// <summary>
 /// Fault tickets in the <see cref="CenterDatabase"/>: every <c>fault</c> a gateway reports opens one per gateway, source
-/// and cause (a repeat while it is open is noted on it); the gateway's restore rectifies it; a test press of its input
-/// (or an operator) verifies it. No web framework: the board and the console render what this returns.
+/// and cause (a repeat before it is rectified is noted on it; one after is a new ticket); the gateway's restore
+/// rectifies it; a test press of its input (or an operator) verifies it. No web framework: the board and the console render what this returns.
 /// </summary>
 public sealed class TicketService(CenterDatabase database, TimeProvider time)
 {
@@ -25,7 +25,7 @@ public sealed class TicketService(CenterDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(fault);
         var cause = fault.Detail.GetValueOrDefault("fault", "unknown");
-        var open = FindOpen(fault.Site, fault.Gateway, fault.Input, cause);
+        var open = FindUnrectified(fault.Site, fault.Gateway, fault.Input, cause);
         var now = CenterDatabase.Stamp(time.GetUtcNow());
         if (fault.State == "active")
         {
@@ -39,10 +39,10 @@ public sealed class TicketService(CenterDatabase database, TimeProvider time)
                 "INSERT INTO tickets (site, gateway, source, fault, location, state, event_id, event_ts, discovered_at) VALUES ($site, $gateway, $source, $fault, $location, 'discovered', $event, $ts, $now)",
                 ("$site", fault.Site), ("$gateway", fault.Gateway), ("$source", fault.Input), ("$fault", cause), ("$location", fault.Location),
                 ("$event", fault.Id), ("$ts", CenterDatabase.Stamp(fault.Timestamp)), ("$now", now));
-            return FindOpen(fault.Site, fault.Gateway, fault.Input, cause);
+            return FindUnrectified(fault.Site, fault.Gateway, fault.Input, cause);
         }
 
-        if (open is null || open.State == TicketState.Rectified)
+        if (open is null)
         {
             return null;
         }
@@ -106,8 +106,8 @@ public sealed class TicketService(CenterDatabase database, TimeProvider time)
 
     private string Note(string by, string note) => $"{Now} {by}: {note}; ";
 
-    private Ticket? FindOpen(string site, string gateway, string source, string fault) =>
-        database.Query($"SELECT {Columns} FROM tickets WHERE site = $site AND gateway = $gateway AND source = $source AND fault = $fault AND state <> 'verified' ORDER BY id DESC LIMIT 1", Read,
+    private Ticket? FindUnrectified(string site, string gateway, string source, string fault) =>
+        database.Query($"SELECT {Columns} FROM tickets WHERE site = $site AND gateway = $gateway AND source = $source AND fault = $fault AND state IN ('discovered', 'acknowledged') ORDER BY id DESC LIMIT 1", Read,
             ("$site", site), ("$gateway", gateway), ("$source", source), ("$fault", fault)).SingleOrDefault();
 
     private static Ticket Read(SqliteDataReader r) => new(
