@@ -141,4 +141,10 @@ internal static partial class Log
 
     [LoggerMessage(1807, LogLevel.Error, "The duty watch failed; it goes on at its next timer or press")]
     public static partial void DutyWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1808, LogLevel.Error, "Inputs last proven not saved to {File}: {Error}; kept in memory and saved at the next proof")]
+    public static partial void ProofsNotSaved(ILogger logger, string file, string error);
+
+    [LoggerMessage(1809, LogLevel.Warning, "Inputs last proven in {File} unreadable ({Error}); every input counts as not proven since")]
+    public static partial void ProofsUnreadable(ILogger logger, string file, string error);
 }

@@ -68,6 +68,12 @@ public sealed class PatrolAndDutyTests(ITestOutputHelper output)
             await GatewayProcess.WaitUntilAsync(() => Ticket(records, "gate-duty")?.State == TicketState.Verified && tests.Count >= 2, s_wait);
             Assert.Equal(TicketService.TestPress, Ticket(records, "gate-duty")!.VerifiedBy);
             gateway.Note("tests recorded: " + string.Join(", ", tests.Select(t => $"{t.Input} by {t.TestedBy}")));
+
+            // The smoke test's round trip (press to the center's ack, the gateway's monotonic measure) comes with its health.
+            var smoke = tests.Single(t => t.Input == "gym-smoke");
+            await gateway.WaitForOutputAsync($"Center acknowledged {smoke.EventId}", s_wait);
+            await center.SendCommandAsync("test-school/gw1", "status", new Dictionary<string, object>(), CancellationToken.None);
+            await GatewayProcess.WaitUntilAsync(() => records.Tests.Get(smoke.EventId)?.RoundTripMs is not null, s_wait);
         }
 
         // The center restarts: the open patrol ticket is still there; the report names the panic nobody tested.
@@ -85,7 +91,10 @@ public sealed class PatrolAndDutyTests(ITestOutputHelper output)
         Assert.Contains(report.Overdue, l => l.Input.Input == "office-panic");
         Assert.Equal(ProofStatus.Proven, report.Lines.Single(l => l.Input.Input == "gate-duty").Status);
         Assert.Equal(ProofStatus.Proven, report.Lines.Single(l => l.Input.Input == "gym-smoke").Status);
-        Assert.Equal("duty-officer", report.Lines.Single(l => l.Input.Input == "gym-smoke").LastTestedBy);
+        var smokeLine = report.Lines.Single(l => l.Input.Input == "gym-smoke");
+        Assert.Equal("duty-officer", smokeLine.LastTestedBy);
+        Assert.NotNull(smokeLine.WorstRoundTripMs);
+        Assert.Equal(smokeLine.WorstRoundTripMs, report.WorstRoundTripMs);
     }
 
     private static Ticket? Open(Center.Storage.CenterRecords records, string source, string fault) =>

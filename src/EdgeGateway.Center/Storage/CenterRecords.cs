@@ -46,13 +46,7 @@ public sealed class CenterRecords : IDisposable
     {
         ArgumentNullException.ThrowIfNull(center);
         center.Received += (message, _) => Guarded(() => OnReceived(message));
-        center.Acknowledged += (message, _) => Guarded(() =>
-        {
-            if (message.Test)
-            {
-                Tests.Acknowledged(message);
-            }
-        });
+        center.HealthReceived += (gateway, health) => Guarded(() => Tests.OnProven(gateway, health.Proven));
         center.Traffic += traffic => Guarded(() => OnTraffic(traffic));
     }
 

@@ -2,8 +2,8 @@ namespace EdgeGateway.Center.TestRecords;
 
 /// <summary>
 /// One input proven by a test press (test mode or a walk test): when it was pressed (the gateway's <c>ts</c>), who ran
-/// the test, and the round trip: press to the center's ack for an alarm, press to arrival for an event; null while an
-/// alarm waits for its ack, or when the gateway's clock was not synchronised (its <c>ts</c> says nothing then).
+/// the test, and the round trip of an alarm from the press to the center's ack as the gateway measured it (its health's
+/// <c>proven</c>); null until that health arrives, and for an event, which has no ack.
 /// </summary>
 public sealed record TestRecord(
     string EventId,

@@ -9,30 +9,33 @@ public sealed class TestRecordStore(CenterDatabase database, TimeProvider time)
 {
     private const string Columns = "event_id, site, gateway, input, kind, location, pressed_at, received_at, tested_by, round_trip_ms";
 
-    /// <summary>
-    /// A test event arrived (<c>"test": true</c>, state <c>active</c>): records it once (a redelivery changes nothing).
-    /// An event (not an alarm) needs no ack: its round trip is press to arrival.
-    /// </summary>
+    /// <summary>A test event arrived (<c>"test": true</c>, state <c>active</c>): records it once (a redelivery changes nothing).</summary>
     public TestRecord Record(CenterMessage test, string testedBy)
     {
         ArgumentNullException.ThrowIfNull(test);
-        var received = time.GetUtcNow();
-        long? roundTrip = !test.IsAlarm && test.Synced ? (long)(received - test.Timestamp).TotalMilliseconds : null;
         database.Execute(
-            $"INSERT OR IGNORE INTO tests ({Columns}) VALUES ($id, $site, $gateway, $input, $kind, $location, $pressed, $received, $by, $rtt)",
+            $"INSERT OR IGNORE INTO tests ({Columns}) VALUES ($id, $site, $gateway, $input, $kind, $location, $pressed, $received, $by, NULL)",
             ("$id", test.Id), ("$site", test.Site), ("$gateway", test.Gateway), ("$input", test.Input), ("$kind", test.Kind), ("$location", test.Location),
-            ("$pressed", CenterDatabase.Stamp(test.Timestamp)), ("$received", CenterDatabase.Stamp(received)), ("$by", testedBy), ("$rtt", roundTrip));
+            ("$pressed", CenterDatabase.Stamp(test.Timestamp)), ("$received", CenterDatabase.Stamp(time.GetUtcNow())), ("$by", testedBy));
         return Get(test.Id)!;
     }
 
-    /// <summary>The center acknowledged test alarm <paramref name="test"/>: its round trip is press to now.</summary>
-    public void Acknowledged(CenterMessage test)
+    /// <summary>
+    /// A gateway's health said when its alarm inputs were last proven and the round trip of that press to the center's
+    /// ack, measured on its monotonic clock (right with an unsynchronised clock too): fills in the press's record.
+    /// Returns the records completed.
+    /// </summary>
+    public int OnProven(string gatewayKey, IEnumerable<(string Input, DateTimeOffset? At, long? RoundTripMs)> proven)
     {
-        ArgumentNullException.ThrowIfNull(test);
-        if (test.Synced)
+        ArgumentNullException.ThrowIfNull(proven);
+        if (gatewayKey.Split('/') is not [var site, var gateway])
         {
-            database.Execute("UPDATE tests SET round_trip_ms = $rtt WHERE event_id = $id AND round_trip_ms IS NULL", ("$id", test.Id), ("$rtt", (long)(time.GetUtcNow() - test.Timestamp).TotalMilliseconds));
+            return 0;
         }
+
+        return proven.Where(p => p.At is not null && p.RoundTripMs is not null).Sum(p => database.Execute(
+            "UPDATE tests SET round_trip_ms = $rtt WHERE site = $site AND gateway = $gateway AND input = $input AND pressed_at = $at AND round_trip_ms IS NULL",
+            ("$rtt", p.RoundTripMs), ("$site", site), ("$gateway", gateway), ("$input", p.Input), ("$at", CenterDatabase.Stamp(p.At!.Value))));
     }
 
     public TestRecord? Get(string eventId) => database.Query($"SELECT {Columns} FROM tests WHERE event_id = $id", Read, ("$id", eventId)).SingleOrDefault();

@@ -63,13 +63,12 @@ public sealed class TestReportTests : IDisposable
         Assert.Equal((1, "duty-officer"), (report.Tests, report.Lines.Single().LastTestedBy!));
     }
 
-    /// <summary>A test press at <paramref name="at"/> (later than the clock), acknowledged by the center <paramref name="roundTripMs"/> later.</summary>
+    /// <summary>A test press at <paramref name="at"/> (later than the clock), and the gateway's health saying its round trip was <paramref name="roundTripMs"/>.</summary>
     private void Test(string input, string kind, DateTimeOffset at, long roundTripMs)
     {
         _rig.Time.SetUtcNow(at);
         var press = _rig.Press(input, kind, test: true);
         _rig.Records.Tests.Record(press, "duty-officer");
-        _rig.Time.Advance(TimeSpan.FromMilliseconds(roundTripMs));
-        _rig.Records.Tests.Acknowledged(press);
+        Assert.Equal(1, _rig.Records.Tests.OnProven("test-school/gw1", [(input, press.Timestamp, roundTripMs), ("other", null, null)]));
     }
 }
