@@ -130,17 +130,14 @@ internal static partial class Log
     [LoggerMessage(1803, LogLevel.Warning, "Patrol rounds in {File} unreadable ({Error}); the rounds start afresh")]
     public static partial void PatrolStateUnreadable(ILogger logger, string file, string error);
 
-    [LoggerMessage(1804, LogLevel.Error, "The patrol watch failed; it goes on at its next timer or checkpoint")]
-    public static partial void PatrolWatchFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1804, LogLevel.Error, "{Watch} failed; it goes on at its next timer or activation")]
+    public static partial void WatchFailed(ILogger logger, string watch, Exception exception);
 
     [LoggerMessage(1805, LogLevel.Warning, "Duty check-in missed on {InputId}: no press for {Seconds} s")]
     public static partial void DutyMissed(ILogger logger, string inputId, long seconds);
 
     [LoggerMessage(1806, LogLevel.Information, "Duty check-in on {InputId} after a missed one")]
     public static partial void DutyResumed(ILogger logger, string inputId);
-
-    [LoggerMessage(1807, LogLevel.Error, "The duty watch failed; it goes on at its next timer or press")]
-    public static partial void DutyWatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1808, LogLevel.Error, "Inputs last proven not saved to {File}: {Error}; kept in memory and saved at the next proof")]
     public static partial void ProofsNotSaved(ILogger logger, string file, string error);

@@ -3,7 +3,6 @@ using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,11 +11,11 @@ namespace EdgeGateway.Core.Patrol;
 /// <summary>
 /// Watches the configured rounds: a checkpoint input's activation counts for the round under way, a round that is due
 /// opens, one whose time is up is reported missed or incomplete (a <c>patrol-missed</c> fault), a completed one is a
-/// <c>patrol</c> event. Driven by one timer (and the input monitor's transitions); the rounds under way are saved in
+/// <c>patrol</c> event. An <see cref="ActivationWatch"/> of the checkpoints; the rounds under way are saved in
 /// <c>{DataDirectory}/patrol.json</c> at every change, so a restart takes them up. A save that fails or overruns
 /// <c>Outbox:WriteDeadlineMs</c> is a <c>state-file</c> fault of source <c>patrol</c>, not a stop.
 /// </summary>
-public sealed class PatrolWatch : IHostedService, IDisposable
+public sealed class PatrolWatch : ActivationWatch
 {
     public const string FileName = "patrol.json";
 
@@ -26,15 +25,12 @@ public sealed class PatrolWatch : IHostedService, IDisposable
     /// <summary>The longest timer wait: a clock step is noticed this late at most.</summary>
     private static readonly TimeSpan s_longestWait = TimeSpan.FromMinutes(1);
 
-    private readonly Lock _lock = new();
+    private readonly Lock _saving = new();
     private readonly PatrolRound[] _rounds;
     private readonly EventRecorder _recorder;
-    private readonly TimeProvider _time;
     private readonly ILogger<PatrolWatch> _logger;
-    private readonly InputMonitor? _monitor;
     private readonly DataFile _file;
     private readonly long _startedAt;
-    private readonly ITimer _timer;
     private bool _saveFailing;
 
     public PatrolWatch(
@@ -45,75 +41,48 @@ public sealed class PatrolWatch : IHostedService, IDisposable
         TimeProvider time,
         ILogger<PatrolWatch> logger,
         InputMonitor? monitor = null)
+        : base(EventKind.Checkpoint, time, logger, monitor)
     {
         _recorder = recorder;
-        _time = time;
         _logger = logger;
-        _monitor = monitor;
         _rounds = [.. patrol.Value.Rounds.Select(r => new PatrolRound(r, new PatrolSchedule(PatrolSchedule.TimesOf(r) ?? [], time.LocalTimeZone)))];
         _file = new DataFile(Path.Combine(gateway.Value.DataDirectory, FileName), TimeSpan.FromMilliseconds(outbox.Value.WriteDeadlineMs), time);
         _startedAt = time.GetTimestamp();
-        _timer = time.CreateTimer(_ => Guarded(Tick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>The rounds, for health and tests.</summary>
+    /// <summary>The rounds and their progress.</summary>
     public IReadOnlyList<PatrolRound> Rounds => _rounds;
 
     /// <summary>Completes once every save started so far has returned (tests wait for it).</summary>
     public Task LastSave { get; private set; } = Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Checkpoint <paramref name="checkpoint"/> reached: counts for every round under way that has it.</summary>
+    public void Reach(string checkpoint) => Guarded(() => Activated(checkpoint));
+
+    protected override bool Begin()
     {
         if (_rounds.Length == 0)
         {
-            return Task.CompletedTask;
+            return false;
         }
 
         Restore();
-        if (_monitor is not null)
-        {
-            _monitor.Transitioned += OnTransition;
-        }
-
-        Guarded(Tick);
-        return Task.CompletedTask;
+        return true;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_monitor is not null)
-        {
-            _monitor.Transitioned -= OnTransition;
-        }
-
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>A checkpoint input became active: counts for every round under way that has it.</summary>
-    public void Reach(string checkpoint) => Guarded(() =>
+    protected override void Activated(string inputId)
     {
         var (wall, mono) = Now;
-        var events = _rounds.SelectMany(r => r.Reach(checkpoint, wall, mono)).ToList();
+        var events = _rounds.SelectMany(r => r.Reach(inputId, wall, mono)).ToList();
         if (_rounds.Any(r => r.IsOpen || events.Count > 0))
         {
             Report(events);
         }
-    });
-
-    public void Dispose() => _timer.Dispose();
-
-    private (DateTimeOffset Wall, TimeSpan Mono) Now => (_time.GetUtcNow(), _time.GetElapsedTime(_startedAt));
-
-    private void OnTransition(InputChannel channel, EventState state)
-    {
-        if (channel.Options.Kind == EventKind.Checkpoint && state == EventState.Active)
-        {
-            Reach(channel.Options.Id);
-        }
     }
 
-    private void Tick()
+    private (DateTimeOffset Wall, TimeSpan Mono) Now => (Time.GetUtcNow(), Time.GetElapsedTime(_startedAt));
+
+    protected override void Tick()
     {
         var (wall, mono) = Now;
         var openBefore = _rounds.Count(r => r.IsOpen);
@@ -123,7 +92,7 @@ public sealed class PatrolWatch : IHostedService, IDisposable
             Report(events);
         }
 
-        _timer.Change(_rounds.Min(r => r.NextWake(wall, mono, s_longestWait)), Timeout.InfiniteTimeSpan);
+        Timer.Change(_rounds.Min(r => r.NextWake(wall, mono, s_longestWait)), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Records the events and saves the rounds; under the lock.</summary>
@@ -145,7 +114,7 @@ public sealed class PatrolWatch : IHostedService, IDisposable
     private async Task SaveAsync(byte[] bytes)
     {
         var error = await _file.SaveAsync(bytes).ConfigureAwait(false);
-        lock (_lock)
+        lock (_saving)
         {
             if (error is not null && !_saveFailing)
             {
@@ -180,22 +149,6 @@ public sealed class PatrolWatch : IHostedService, IDisposable
         {
             // A torn or foreign file must not stop the watch: the rounds start afresh and the next save replaces it.
             Log.PatrolStateUnreadable(_logger, _file.FilePath, ex.Message);
-        }
-    }
-
-    /// <summary>Runs <paramref name="action"/> under the lock; a fault in it is logged, never thrown into the timer or the input loop.</summary>
-    private void Guarded(Action action)
-    {
-        try
-        {
-            lock (_lock)
-            {
-                action();
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.PatrolWatchFailed(_logger, ex);
         }
     }
 }
