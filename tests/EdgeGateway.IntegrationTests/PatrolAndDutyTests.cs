@@ -25,7 +25,8 @@ public sealed class PatrolAndDutyTests(ITestOutputHelper output)
     public async Task MissedRoundAndMissedCheckIn_OpenTickets_ATestPressClosesOne_AndTheReportListsTheUntestedInputAsOverdue()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        var databaseFile = Path.Combine(Directory.CreateTempSubdirectory("edge-center-db-").FullName, "center.db");
+        var databaseDirectory = Directory.CreateTempSubdirectory("edge-center-db-").FullName;
+        var databaseFile = Path.Combine(databaseDirectory, "center.db");
         var records = new Center.Storage.CenterRecords(new CenterDatabase(databaseFile), TimeProvider.System, "duty-officer");
         await using (var center = new CenterConsole(new CenterOptions { Port = broker.Port, AutoAck = true, Operator = "duty-officer" }, TimeProvider.System))
         {
@@ -95,6 +96,8 @@ public sealed class PatrolAndDutyTests(ITestOutputHelper output)
         Assert.Equal("duty-officer", smokeLine.LastTestedBy);
         Assert.NotNull(smokeLine.WorstRoundTripMs);
         Assert.Equal(smokeLine.WorstRoundTripMs, report.WorstRoundTripMs);
+        reopened.Dispose();
+        Directory.Delete(databaseDirectory, recursive: true);
     }
 
     private static Ticket? Open(Center.Storage.CenterRecords records, string source, string fault) =>

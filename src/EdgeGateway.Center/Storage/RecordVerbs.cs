@@ -55,7 +55,7 @@ public static class RecordVerbs
             return UsageError;
         }
 
-        Console.Out.Write(text.ReplaceLineEndings());
+        Console.Out.WriteLine(text.TrimEnd().ReplaceLineEndings());
         return 0;
     }
 }
