@@ -26,6 +26,12 @@ public sealed record CenterMessage(
 
     public bool IsTelemetry => Topic.EndsWith("/telemetry", StringComparison.Ordinal);
 
+    /// <summary>The event's <c>detail</c> (a fault's cause and facts); empty when it has none.</summary>
+    public IReadOnlyDictionary<string, string> Detail { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Raised by an input under test (<c>"test": true</c>): a test press, not an emergency.</summary>
+    public bool Test { get; init; }
+
     /// <summary>Parses a v1 event or telemetry payload; null when it is not one.</summary>
     public static CenterMessage? TryParse(string topic, ReadOnlySpan<byte> payload)
     {
@@ -53,7 +59,13 @@ public sealed record CenterMessage(
                 e.GetProperty("ts").GetDateTimeOffset(),
                 e.GetProperty("synced").GetBoolean(),
                 e.TryGetProperty("location", out var location) ? location.GetString() ?? "" : "",
-                topic.EndsWith("/alarm", StringComparison.Ordinal));
+                topic.EndsWith("/alarm", StringComparison.Ordinal))
+            {
+                Detail = e.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.Object
+                    ? detail.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
+                    : new Dictionary<string, string>(),
+                Test = e.TryGetProperty("test", out var test) && test.ValueKind == JsonValueKind.True,
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {

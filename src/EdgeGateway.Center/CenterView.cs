@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Center.Board;
 using EdgeGateway.Center.Commands;
+using EdgeGateway.Center.Storage;
 
 namespace EdgeGateway.Center;
 
@@ -40,6 +41,19 @@ public sealed class CenterView
         {
             center.Traffic += WriteJsonLine;
         }
+    }
+
+    /// <summary>Prints what <paramref name="records"/> file: every ticket change and test press.</summary>
+    public void Show(CenterRecords? records)
+    {
+        if (records is null)
+        {
+            return;
+        }
+
+        records.TicketChanged += ticket => Write($"TICKET {RecordCommands.Line(ticket)}");
+        records.TestRecorded += test => Write(string.Create(CultureInfo.InvariantCulture, $"TESTED {test.Site}/{test.Gateway} {test.Input} ({test.Kind}) by {test.TestedBy} pressed {WireTimestamp.Format(test.PressedAt)}{(test.RoundTripMs is { } ms ? $" round trip {ms} ms" : "")}"));
+        records.Failed += ex => Write($"ERROR  keeping a record in {records.Database.Path} failed: {ex.GetType().Name}: {ex.Message}");
     }
 
     /// <summary>Writes one line, prefixed <c>[center]</c>.</summary>

@@ -1,12 +1,14 @@
 using System.Globalization;
+using EdgeGateway.Center.Storage;
 
 namespace EdgeGateway.Center;
 
 /// <summary>
-/// The operator's line-based commands (<c>ack</c>, <c>board</c>, <c>cmd</c>, <c>help</c>, <c>quit</c>), read from a
-/// <see cref="TextReader"/> (stdin) and answered through the <see cref="CenterView"/>.
+/// The operator's line-based commands (<c>ack</c>, <c>board</c>, <c>cmd</c>, <c>help</c>, <c>quit</c>, and with
+/// <c>--db</c> the <see cref="RecordCommands"/>), read from a <see cref="TextReader"/> (stdin) and answered through the
+/// <see cref="CenterView"/>.
 /// </summary>
-public sealed class OperatorConsole(CenterConsole center, CenterView view)
+public sealed class OperatorConsole(CenterConsole center, CenterView view, RecordCommands? records = null)
 {
     public const string Help = """
         commands:
@@ -48,7 +50,7 @@ public sealed class OperatorConsole(CenterConsole center, CenterView view)
             case ["quit" or "exit"]:
                 return false;
             case ["help" or "?"]:
-                view.Write(Help.TrimEnd().Replace("\n", "\n[center] ", StringComparison.Ordinal));
+                view.Write((Help.TrimEnd() + (records is null ? "" : "\n" + RecordCommands.Help.TrimEnd())).Replace("\n", "\n[center] ", StringComparison.Ordinal));
                 return true;
             case ["board"]:
                 view.WriteBoard();
@@ -61,6 +63,9 @@ public sealed class OperatorConsole(CenterConsole center, CenterView view)
             case ["cmd", var gateway, .. var command] when IsGateway(gateway) && Arguments(command) is var (name, arguments):
                 var commandId = await center.SendCommandAsync(gateway, name, arguments, cancellationToken);
                 view.Write($"CMD    {gateway} {string.Join(' ', command)} sent, id={commandId}");
+                return true;
+            case [..] when records?.Execute(words) is { } answer:
+                view.Write(answer.TrimEnd().ReplaceLineEndings("\n[center] "));
                 return true;
             default:
                 view.Write($"not understood: '{line.Trim()}' (type 'help')");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeGateway.Center;
 using EdgeGateway.Center.Metrics;
+using EdgeGateway.Center.Storage;
 
 var host = new Option<string>("--host") { Description = "Broker host", DefaultValueFactory = _ => "127.0.0.1" };
 var port = new Option<int>("--port") { Description = "Broker port", DefaultValueFactory = _ => 1883 };
@@ -20,13 +21,20 @@ var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadl
 var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "First reconnect wait; doubles per failure, jittered", DefaultValueFactory = _ => 1000 };
 var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Longest reconnect wait", DefaultValueFactory = _ => 30 };
 var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (e.g. 127.0.0.1:9465)" };
+var db = RecordVerbs.DbOption();
+var overdueDays = RecordVerbs.OverdueDaysOption();
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
     host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry, metrics,
-    tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax,
+    tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax, db, overdueDays,
 };
+foreach (var verb in RecordVerbs.Create())
+{
+    root.Subcommands.Add(verb);
+}
+
 root.SetAction(async (parse, cancellationToken) =>
 {
     var options = new CenterOptions
@@ -73,6 +81,9 @@ root.SetAction(async (parse, cancellationToken) =>
         // Not in the alarm path: a port taken is reported and the console runs on.
         view.Write(centerMetrics.Start(metricsEndpoint, out var why) ? $"metrics on {centerMetrics.Url}" : why);
     }
+    using var records = parse.GetValue(db) is { } dbFile ? new CenterRecords(new CenterDatabase(dbFile.FullName), time, options.Operator) : null;
+    records?.Attach(center);
+    view.Show(records);
     var security = options.UseTls || options.CaFile.Length > 0 || options.ClientCertFile.Length > 0 ? "TLS 1.2+" : "plaintext";
     center.ConnectFailed += (why, retryIn) => view.Write($"cannot connect to {options.Host}:{options.Port}: {why}; next attempt in {retryIn.TotalSeconds:0.0} s");
     center.ConnectionLost += why => view.Write($"connection to {options.Host}:{options.Port} lost: {why}; reconnecting");
@@ -101,7 +112,7 @@ root.SetAction(async (parse, cancellationToken) =>
     using var boardTimer = every > TimeSpan.Zero ? time.CreateTimer(_ => view.WriteBoard(), null, every, every) : null;
     try
     {
-        if (!await new OperatorConsole(center, view).RunAsync(Console.In, cancellationToken))
+        if (!await new OperatorConsole(center, view, records is null ? null : new RecordCommands(records, time, TimeSpan.FromDays(parse.GetValue(overdueDays)), options.Operator)).RunAsync(Console.In, cancellationToken))
         {
             // No terminal (stdin closed, as under systemd): keep receiving until stopped.
             await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);

@@ -129,4 +129,28 @@ internal static partial class Log
 
     [LoggerMessage(1706, LogLevel.Warning, "{Part} opened after {Attempts} attempts; the {Fault} fault is restored")]
     public static partial void LinesRecovered(ILogger logger, string part, int attempts, string fault);
+
+    [LoggerMessage(1801, LogLevel.Information, "Patrol {Source}: {Kind} {State} {Reason}")]
+    public static partial void PatrolEvent(ILogger logger, string source, EventKind kind, EventState state, string reason);
+
+    [LoggerMessage(1802, LogLevel.Error, "Patrol rounds not saved to {File}: {Error}; they are kept in memory and saved at the next change")]
+    public static partial void PatrolStateNotSaved(ILogger logger, string file, string error);
+
+    [LoggerMessage(1803, LogLevel.Warning, "Patrol rounds in {File} unreadable ({Error}); the rounds start afresh")]
+    public static partial void PatrolStateUnreadable(ILogger logger, string file, string error);
+
+    [LoggerMessage(1804, LogLevel.Error, "{Watch} failed; it goes on at its next timer or activation")]
+    public static partial void WatchFailed(ILogger logger, string watch, Exception exception);
+
+    [LoggerMessage(1805, LogLevel.Warning, "Duty check-in missed on {InputId}: no press for {Seconds} s")]
+    public static partial void DutyMissed(ILogger logger, string inputId, long seconds);
+
+    [LoggerMessage(1806, LogLevel.Information, "Duty check-in on {InputId} after a missed one")]
+    public static partial void DutyResumed(ILogger logger, string inputId);
+
+    [LoggerMessage(1808, LogLevel.Error, "Inputs last proven not saved to {File}: {Error}; kept in memory and saved at the next proof")]
+    public static partial void ProofsNotSaved(ILogger logger, string file, string error);
+
+    [LoggerMessage(1809, LogLevel.Warning, "Inputs last proven in {File} unreadable ({Error}); every input counts as not proven since")]
+    public static partial void ProofsUnreadable(ILogger logger, string file, string error);
 }

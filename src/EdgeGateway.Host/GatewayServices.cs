@@ -1,9 +1,11 @@
 using EdgeGateway.Core.Downlink;
 using EdgeGateway.Core.Downlink.Commands;
+using EdgeGateway.Core.Duty;
 using EdgeGateway.Core.Health;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Patrol;
 using EdgeGateway.Core.Sensors;
 using EdgeGateway.Core.Uplink;
 using EdgeGateway.Hardware;
@@ -31,6 +33,8 @@ public static class GatewayServices
         services.AddGatewayEvents(configuration);
         services.AddGpioInputs(configuration);
         services.AddInputs(configuration);
+        services.AddPatrol(configuration);
+        services.AddDutyCheckIns();
 
         // Sensors and board health: after the inputs, so their start-up never delays the alarm path.
         services.AddSensors(configuration);

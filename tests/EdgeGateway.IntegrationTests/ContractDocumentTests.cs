@@ -36,6 +36,9 @@ public sealed partial class ContractDocumentTests
         { EventKind.Door, EventState.Active },
         { EventKind.Door, EventState.Restored },
         { EventKind.Generic, EventState.Active },
+        { EventKind.Checkpoint, EventState.Active },
+        { EventKind.Checkpoint, EventState.Restored },
+        { EventKind.Duty, EventState.Active },
     };
 
     /// <summary>The facts each producer of a fault or temperature event writes (EventRecorder, OutboxStarter, MqttConnection, InputSupervisor, InputMonitor, SensorChannel, BoardHealth).</summary>
@@ -57,6 +60,12 @@ public sealed partial class ContractDocumentTests
         { EventKind.Temperature, "cold-room", """{"limit":"high","limitC":"8.0","temperatureC":"8.25","minDurationSeconds":"300"}""" },
         { EventKind.Temperature, "freezer", """{"limit":"low","limitC":"-25.0","temperatureC":"-26.5"}""" },
         { EventKind.Panic, "office-panic", """{"reason":"held-during-test","heldSeconds":"5"}""" },
+        { EventKind.Patrol, "night", """{"slot":"2026-11-29T22:00:00.000Z","durationSeconds":"150","checkpoints":"cp-lab,cp-gate,cp-dorm"}""" },
+        { EventKind.Fault, "night", """{"fault":"patrol-missed","reason":"missed","slot":"2026-11-29T22:00:00.000Z","maxDurationSeconds":"600","missing":"cp-gate,cp-lab,cp-dorm"}""" },
+        { EventKind.Fault, "night", """{"fault":"patrol-missed","slot":"2026-11-29T22:00:00.000Z"}""" },
+        { EventKind.Fault, "gate-duty", """{"fault":"duty-missed","intervalSeconds":"900","lastCheckIn":"none"}""" },
+        { EventKind.Fault, "gate-duty", """{"fault":"duty-missed","overdueSeconds":"7200"}""" },
+        { EventKind.Fault, "patrol", """{"fault":"state-file","file":"/var/lib/edge-gateway/patrol.json","error":"the write did not return within 2000 ms"}""" },
     };
 
     public static TheoryData<string, double?, double?, double?> Readings => new()
@@ -79,15 +88,16 @@ public sealed partial class ContractDocumentTests
 
     [Theory]
     [MemberData(nameof(Details))]
-    public void EventPayload_WithTheDetailOfEachFault_MatchesTheAlarmSchema(EventKind kind, string input, string detail)
+    public void EventPayload_WithTheDetailOfEachFault_MatchesItsTopicsSchema(EventKind kind, string input, string detail)
     {
         var draft = new EventDraft(NewId(), input, kind, EventState.Active, s_now, ClockSynced: false, "")
         {
             Detail = JsonSerializer.Deserialize<Dictionary<string, string>>(detail),
         };
 
-        Assert.Equal(TopicScheme.AlarmLeaf, LeafOf(draft));
-        AssertValid(TopicScheme.AlarmLeaf, EventPayload.Serialize(draft, 1, s_identity));
+        // Every fault is an alarm; a completed patrol round is only an event.
+        Assert.Equal(kind == EventKind.Patrol ? TopicScheme.EventLeaf : TopicScheme.AlarmLeaf, LeafOf(draft));
+        AssertValid(LeafOf(draft), EventPayload.Serialize(draft, 1, s_identity));
     }
 
     [Theory]
@@ -109,7 +119,7 @@ public sealed partial class ContractDocumentTests
         InputOptions[] inputs =
         [
             .. Enum.GetValues<EventKind>()
-                .Where(kind => kind is not (EventKind.Fault or EventKind.Temperature or EventKind.Telemetry))
+                .Where(kind => kind is not (EventKind.Fault or EventKind.Temperature or EventKind.Telemetry or EventKind.Patrol))
                 .Select(kind => new InputOptions { Id = $"in-{kind}".ToLowerInvariant(), Kind = kind, Location = $"{kind} somewhere" }),
         ];
 

@@ -22,7 +22,7 @@ public sealed partial class LayeringTests
         ["EdgeGateway.Outbox.LiteDb"] = ["LiteDB", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions"],
         ["EdgeGateway.Mqtt"] = ["MQTTnet", "Polly.Core", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Options.ConfigurationExtensions"],
         ["EdgeGateway.Host"] = ["Microsoft.Extensions.Hosting", "Microsoft.Extensions.Hosting.Systemd", "System.CommandLine", "OpenTelemetry.Exporter.Prometheus.HttpListener"],
-        ["EdgeGateway.Center"] = ["MQTTnet", "System.CommandLine", "OpenTelemetry.Exporter.Prometheus.HttpListener"],
+        ["EdgeGateway.Center"] = ["MQTTnet", "System.CommandLine", "OpenTelemetry.Exporter.Prometheus.HttpListener", "Microsoft.Data.Sqlite"],
         ["EdgeGateway.Demo"] = ["MQTTnet", "MQTTnet.Server", "Microsoft.Extensions.Hosting", "System.CommandLine"],
     };
 

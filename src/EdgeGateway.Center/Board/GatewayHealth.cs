@@ -19,6 +19,9 @@ public sealed record GatewayHealth(
     DateTimeOffset? TestModeUntil = null,
     string? TestModeInputs = null)
 {
+    /// <summary>The gateway's <c>proven</c>: alarm inputs last proven by a test press, with that press's round trip (the gateway's monotonic measure).</summary>
+    public IReadOnlyList<(string Input, DateTimeOffset? At, long? RoundTripMs)> Proven { get; init; } = [];
+
     /// <summary>Parses a v1 health payload; null when it is not one. Fields the gateway leaves out read as empty.</summary>
     public static GatewayHealth? TryParse(ReadOnlySpan<byte> payload)
     {
@@ -42,7 +45,15 @@ public sealed record GatewayHealth(
                 h.TryGetProperty("lastAckLatencyMs", out var latency) && latency.ValueKind == JsonValueKind.Number ? (long)latency.GetDouble() : null,
                 h.TryGetProperty("testMode", out var testMode) && testMode.ValueKind == JsonValueKind.True,
                 h.TryGetProperty("testModeUntil", out var until) && until.ValueKind == JsonValueKind.String ? until.GetDateTimeOffset() : null,
-                TestInputs(h));
+                TestInputs(h))
+            {
+                Proven = h.TryGetProperty("proven", out var proven) && proven.ValueKind == JsonValueKind.Object
+                    ? [.. proven.EnumerateObject().Select(p => (
+                        p.Name,
+                        p.Value.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String ? at.GetDateTimeOffset() : (DateTimeOffset?)null,
+                        p.Value.TryGetProperty("roundTripMs", out var rtt) && rtt.ValueKind == JsonValueKind.Number ? rtt.GetInt64() : (long?)null))]
+                    : [],
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -1,7 +1,7 @@
 namespace EdgeGateway.Core.Events;
 
 /// <summary>
-/// What an event is about; decides its lane and topic. The first six are what a contact input can be wired to;
+/// What an event is about; decides its lane and topic. The first eight are what a contact input can be wired to;
 /// the rest are reported by the gateway itself and are refused as an input's <c>Kind</c>.
 /// </summary>
 public enum EventKind
@@ -12,6 +12,12 @@ public enum EventKind
     Door,
     Tamper,
     Generic,
+
+    /// <summary>A patrol checkpoint (key switch, button or a reader's relay at a risk point): reached when active; never an alarm.</summary>
+    Checkpoint,
+
+    /// <summary>A duty check-in button (the gatehouse): each press is a check-in; a missed one is a <c>duty-missed</c> fault.</summary>
+    Duty,
 
     /// <summary>
     /// A fault of the gateway itself: path, storage, a flapping input shut down, a sensor not answering, board
@@ -24,4 +30,7 @@ public enum EventKind
 
     /// <summary>Periodic sensor readings; never an alarm.</summary>
     Telemetry,
+
+    /// <summary>A patrol round completed (its missed or incomplete rounds are <c>patrol-missed</c> faults).</summary>
+    Patrol,
 }

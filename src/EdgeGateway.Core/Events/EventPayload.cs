@@ -59,6 +59,9 @@ public static class EventPayload
         EventKind.Fault => "fault",
         EventKind.Temperature => "temperature",
         EventKind.Telemetry => "telemetry",
+        EventKind.Checkpoint => "checkpoint",
+        EventKind.Duty => "duty",
+        EventKind.Patrol => "patrol",
         _ => "generic",
     };
 

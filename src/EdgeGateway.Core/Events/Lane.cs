@@ -27,7 +27,8 @@ public static class LaneRules
 
     public static Lane LaneOf(EventKind kind) => kind switch
     {
-        // Alarms are panic, smoke, intrusion, tamper and faults; a cold-chain breach is an alarm too.
+        // Alarms are panic, smoke, intrusion, tamper and faults; a cold-chain breach is an alarm too. Checkpoints, duty
+        // check-ins and completed rounds are events: only their absence (a patrol-missed or duty-missed fault) alarms.
         EventKind.Panic or EventKind.Smoke or EventKind.Intrusion or EventKind.Tamper
             or EventKind.Fault or EventKind.Temperature => Lane.Alarm,
         EventKind.Telemetry => Lane.Telemetry,

@@ -11,6 +11,34 @@ public static class HealthPayload
 {
     public const int Version = 1;
 
+    /// <summary><c>"proven":{"office-panic":{"at":…,"roundTripMs":…},…}</c>; absent without alarm inputs.</summary>
+    private static void WriteProven(Utf8JsonWriter json, IReadOnlyList<InputProof> proven)
+    {
+        if (proven.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartObject("proven");
+        foreach (var proof in proven)
+        {
+            json.WriteStartObject(proof.Input);
+            if (proof.At is { } at)
+            {
+                json.WriteString("at", EventPayload.FormatTimestamp(at));
+            }
+            else
+            {
+                json.WriteNull("at");
+            }
+
+            WriteNumberOrNull(json, "roundTripMs", proof.RoundTripMs);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
     public static byte[] Serialize(HealthSnapshot health)
     {
         ArgumentNullException.ThrowIfNull(health);
@@ -50,6 +78,7 @@ public static class HealthPayload
             json.WriteBoolean("testMode", health.TestMode);
             WriteTestMode(json, health.TestModeDetail);
             WriteDownlink(json, health.Downlink);
+            WriteProven(json, health.Proven);
             // Absent only where nothing is supervised (a part of the gateway composed on its own, as in edge-fleet).
             if (health.Loops.Count > 0)
             {

@@ -12,7 +12,7 @@ public static class HealthServiceCollectionExtensions
     /// <summary>
     /// The <c>Health</c> and <c>Board</c> sections (validated on start), the <see cref="LivenessRegistry"/>, the latest
     /// <see cref="BoardHealth"/>, the <see cref="HealthSnapshotBuilder"/> and the <see cref="BoardHealthMonitor"/> hosted
-    /// service that reports under-voltage as a fault. The <see cref="IBoardProbe"/> comes from the hardware adapter.
+    /// service that reports under-voltage as a fault, and the <see cref="InputProofs"/> (alarm inputs last proven). The <see cref="IBoardProbe"/> comes from the hardware adapter.
     /// </summary>
     public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +22,8 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton<LivenessRegistry>();
         services.AddSingleton<BoardHealth>();
         services.AddSingleton<HealthSnapshotBuilder>();
+        services.AddSingleton<InputProofs>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<InputProofs>());
         services.AddSingleton<IHostedService, BoardHealthMonitor>();
         services.AddLoopSupervision();
         return services;

@@ -80,6 +80,9 @@ public sealed record HealthSnapshot(
     /// <summary>Downlink input the gateway could not use, counted since start.</summary>
     public DownlinkCounts Downlink { get; init; } = new(0, 0, 0, 0, 0, 0, 0);
 
+    /// <summary>Every alarm input and when a test press last proved it (with the round trip to the center's ack).</summary>
+    public IReadOnlyList<InputProof> Proven { get; init; } = [];
+
     /// <summary>Every supervised loop and optional part (status socket), by name: state, restarts, last error.</summary>
     public IReadOnlyList<LoopStatus> Loops { get; init; } = [];
 }

@@ -23,7 +23,8 @@ public sealed class HealthSnapshotBuilder(
     TimeProvider time,
     LoopSupervision? loops = null,
     TestModeSwitch? testMode = null,
-    DownlinkProblems? downlink = null)
+    DownlinkProblems? downlink = null,
+    InputProofs? proofs = null)
 {
     private readonly long _startedAt = time.GetTimestamp();
     private readonly string _dataDirectory = gateway.Value.DataDirectory;
@@ -66,6 +67,7 @@ public sealed class HealthSnapshotBuilder(
             Loops = loops?.Snapshot() ?? [],
             TestModeDetail = test,
             Downlink = downlink?.Counts ?? new DownlinkCounts(0, 0, 0, 0, 0, 0, 0),
+            Proven = proofs?.Snapshot() ?? [],
         };
     }
 

@@ -78,6 +78,18 @@ public sealed class InputOptions
     /// <value>Default <see cref="ContactType.NC"/>: the loop is closed while intact, so a cut opens it.</value>
     public ContactType TamperContact { get; set; } = ContactType.NC;
 
+    /// <summary>
+    /// A <see cref="EventKind.Duty"/> input must be pressed at least this often: a longer silence is a <c>duty-missed</c>
+    /// fault on the alarm lane (a lone-worker check: an attacked guard cannot press a panic button, but stops pressing
+    /// this one), restored by the next press. The first interval runs from the gateway's start.
+    /// </summary>
+    /// <value>Default 1800 s (30 min); 10-86400.</value>
+    public int CheckInIntervalSeconds { get; set; } = 1800;
+
+    /// <summary>A missed check-in of this <see cref="EventKind.Duty"/> input also turns the local <c>Sounder</c> on, until the next press (or <c>silence</c>).</summary>
+    /// <value>Default false.</value>
+    public bool CheckInSounder { get; set; }
+
     /// <summary>Whether the input latches, after applying the per-kind default.</summary>
     public bool Latches => Latch ?? Kind == EventKind.Panic;
 

@@ -50,6 +50,21 @@ public sealed class InputsOptionsValidator : IValidateOptions<InputsOptions>
                 errors.Add($"{key}:Kind", $"'{input.Kind.ToString().ToLowerInvariant()}' is reserved for the gateway's own sensor events");
             }
 
+            if (input.Kind == EventKind.Patrol)
+            {
+                errors.Add($"{key}:Kind", "'patrol' is reserved for the gateway's own round events (wire a round's points as 'checkpoint')");
+            }
+
+            if (input.CheckInIntervalSeconds is < 10 or > 86_400)
+            {
+                errors.Add($"{key}:CheckInIntervalSeconds", $"{input.CheckInIntervalSeconds} is outside 10-86400");
+            }
+
+            if (input.Kind is EventKind.Checkpoint or EventKind.Duty && input.Latch == true)
+            {
+                errors.Add($"{key}:Latch", $"a {input.Kind.ToString().ToLowerInvariant()} input reports each press: it cannot latch");
+            }
+
             // 1 would turn every first activation into a fault: the input could never report anything.
             if (input.MaxActivations is < 0 or 1 or > 1000)
             {

@@ -18,6 +18,9 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
     /// <summary>Raised (outside the writer's lock) with the entries of every recorded batch, on disk or in memory.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 
+    /// <summary>Raised after <see cref="Accepted"/> with every accepted activation marked as a test (a test press).</summary>
+    public event Action<EventDraft>? TestPressed;
+
     /// <summary>
     /// Test mode for every input and sensor: their events are marked <c>"test": true</c>. Set by
     /// <c>edge-gateway walk-test</c>; the center's <c>test-mode</c> command sets <see cref="UnderTest"/> instead. Never
@@ -72,6 +75,11 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
     {
         var recorded = writer.Write(drafts);
         Accepted?.Invoke(recorded);
+        foreach (var press in drafts.Where(d => d.Test && d.State == EventState.Active))
+        {
+            TestPressed?.Invoke(press);
+        }
+
         return recorded;
     }
 }

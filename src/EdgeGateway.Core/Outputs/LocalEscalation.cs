@@ -12,6 +12,7 @@ namespace EdgeGateway.Core.Outputs;
 public sealed class LocalEscalation(IOutputLines lines, CenterAcknowledgements acknowledgements, ILogger<LocalEscalation> logger) : ILocalSounder
 {
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _holds = new(StringComparer.Ordinal);
     private int _escalated;
     private bool _sounding;
 
@@ -48,6 +49,27 @@ public sealed class LocalEscalation(IOutputLines lines, CenterAcknowledgements a
 
     public void Stop() => acknowledgements.Changed -= Update;
 
+    /// <summary>
+    /// Holds the sounder on for <paramref name="reason"/> (a missed duty check-in) until released; beside the escalation,
+    /// which does not turn it off while a hold remains. <c>silence</c> silences it too.
+    /// </summary>
+    public void Hold(string reason, bool on)
+    {
+        lock (_lock)
+        {
+            if (!(on ? _holds.Add(reason) : _holds.Remove(reason)))
+            {
+                return;
+            }
+
+            if (on || (_holds.Count == 0 && _escalated == 0))
+            {
+                _sounding = on;
+                lines.Set(OutputRole.Sounder, on);
+            }
+        }
+    }
+
     public bool Silence()
     {
         lock (_lock)
@@ -79,8 +101,12 @@ public sealed class LocalEscalation(IOutputLines lines, CenterAcknowledgements a
             }
             else if (escalated == 0 && _escalated > 0)
             {
-                _sounding = false;
-                lines.Set(OutputRole.Sounder, false);
+                if (_holds.Count == 0)
+                {
+                    _sounding = false;
+                    lines.Set(OutputRole.Sounder, false);
+                }
+
                 lines.Set(OutputRole.Escalation, false);
                 Log.LocalEscalationOff(logger);
             }

@@ -26,6 +26,22 @@ public sealed class HealthPayloadTests
         TestMode: false);
 
     [Fact]
+    public void Serialize_WithAlarmInputs_SaysWhenEachWasLastProven()
+    {
+        var health = s_example with
+        {
+            Proven = [new InputProof("office-panic", new DateTimeOffset(2026, 11, 29, 5, 31, 2, 120, TimeSpan.Zero), 412), new InputProof("gym-smoke", null, null)],
+        };
+
+        var json = Encoding.UTF8.GetString(HealthPayload.Serialize(health));
+
+        // As in the example of docs/mqtt-contract.md.
+        Assert.Contains("""
+            ,"proven":{"office-panic":{"at":"2026-11-29T05:31:02.120Z","roundTripMs":412},"gym-smoke":{"at":null,"roundTripMs":null}}
+            """, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_Example_IsTheContractShape()
     {
         var json = Encoding.UTF8.GetString(HealthPayload.Serialize(s_example));

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -125,16 +126,9 @@ public sealed class CommandIdMemory(IOptions<CommandOptions> options, IOptions<G
 
     private void Save()
     {
-        var temporary = FilePath + ".tmp";
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                file.Write(Serialize());
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, FilePath, overwrite: true);
+            DataFile.WriteAtomically(FilePath, Serialize());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
