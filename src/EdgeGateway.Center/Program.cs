@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeGateway.Center;
+using EdgeGateway.Center.Web;
 
 var host = new Option<string>("--host") { Description = "Broker host", DefaultValueFactory = _ => "127.0.0.1" };
 var port = new Option<int>("--port") { Description = "Broker port", DefaultValueFactory = _ => 1883 };
@@ -18,12 +19,18 @@ var keepAlive = new Option<ushort>("--keepalive") { Description = "MQTT keepaliv
 var connectTimeout = new Option<int>("--connect-timeout") { Description = "Deadline in seconds of one connect attempt (TCP, TLS, CONNACK, SUBACK) and of a PUBACK", DefaultValueFactory = _ => 10 };
 var reconnectDelay = new Option<int>("--reconnect-delay-ms") { Description = "First reconnect wait; doubles per failure, jittered", DefaultValueFactory = _ => 1000 };
 var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "Longest reconnect wait", DefaultValueFactory = _ => 30 };
+var reportingSeconds = new Option<int>("--reporting-seconds") { Description = "Supervision: a gateway not heard this long (and not shut down) is silent, an alarm", DefaultValueFactory = _ => 180 };
+var http = new Option<string>("--http") { Description = "Serve the web board at ADDRESS:PORT (e.g. 0.0.0.0:8080)", DefaultValueFactory = _ => "" };
+var httpUsers = new Option<string>("--http-users") { Description = "The board's operators and password hashes (edge-center passwd)", DefaultValueFactory = _ => "" };
+var httpPathBase = new Option<string>("--http-path-base") { Description = "Path the reverse proxy serves the board under, e.g. /board", DefaultValueFactory = _ => "" };
+var httpKnownProxy = new Option<string[]>("--http-known-proxy") { Description = "A reverse proxy (IP) whose X-Forwarded-* headers are believed, besides loopback", DefaultValueFactory = _ => [] };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
-    host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry,
+    host, port, group, autoAck, operatorName, json, boardSeconds, reportingSeconds, clientId, sessionExpiry,
     tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax,
+    http, httpUsers, httpPathBase, httpKnownProxy, PasswdCommand.Create(),
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -44,8 +51,10 @@ root.SetAction(async (parse, cancellationToken) =>
         ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
         ReconnectDelayMs = parse.GetValue(reconnectDelay),
         ReconnectMaxDelaySeconds = parse.GetValue(reconnectMax),
+        ReportingSeconds = parse.GetValue(reportingSeconds),
     };
-    if (CenterOptionsCheck.Problems(options) is { Count: > 0 } problems)
+    var web = new BoardWebOptions { Http = parse.GetValue(http)!, UsersFile = parse.GetValue(httpUsers)!, PathBase = parse.GetValue(httpPathBase)!, KnownProxies = parse.GetValue(httpKnownProxy)! };
+    if (CenterOptionsCheck.Problems(options).Concat(web.Problems()).ToList() is { Count: > 0 } problems)
     {
         foreach (var problem in problems)
         {
@@ -76,6 +85,12 @@ root.SetAction(async (parse, cancellationToken) =>
 
         reconnect = true;
     };
+    await using var board = web.Enabled ? await StartBoardAsync(web, center, time, view, cancellationToken) : null;
+    if (web.Enabled && board is null)
+    {
+        return 78;
+    }
+
     view.Write($"connecting to {options.Host}:{options.Port} ({security}{(options.CredentialsFile.Length > 0 ? ", login from " + options.CredentialsFile : "")}) as {options.ClientId}");
     try
     {
@@ -104,3 +119,18 @@ root.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
+
+static async Task<BoardServer?> StartBoardAsync(BoardWebOptions web, CenterConsole center, TimeProvider time, CenterView view, CancellationToken cancellationToken)
+{
+    try
+    {
+        var board = await BoardServer.StartAsync(web, center, time, cancellationToken);
+        view.Write($"web board at {board.Address} (operators from {web.UsersFile})");
+        return board;
+    }
+    catch (BoardStartException ex)
+    {
+        Console.Error.WriteLine($"edge-center: {ex.Message}");
+        return null;
+    }
+}
