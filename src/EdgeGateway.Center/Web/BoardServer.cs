@@ -116,11 +116,13 @@ public sealed class BoardServer : IAsyncDisposable
         return new BoardServer(app, new Uri(bound.TrimEnd('/') + options.PathBase + "/"));
     }
 
-    /// <summary>Ours from information up; the framework's from warnings, but the key manager's "not encrypted at rest" ones (its keys are never at rest).</summary>
+    /// <summary>Ours from information up; the framework's from warnings, but the key manager's "not encrypted at rest" ones (its keys are never at rest) and the host's start failure.</summary>
     private static LogLevel LevelOf(string? category) => category switch
     {
         not null when category.StartsWith("EdgeGateway", StringComparison.Ordinal) => LogLevel.Information,
         not null when category.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal) => LogLevel.Error,
+        // A bind failure: edge-center says it in one line naming --http (BoardStartException), not as a stack trace.
+        "Microsoft.Extensions.Hosting.Internal.Host" => LogLevel.None,
         _ => LogLevel.Warning,
     };
 

@@ -15,7 +15,8 @@ public sealed record BoardSnapshot(
     {
         var now = time.GetUtcNow();
         var board = center.Board();
-        var alarms = board.SelectMany(g => g.AwaitingAck)
+        // A restore is acknowledged by the console itself, just after it arrives: only activations wait for a person.
+        var alarms = board.SelectMany(g => g.AwaitingAck).Where(a => a.State == "active")
             .Select(a => history.Find(a.Id) is { } record ? BoardAlarm.Of(record) : BoardAlarm.Of(new AlarmRecord(a, now, TimeSpan.Zero, null, null)))
             .OrderByDescending(a => a.ReceivedAt)
             .ToList();
