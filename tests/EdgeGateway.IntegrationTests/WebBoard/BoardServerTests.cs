@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using EdgeGateway.Center;
 using EdgeGateway.Center.History;
 using EdgeGateway.Center.Web;
+using EdgeGateway.TestKit;
 
 namespace EdgeGateway.IntegrationTests.WebBoard;
 
@@ -72,6 +73,22 @@ public sealed partial class BoardServerTests : IDisposable
 
         Assert.StartsWith($"--http 127.0.0.1:{port}: cannot listen there: ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("address already in use", refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task EdgeCenter_WithABadHttpOption_ExitsConfigErrorNamingIt_BeforeAnyConnect()
+    {
+        var center = new GatewayProcess(_directory.FullName, new { }, ["dotnet", Path.Combine(AppContext.BaseDirectory, "edge-center.dll")]);
+        await using (center)
+        {
+            // Port 1: nothing listens there, so a console that went on to connect would say so instead.
+            await center.StartAsync(["--port", "1", "--http", "board.local:8080", "--http-users", Users], waitForSocket: false);
+            Assert.Equal(78, await center.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Contains("edge-center: --http board.local:8080: not ADDRESS:PORT with an IP address", center.Output, StringComparison.Ordinal);
+        Assert.Contains("edge-center: --http-users", center.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("connecting to", center.Output, StringComparison.Ordinal);
     }
 
     [Fact]

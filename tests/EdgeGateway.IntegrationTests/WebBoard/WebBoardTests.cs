@@ -26,10 +26,8 @@ public sealed class WebBoardTests(ITestOutputHelper output)
     {
         await using var rig = await BoardRig.StartAsync(TimeProvider.System);
         await using var gateway = CreateGateway(rig.Broker.Port);
-        await gateway.StartAsync();
         using var browser = new Browser();
-        await browser.SignInAsync(rig.Board.Address, BoardRig.OperatorName, BoardRig.Password);
-        await browser.WaitForAsync("tr[data-gateway='test-school/gw1'][data-state='online']");
+        await StartSignedInAsync(rig, gateway, browser);
         Assert.Contains(BoardRig.OperatorName, browser.Driver.FindElement(By.Id("operator")).Text, StringComparison.Ordinal);
 
         Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
@@ -77,10 +75,8 @@ public sealed class WebBoardTests(ITestOutputHelper output)
         const int presses = 50;
         await using var rig = await BoardRig.StartAsync(TimeProvider.System);
         await using var gateway = CreateGateway(rig.Broker.Port);
-        await gateway.StartAsync();
         using var browser = new Browser();
-        await browser.SignInAsync(rig.Board.Address, BoardRig.OperatorName, BoardRig.Password);
-        await browser.WaitForAsync("tr[data-gateway='test-school/gw1'][data-state='online']");
+        await StartSignedInAsync(rig, gateway, browser);
 
         var shown = new List<double>();
         var received = new ConcurrentQueue<TimeSpan>();
@@ -175,6 +171,14 @@ public sealed class WebBoardTests(ITestOutputHelper output)
 
         using var ack = await http.PostAsync(new Uri(rig.Board.Address, "api/ack"), new StringContent("""{"id":"x"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, ack.StatusCode);
+    }
+
+    /// <summary>Starts the gateway, signs the operator in and waits until the page shows the gateway online.</summary>
+    private static async Task StartSignedInAsync(BoardRig rig, GatewayProcess gateway, Browser browser)
+    {
+        await gateway.StartAsync();
+        await browser.SignInAsync(rig.Board.Address, BoardRig.OperatorName, BoardRig.Password);
+        await browser.WaitForAsync("tr[data-gateway='test-school/gw1'][data-state='online']");
     }
 
     private static GatewayProcess CreateGateway(int brokerPort)
