@@ -3,13 +3,15 @@ using EdgeGateway.Center;
 using EdgeGateway.Center.Acks;
 using EdgeGateway.Center.Board;
 using EdgeGateway.Center.Gaps;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.IntegrationTests;
 
 /// <summary>
 /// Supervision at the center (EN 50136's reporting time): a gateway not heard for the reporting time is silent, an
-/// alarm raised once and cleared when it is heard again; a clean shutdown is offline, never silent. Fake time throughout.
+/// alarm raised once and cleared when it is heard again; a clean shutdown is offline, never silent. Fake time throughout
+/// (the terminal test takes its messages through a real Mosquitto).
 /// </summary>
 public sealed class CenterSupervisionTests : IDisposable
 {
@@ -143,6 +145,30 @@ public sealed class CenterSupervisionTests : IDisposable
 
         Assert.Equal(2, _failures.Count);
         Assert.Equal(["other-school/gw2", Gateway], reported.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheTerminal_SaysSchoolSilent_OnTheBoardToo_AndHeardAgain()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var center = new CenterConsole(new CenterOptions { Port = broker.Port, ReportingSeconds = 60 }, _time);
+        var screen = new StringWriter();
+        var view = new CenterView(center, TextWriter.Synchronized(screen), _time);
+        await center.ConnectAsync(CancellationToken.None);
+        await using var gateway = new MqttRecorder(broker.Port, "quiet-gateway", filter: "campus/v1/none");
+        await gateway.StartAsync();
+        await gateway.PublishAsync("campus/v1/test-school/gw1/status", """{"state":"online","boot":"b1"}""");
+        await GatewayProcess.WaitUntilAsync(() => center.BoardEntry(Gateway) is not null, TimeSpan.FromSeconds(30));
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        view.WriteBoard();
+        Assert.Contains($"SILENT {Gateway} SCHOOL SILENT: not heard for 61 s, reporting time 60 s", screen.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"test-school/gw1\s+SILENT \(not heard for 61 s, reporting time 60 s\)", screen.ToString());
+
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await gateway.PublishAsync("campus/v1/test-school/gw1/status", """{"state":"online","boot":"b1"}""");
+        await GatewayProcess.WaitUntilAsync(() => screen.ToString().Contains($"HEARD  {Gateway} heard again after 70 s of silence", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.Equal(GatewayReachability.Online, center.BoardEntry(Gateway)!.Reachability);
     }
 
     [Fact]
