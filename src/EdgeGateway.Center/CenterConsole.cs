@@ -28,6 +28,7 @@ public sealed class CenterConsole : IAsyncDisposable
     private readonly SeqGapDetector _seqs = new();
     private readonly GatewayBoard _board;
     private readonly PendingCommands _commands;
+    private readonly SilenceWatch _silence;
     private long _duplicates;
     private long _handlerErrors;
 
@@ -36,7 +37,9 @@ public sealed class CenterConsole : IAsyncDisposable
         _options = options;
         _time = time;
         _seen = new SeenMessageIds(TimeSpan.FromHours(options.DedupWindowHours), time, _alarms.IsAwaitingAck, _alarms.Forget);
-        _board = new GatewayBoard(_alarms);
+        _board = new GatewayBoard(_alarms, _seqs, time, TimeSpan.FromSeconds(options.ReportingSeconds));
+        _board.HeardAgain += (entry, silentFor) => GatewayHeardAgain?.Invoke(entry, silentFor);
+        _silence = new SilenceWatch(_board, time, entry => GatewaySilent?.Invoke(entry), OnHandlerFailed);
         _commands = new PendingCommands(time);
         _mqtt = new CenterMqttClient(options, time, HandleAsync, OnHandlerFailed);
         _mqtt.Connected += shared =>
@@ -78,6 +81,12 @@ public sealed class CenterConsole : IAsyncDisposable
     /// <summary>Seq jumped past numbers not seen yet: (gateway, first missing, arrived). They may still come (alarms overtake events).</summary>
     public event Action<string, long, long>? GapDetected;
 
+    /// <summary>A gateway was not heard for the reporting time (<see cref="CenterOptions.ReportingSeconds"/>): "school silent".</summary>
+    public event Action<GatewayBoardEntry>? GatewaySilent;
+
+    /// <summary>A silent gateway was heard again: (its line, how long it was silent).</summary>
+    public event Action<GatewayBoardEntry, TimeSpan>? GatewayHeardAgain;
+
     /// <summary>Every message received or sent, in order (for <c>--json</c>).</summary>
     public event Action<CenterTraffic>? Traffic;
 
@@ -94,6 +103,9 @@ public sealed class CenterConsole : IAsyncDisposable
     public bool SharedSubscription { get; private set; } = true;
 
     public string Operator => _options.Operator;
+
+    /// <summary>How long a gateway may go unheard before it is silent (<see cref="CenterOptions.ReportingSeconds"/>).</summary>
+    public TimeSpan ReportingTime => _board.ReportingTime;
 
     /// <summary>Sequence numbers of <paramref name="gateway"/> (<c>site/gateway</c>) below the highest seen that never arrived.</summary>
     public IReadOnlyCollection<long> MissingSeqs(string gateway) => _seqs.Missing(gateway);
@@ -149,7 +161,11 @@ public sealed class CenterConsole : IAsyncDisposable
         return id;
     }
 
-    public ValueTask DisposeAsync() => _mqtt.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _silence.Dispose();
+        return _mqtt.DisposeAsync();
+    }
 
     private async Task AcknowledgeAsync(CenterMessage message, string by, CancellationToken cancellationToken)
     {
@@ -178,7 +194,7 @@ public sealed class CenterConsole : IAsyncDisposable
         {
             case "status":
                 Traffic?.Invoke(new CenterTraffic("status", message.Topic, message.Payload, message.Retain, false, _time.GetUtcNow()));
-                if (_board.ApplyStatus(gateway, message.Payload, _time.GetUtcNow()) is { } entry)
+                if (_board.ApplyStatus(gateway, message.Payload) is { } entry)
                 {
                     StatusChanged?.Invoke(gateway, entry);
                 }

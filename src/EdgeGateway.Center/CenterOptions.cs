@@ -70,6 +70,14 @@ public sealed class CenterOptions
     /// <value>Default 168 h (7 days).</value>
     public int DedupWindowHours { get; set; } = 168;
 
+    /// <summary>
+    /// Supervision (EN 50136's reporting time): a gateway not heard for this long (no status, health or message of its
+    /// own; the broker's will does not count) and not shut down cleanly is "silent", an alarm on the board, until heard
+    /// again. Gateways send health every <c>Health:IntervalSeconds</c> (60) while connected.
+    /// </summary>
+    /// <value>Default 180 s (three missed health reports; EN 50136's reporting time of categories SP4 and DP3). 10-2764800 (32 days, SP1).</value>
+    public int ReportingSeconds { get; set; } = 180;
+
     /// <summary>Acknowledge every alarm as soon as it arrives.</summary>
     /// <value>Default false.</value>
     public bool AutoAck { get; set; }

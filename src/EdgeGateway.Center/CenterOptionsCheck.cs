@@ -13,6 +13,7 @@ public static class CenterOptionsCheck
         Range("--reconnect-delay-ms", options.ReconnectDelayMs, 10, 60000);
         Range("--reconnect-max-seconds", options.ReconnectMaxDelaySeconds, 1, 3600);
         Range("--session-expiry", options.SessionExpirySeconds, 0, 2592000);
+        Range("--reporting-seconds", options.ReportingSeconds, 10, 2764800);
         if (options.ReconnectDelayMs > options.ReconnectMaxDelaySeconds * 1000L)
         {
             problems.Add($"--reconnect-delay-ms {options.ReconnectDelayMs} is longer than --reconnect-max-seconds {options.ReconnectMaxDelaySeconds}");

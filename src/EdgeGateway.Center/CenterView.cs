@@ -36,6 +36,9 @@ public sealed class CenterView
         center.HealthReceived += (gateway, health) => Write($"HEALTH {gateway} {Describe(health)}");
         center.CommandResultReceived += OnCommandResult;
         center.GapDetected += (gateway, from, to) => Write($"GAP    {gateway} seq {from}..{to - 1} not (yet) received");
+        center.GatewaySilent += entry => Write($"SILENT {entry.Gateway} SCHOOL SILENT: {Silence(entry, _time.GetUtcNow())}");
+        center.GatewayHeardAgain += (entry, silentFor) => Write(string.Create(
+            CultureInfo.InvariantCulture, $"HEARD  {entry.Gateway} heard again after {silentFor.TotalSeconds:0} s of silence"));
         center.HandlerFailed += ex => Write($"ERROR  handling a message failed: {ex.GetType().Name}: {ex.Message}");
         if (jsonLines is not null)
         {
@@ -75,11 +78,11 @@ public sealed class CenterView
         text.Append(CultureInfo.InvariantCulture, $"[center] BOARD {board.Count} gateway(s) at {now:HH:mm:ss}\n");
         foreach (var entry in board)
         {
-            var state = entry.Online switch
+            var state = entry.Reachability switch
             {
-                true => "ONLINE ",
-                false => $"OFFLINE ({entry.OfflineReason ?? "no reason"})",
-                null => "UNKNOWN",
+                GatewayReachability.Online => "ONLINE ",
+                GatewayReachability.Silent => $"SILENT ({Silence(entry, now)})",
+                _ => $"OFFLINE ({entry.OfflineReason ?? "no reason"})",
             };
             var since = entry.StatusChangedAt is { } at ? string.Create(CultureInfo.InvariantCulture, $" since {at:HH:mm:ss}") : "";
             var health = entry.Health is { } h
@@ -88,7 +91,7 @@ public sealed class CenterView
             var lastAlarm = entry.LastAlarm is { } a
                 ? string.Create(CultureInfo.InvariantCulture, $"last alarm {a.Input} {a.Kind} {a.State} {a.Timestamp:HH:mm:ss}")
                 : "no alarm";
-            text.Append(CultureInfo.InvariantCulture, $"[center]   {entry.Gateway,-24} {state}{since} boot={entry.Boot ?? "?"} | {health} | {lastAlarm} | awaiting ack: {entry.AwaitingAck.Count}\n");
+            text.Append(CultureInfo.InvariantCulture, $"[center]   {entry.Gateway,-24} {state}{since} boot={entry.Boot ?? "?"} | {health} | {lastAlarm} | awaiting ack: {entry.AwaitingAck.Count}{(entry.MissingSeqs.Count > 0 ? $" | MISSING SEQ {entry.MissingSeqs.Count}" : "")}\n");
             foreach (var alarm in entry.AwaitingAck)
             {
                 text.Append(CultureInfo.InvariantCulture, $"[center]     ack {alarm.Id}  ({alarm.Input} {alarm.Kind} {alarm.State} \"{alarm.Location}\" {alarm.Timestamp:HH:mm:ss})\n");
@@ -101,6 +104,10 @@ public sealed class CenterView
             _output.Flush();
         }
     }
+
+    private string Silence(GatewayBoardEntry entry, DateTimeOffset now) => entry.LastHeardAt is { } heard
+        ? string.Create(CultureInfo.InvariantCulture, $"not heard for {(now - heard).TotalSeconds:0} s, reporting time {_center.ReportingTime.TotalSeconds:0} s")
+        : string.Create(CultureInfo.InvariantCulture, $"never heard, reporting time {_center.ReportingTime.TotalSeconds:0} s");
 
     private static string Describe(GatewayHealth h) => string.Create(
         CultureInfo.InvariantCulture,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeGateway.Center;
 using EdgeGateway.Center.Metrics;
 using EdgeGateway.Center.Storage;
+using EdgeGateway.Center.Web;
 
 var host = new Option<string>("--host") { Description = "Broker host", DefaultValueFactory = _ => "127.0.0.1" };
 var port = new Option<int>("--port") { Description = "Broker port", DefaultValueFactory = _ => 1883 };
@@ -23,12 +24,18 @@ var reconnectMax = new Option<int>("--reconnect-max-seconds") { Description = "L
 var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (e.g. 127.0.0.1:9465)" };
 var db = RecordVerbs.DbOption();
 var overdueDays = RecordVerbs.OverdueDaysOption();
+var reportingSeconds = new Option<int>("--reporting-seconds") { Description = "Supervision: a gateway not heard this long (and not shut down) is silent, an alarm", DefaultValueFactory = _ => 180 };
+var http = new Option<string>("--http") { Description = "Serve the web board at ADDRESS:PORT (e.g. 0.0.0.0:8080)", DefaultValueFactory = _ => "" };
+var httpUsers = new Option<string>("--http-users") { Description = "The board's operators and password hashes (edge-center passwd)", DefaultValueFactory = _ => "" };
+var httpPathBase = new Option<string>("--http-path-base") { Description = "Path the reverse proxy serves the board under, e.g. /board", DefaultValueFactory = _ => "" };
+var httpKnownProxy = new Option<string[]>("--http-known-proxy") { Description = "A reverse proxy (IP) whose X-Forwarded-* headers are believed, besides loopback", DefaultValueFactory = _ => [] };
 var boardSeconds = new Option<int>("--board-seconds") { Description = "Print the board every N seconds (0: only on 'board')", DefaultValueFactory = _ => 0 };
 
 var root = new RootCommand("edge-center: the county center's console for EdgeGateway alarms (type 'help' for commands)")
 {
-    host, port, group, autoAck, operatorName, json, boardSeconds, clientId, sessionExpiry, metrics,
+    host, port, group, autoAck, operatorName, json, boardSeconds, reportingSeconds, clientId, sessionExpiry, metrics,
     tls, caFile, clientCert, clientKey, credentialsFile, keepAlive, connectTimeout, reconnectDelay, reconnectMax, db, overdueDays,
+    http, httpUsers, httpPathBase, httpKnownProxy, PasswdCommand.Create(),
 };
 foreach (var verb in RecordVerbs.Create())
 {
@@ -54,8 +61,10 @@ root.SetAction(async (parse, cancellationToken) =>
         ConnectTimeoutSeconds = parse.GetValue(connectTimeout),
         ReconnectDelayMs = parse.GetValue(reconnectDelay),
         ReconnectMaxDelaySeconds = parse.GetValue(reconnectMax),
+        ReportingSeconds = parse.GetValue(reportingSeconds),
     };
-    var problems = CenterOptionsCheck.Problems(options).ToList();
+    var web = new BoardWebOptions { Http = parse.GetValue(http)!, UsersFile = parse.GetValue(httpUsers)!, PathBase = parse.GetValue(httpPathBase)!, KnownProxies = parse.GetValue(httpKnownProxy)! };
+    var problems = CenterOptionsCheck.Problems(options).Concat(web.Problems()).ToList();
     var metricsEndpoint = parse.GetValue(metrics) is { } listen ? CenterMetrics.ParseEndpoint(listen, problems) : null;
     if (problems.Count > 0)
     {
@@ -97,6 +106,12 @@ root.SetAction(async (parse, cancellationToken) =>
 
         reconnect = true;
     };
+    await using var board = web.Enabled ? await StartBoardAsync(web, center, time, view, cancellationToken) : null;
+    if (web.Enabled && board is null)
+    {
+        return 78;
+    }
+
     view.Write($"connecting to {options.Host}:{options.Port} ({security}{(options.CredentialsFile.Length > 0 ? ", login from " + options.CredentialsFile : "")}) as {options.ClientId}");
     try
     {
@@ -125,3 +140,18 @@ root.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
+
+static async Task<BoardServer?> StartBoardAsync(BoardWebOptions web, CenterConsole center, TimeProvider time, CenterView view, CancellationToken cancellationToken)
+{
+    try
+    {
+        var board = await BoardServer.StartAsync(web, center, time, cancellationToken);
+        view.Write($"web board at {board.Address} (operators from {web.UsersFile})");
+        return board;
+    }
+    catch (BoardStartException ex)
+    {
+        Console.Error.WriteLine($"edge-center: {ex.Message}");
+        return null;
+    }
+}

@@ -5,7 +5,15 @@ namespace EdgeGateway.IntegrationTests;
 /// <summary>Temp folders and the path of the edge-gateway entry assembly built next to the tests.</summary>
 public static class Gateway
 {
-    public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
+    /// <summary>
+    /// The gateway as its own project built it (<c>src/EdgeGateway.Host/bin/…</c>), not the copy next to the tests: this
+    /// project also runs the center, whose ASP.NET Core framework takes the place of the Microsoft.Extensions packages
+    /// here, and the gateway, an app of the base framework only, would not find them.
+    /// </summary>
+    public static string EntryAssembly { get; } = Path.Combine(
+        ContractSchemas.RepositoryRoot, "src", "EdgeGateway.Host",
+        Path.GetRelativePath(Path.Combine(ContractSchemas.RepositoryRoot, "tests", "EdgeGateway.IntegrationTests"), AppContext.BaseDirectory),
+        "edge-gateway.dll");
 
     public static GatewayProcess Create(int brokerPort, IEnumerable<object> inputs, int keepAliveSeconds = 10)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.IntegrationTests;
@@ -44,7 +43,7 @@ public sealed class GuardFeedbackTests
 
         await AckAsync(center, alarms[0]);
 
-        await WaitForSteadyLedAsync(gateway);
+        await SimulatedLed.WaitForSteadyAsync(gateway, LedPin, s_wait);
         Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
         Assert.Equal("low", await gateway.SimAsync($"get {SounderPin}"));
         Assert.Equal(2, center.On("/alarm").Count());
@@ -63,7 +62,7 @@ public sealed class GuardFeedbackTests
 
         await AckAsync(center, center.On("/alarm").Single());
 
-        await WaitForSteadyLedAsync(gateway);
+        await SimulatedLed.WaitForSteadyAsync(gateway, LedPin, s_wait);
         await gateway.WaitForOutputAsync("acknowledged by the center (steady)", s_wait);
         Assert.Single(center.On("/alarm"));
         Assert.Equal("low", await gateway.SimAsync($"get {RelayPin}"));
@@ -114,7 +113,7 @@ public sealed class GuardFeedbackTests
         Assert.Equal("ok", await gateway.SimAsync($"set {PanicPin} low"));
         await GatewayProcess.WaitUntilAsync(() => center.On("/alarm").Any(), s_wait);
         var arrived = TimeProvider.System.GetTimestamp();
-        Assert.True(await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
+        Assert.True(await SimulatedLed.WritesWithinAsync(gateway, LedPin, TimeSpan.FromSeconds(1)) >= 3, "the LED does not blink fast while waiting");
         return arrived;
     }
 
@@ -151,29 +150,4 @@ public sealed class GuardFeedbackTests
             await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
         }
     }
-
-    /// <summary>How often the gateway switched the LED within <paramref name="window"/>.</summary>
-    private static async Task<long> LedWritesWithinAsync(GatewayProcess gateway, TimeSpan window)
-    {
-        var before = await WritesAsync(gateway, LedPin);
-        await Task.Delay(window, TimeProvider.System);
-        return await WritesAsync(gateway, LedPin) - before;
-    }
-
-    /// <summary>Waits until the LED is on and stays untouched for a second (the fast blink switches it every 200 ms).</summary>
-    private static async Task WaitForSteadyLedAsync(GatewayProcess gateway)
-    {
-        var start = TimeProvider.System.GetTimestamp();
-        while (!(await gateway.SimAsync($"get {LedPin}") == "high" && await LedWritesWithinAsync(gateway, TimeSpan.FromSeconds(1)) == 0
-            && await gateway.SimAsync($"get {LedPin}") == "high"))
-        {
-            if (TimeProvider.System.GetElapsedTime(start) > s_wait)
-            {
-                throw new TimeoutException($"the status LED did not go steady on within {s_wait}:\n{gateway.Output}");
-            }
-        }
-    }
-
-    private static async Task<long> WritesAsync(GatewayProcess gateway, int pin) =>
-        long.Parse(await gateway.SimAsync($"writes {pin}"), CultureInfo.InvariantCulture);
 }

@@ -9,6 +9,9 @@ namespace EdgeGateway.Center.Board;
 /// <param name="Health">The last health report, if any.</param>
 /// <param name="LastAlarm">The last new alarm received.</param>
 /// <param name="AwaitingAck">Alarms this center has not acknowledged yet, oldest first.</param>
+/// <param name="Reachability">Online, offline or silent (supervision by the reporting time).</param>
+/// <param name="LastHeardAt">When this console last heard the gateway itself (not its will), by its own clock; null if never.</param>
+/// <param name="MissingSeqs">Seqs below the highest seen that never arrived (they may still come).</param>
 public sealed record GatewayBoardEntry(
     string Gateway,
     bool? Online,
@@ -17,4 +20,11 @@ public sealed record GatewayBoardEntry(
     DateTimeOffset? StatusChangedAt,
     GatewayHealth? Health,
     CenterMessage? LastAlarm,
-    IReadOnlyList<CenterMessage> AwaitingAck);
+    IReadOnlyList<CenterMessage> AwaitingAck,
+    GatewayReachability Reachability,
+    DateTimeOffset? LastHeardAt,
+    IReadOnlyCollection<long> MissingSeqs)
+{
+    /// <summary>The site (school) part of <see cref="Gateway"/>.</summary>
+    public string Site => Gateway.Split('/')[0];
+}
