@@ -28,6 +28,7 @@ public sealed class CenterConsole : IAsyncDisposable
     private readonly SeqGapDetector _seqs = new();
     private readonly GatewayBoard _board;
     private readonly PendingCommands _commands;
+    private readonly PublishWindow _autoAcks;
     private long _duplicates;
     private long _handlerErrors;
 
@@ -39,6 +40,7 @@ public sealed class CenterConsole : IAsyncDisposable
         _board = new GatewayBoard(_alarms);
         _commands = new PendingCommands(time);
         _mqtt = new CenterMqttClient(options, time, HandleAsync, OnHandlerFailed);
+        _autoAcks = new PublishWindow(() => _mqtt.PublishWindowSize, OnHandlerFailed);
         _mqtt.Connected += shared =>
         {
             SharedSubscription = shared;
@@ -228,7 +230,7 @@ public sealed class CenterConsole : IAsyncDisposable
                 if (ackedBy is not null)
                 {
                     // The gateway repeats an alarm only while it has no ack: ours was lost, so it goes again.
-                    await AcknowledgeAsync(message, ackedBy, CancellationToken.None);
+                    await _autoAcks.StartAsync(AcknowledgeAsync(message, ackedBy, CancellationToken.None));
                 }
             }
 
@@ -251,7 +253,7 @@ public sealed class CenterConsole : IAsyncDisposable
         // A restore needs no operator: only the activation waits for a person's ack.
         if (message.IsAlarm && (_options.AutoAck || message.State != "active"))
         {
-            await AcknowledgeAsync(message, _options.Operator, CancellationToken.None);
+            await _autoAcks.StartAsync(AcknowledgeAsync(message, _options.Operator, CancellationToken.None));
         }
     }
 }
