@@ -6,8 +6,11 @@ using Microsoft.Extensions.Logging;
 
 // edge-fleet: a county in one process. See docs/scaling.md for what the figures mean.
 var gateways = new Option<int>("--gateways") { Description = "Simulated gateways", DefaultValueFactory = _ => 500 };
-var scenario = new Option<string>("--scenario") { Description = "steady | storm | restart | all", DefaultValueFactory = _ => "all" };
-scenario.AcceptOnlyFromAmong("steady", "storm", "restart", "all");
+var scenario = new Option<string>("--scenario") { Description = "steady | storm | restart | all (the three with simulated gateways) | console-storm (bare publishers, no gateways)", DefaultValueFactory = _ => "all" };
+scenario.AcceptOnlyFromAmong("steady", "storm", "restart", "all", ConsoleStormRun.Marker);
+var alarms = new Option<int>("--alarms") { Description = "console-storm: alarms per storm", DefaultValueFactory = _ => 5000 };
+var publishers = new Option<int>("--publishers") { Description = "console-storm: bare MQTTnet clients publishing the storm", DefaultValueFactory = _ => 50 };
+var runs = new Option<int>("--runs") { Description = "console-storm: storms per receiver kind (medians reported)", DefaultValueFactory = _ => 3 };
 var seconds = new Option<int>("--seconds") { Description = "How long the steady-telemetry scenario records", DefaultValueFactory = _ => 60 };
 var store = new Option<string>("--store") { Description = "litedb (a file and an fsync per event per gateway) | memory", DefaultValueFactory = _ => "litedb" };
 store.AcceptOnlyFromAmong("litedb", "memory");
@@ -25,9 +28,18 @@ var timeout = new Option<int>("--timeout-minutes") { Description = "Stop the run
 var root = new RootCommand("edge-fleet: N simulated gateways against one Mosquitto and two edge-center instances in a shared-subscription group")
 {
     gateways, scenario, seconds, store, telemetryInterval, brokerDown, centersBack, reconnectDelay, reconnectMax, docs, smoke, centerSession, centerAck, timeout,
+    alarms, publishers, runs,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
+    if (parse.GetValue(scenario) == ConsoleStormRun.Marker)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(parse.GetValue(timeout)));
+        var storm = new ConsoleStormSettings(parse.GetValue(alarms), parse.GetValue(publishers), 1000, parse.GetValue(runs), Seed: 7);
+        return await ConsoleStormRun.RunAsync(storm, parse.GetValue(docs)?.FullName, "edge-fleet " + string.Join(' ', args), deadline.Token);
+    }
+
     var isSmoke = parse.GetValue(smoke);
     var settings = new FleetSettings
     {

@@ -7,8 +7,6 @@ namespace EdgeGateway.Fleet;
 /// <summary>The figures as a markdown block: machine, date, command, parameters, one row per scenario.</summary>
 internal static class Report
 {
-    public const string Begin = "<!-- edge-fleet:begin -->";
-    public const string End = "<!-- edge-fleet:end -->";
 
     public static string Render(FleetSettings settings, string command, TimeSpan started, IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, long> gatewayWarnings, string loadBefore, bool shared)
     {
@@ -39,24 +37,28 @@ internal static class Report
         return text.ToString();
     }
 
-    /// <summary>Replaces the block between the fleet markers of <paramref name="file"/> with <paramref name="block"/>.</summary>
-    public static void WriteInto(string file, string block)
+    /// <summary>
+    /// Replaces the block between the fleet markers of <paramref name="file"/> with <paramref name="block"/>:
+    /// <c>&lt;!-- edge-fleet:begin --&gt;</c>, or with <paramref name="name"/> <c>&lt;!-- edge-fleet {name}:begin --&gt;</c>.
+    /// </summary>
+    public static void WriteInto(string file, string block, string? name = null)
     {
+        var (beginMarker, endMarker) = name is null ? ("<!-- edge-fleet:begin -->", "<!-- edge-fleet:end -->") : ($"<!-- edge-fleet {name}:begin -->", $"<!-- edge-fleet {name}:end -->");
         var text = File.ReadAllText(file);
-        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
+        var begin = text.IndexOf(beginMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(endMarker, StringComparison.Ordinal);
         if (begin < 0 || end < begin)
         {
-            throw new InvalidOperationException($"{file} has no '{Begin}' … '{End}' block to replace");
+            throw new InvalidOperationException($"{file} has no '{beginMarker}' … '{endMarker}' block to replace");
         }
 
-        File.WriteAllText(file, text[..(begin + Begin.Length)] + "\n" + block + text[end..]);
+        File.WriteAllText(file, text[..(begin + beginMarker.Length)] + "\n" + block + text[end..]);
     }
 
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string Machine()
+    public static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
@@ -68,7 +70,7 @@ internal static class Report
             $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024.0:0.0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
     }
 
-    private static string MosquittoVersion()
+    public static string MosquittoVersion()
     {
         try
         {

@@ -29,6 +29,7 @@ public sealed class CenterConsole : IAsyncDisposable
     private readonly GatewayBoard _board;
     private readonly PendingCommands _commands;
     private readonly SilenceWatch _silence;
+    private readonly PublishWindow _autoAcks;
     private long _duplicates;
     private long _handlerErrors;
 
@@ -42,6 +43,7 @@ public sealed class CenterConsole : IAsyncDisposable
         _silence = new SilenceWatch(_board, time, entry => GatewaySilent?.Invoke(entry), OnHandlerFailed);
         _commands = new PendingCommands(time);
         _mqtt = new CenterMqttClient(options, time, HandleAsync, OnHandlerFailed);
+        _autoAcks = new PublishWindow(() => _mqtt.PublishWindowSize, OnHandlerFailed);
         _mqtt.Connected += shared =>
         {
             SharedSubscription = shared;
@@ -244,7 +246,7 @@ public sealed class CenterConsole : IAsyncDisposable
                 if (ackedBy is not null)
                 {
                     // The gateway repeats an alarm only while it has no ack: ours was lost, so it goes again.
-                    await AcknowledgeAsync(message, ackedBy, CancellationToken.None);
+                    await _autoAcks.StartAsync(AcknowledgeAsync(message, ackedBy, CancellationToken.None));
                 }
             }
 
@@ -267,7 +269,7 @@ public sealed class CenterConsole : IAsyncDisposable
         // A restore needs no operator: only the activation waits for a person's ack.
         if (message.IsAlarm && (_options.AutoAck || message.State != "active"))
         {
-            await AcknowledgeAsync(message, _options.Operator, CancellationToken.None);
+            await _autoAcks.StartAsync(AcknowledgeAsync(message, _options.Operator, CancellationToken.None));
         }
     }
 }

@@ -312,7 +312,7 @@ public sealed class CenterConsoleTests(ITestOutputHelper output)
         Assert.True(took <= TimeSpan.FromSeconds((1.5 * keepAliveSeconds) + 1.5) + brokerSweep, $"offline after {took}");
     }
 
-    internal static string Payload(string leaf, string id, long seq, string boot = "01a225cf-225b-76c3-a1b9-45dd3d25836d") => leaf == "telemetry"
-        ? $$"""{"v":1,"id":"{{id}}","seq":{{seq}},"boot":"{{boot}}","site":"test-school","gateway":"gw1","sensor":"cold-room","type":"ds18b20","readings":{"temperatureC":4.13},"ts":"2026-11-29T05:40:00.000Z","synced":true}"""
-        : $$"""{"v":1,"id":"{{id}}","seq":{{seq}},"boot":"{{boot}}","site":"test-school","gateway":"gw1","input":"hall-door","kind":"{{(leaf == "alarm" ? "intrusion" : "door")}}","state":"active","ts":"2026-11-29T05:40:00.000Z","synced":true,"location":"Hall"}""";
+    internal static string Payload(string leaf, string id, long seq, string boot = "01a225cf-225b-76c3-a1b9-45dd3d25836d", string gateway = "gw1") => leaf == "telemetry"
+        ? $$"""{"v":1,"id":"{{id}}","seq":{{seq}},"boot":"{{boot}}","site":"test-school","gateway":"{{gateway}}","sensor":"cold-room","type":"ds18b20","readings":{"temperatureC":4.13},"ts":"2026-11-29T05:40:00.000Z","synced":true}"""
+        : $$"""{"v":1,"id":"{{id}}","seq":{{seq}},"boot":"{{boot}}","site":"test-school","gateway":"{{gateway}}","input":"hall-door","kind":"{{(leaf == "alarm" ? "intrusion" : "door")}}","state":"active","ts":"2026-11-29T05:40:00.000Z","synced":true,"location":"Hall"}""";
 }

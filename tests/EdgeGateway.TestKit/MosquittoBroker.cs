@@ -29,15 +29,18 @@ public sealed class MosquittoBroker : IAsyncDisposable
         Port = port;
         _configFile = Path.Combine(directory, "mosquitto.conf");
         // Mosquitto started as root drops to the 'mosquitto' user: the persistence folder must be writable by it.
-        // The test's own lines come after the caller's, so they win over the caller's persistence and logging.
-        File.WriteAllText(_configFile, config + $"""
+        // Mosquitto takes the last of a repeated option: the test's limits come before the caller's lines, so a caller's
+        // max_queued_messages (the shipped config's) wins; persistence and logging come after, so the test's win.
+        File.WriteAllText(_configFile, $"""
+            max_queued_messages 0
+            max_inflight_messages {limits.MaxInflightMessages}
+            {(limits.MaxPacketSize is { } maxPacketSize ? $"max_packet_size {maxPacketSize}" : "")}
+
+            """ + config + $"""
 
             persistence true
             persistence_location {directory}/
             autosave_interval 1
-            max_queued_messages 0
-            max_inflight_messages {limits.MaxInflightMessages}
-            {(limits.MaxPacketSize is { } maxPacketSize ? $"max_packet_size {maxPacketSize}" : "")}
             log_dest file {directory}/mosquitto.log
             log_type error
             log_type warning

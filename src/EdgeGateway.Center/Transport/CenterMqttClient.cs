@@ -28,6 +28,7 @@ internal sealed class CenterMqttClient : IAsyncDisposable
     private readonly Channel<InboundMessage> _inbox = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _handling;
     private Task? _connecting;
+    private ushort _brokerReceiveMaximum = ushort.MaxValue;
     private TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="options">Broker, transport security, session and reconnect settings.</param>
@@ -63,6 +64,9 @@ internal sealed class CenterMqttClient : IAsyncDisposable
     public event Action<string>? ConnectionLost;
 
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>How many publishes may await their PUBACK at once: 32, or fewer when the broker's CONNACK says so (Receive Maximum).</summary>
+    public int PublishWindowSize => Math.Min(32, (int)Volatile.Read(ref _brokerReceiveMaximum));
 
     /// <summary>
     /// Starts keeping the connection (on its own, until disposed) and returns once it is first connected and
@@ -222,6 +226,7 @@ internal sealed class CenterMqttClient : IAsyncDisposable
                 throw new BrokerRefusedException($"the broker refused the connection ({result.ResultCode} {result.ReasonString})");
             }
 
+            Volatile.Write(ref _brokerReceiveMaximum, result.ReceiveMaximum is > 0 and var maximum ? maximum : ushort.MaxValue);
             return await SubscribeAsync(deadline.Token);
         }
         catch when (_client.IsConnected)
