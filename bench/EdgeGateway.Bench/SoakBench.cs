@@ -6,7 +6,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 
 /// <summary>One sample of the soak: minutes since start, resident memory, the GC's heap after its last collection (null without dotnet-counters).</summary>
-internal sealed record SoakSample(double Minutes, double RssMb, double? HeapMb, long Presses, long Written, long LogBytes);
+internal sealed record SoakSample(double Minutes, double RssMb, double? HeapMb, long Presses, long Written, long LogBytes, double? CommittedMb = null);
 
 /// <summary>
 /// The gateway as it runs for months, compressed: the example config's five inputs (simulated GPIO) toggled at a
@@ -29,7 +29,7 @@ internal static class SoakBench
     private static readonly int[] s_pins = [17, 27, 22, 23, 24];
 
     /// <summary>Runs for <paramref name="minutes"/>, <paramref name="pressesPerSecond"/> toggles a second (0: none), the broker restarted every <paramref name="brokerRestart"/> (none if null).</summary>
-    public static async Task<List<SoakSample>> RunAsync(double minutes, double pressesPerSecond, TimeSpan? brokerRestart, TimeSpan sampleEvery, IReadOnlyList<int> doorShare, Action<SoakSample> sampled)
+    public static async Task<List<SoakSample>> RunAsync(double minutes, double pressesPerSecond, TimeSpan? brokerRestart, TimeSpan sampleEvery, IReadOnlyList<int> doorShare, Action<SoakSample> sampled, IReadOnlyDictionary<string, string>? environment = null)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var directory = Directory.CreateTempSubdirectory("edge-gateway-soak-").FullName;
@@ -37,6 +37,11 @@ internal static class SoakBench
         {
             var config = GatewayProcess.SimulatedConfig(directory, broker.Port, s_schoolInputs);
             await using var gateway = new GatewayProcess(directory, config, Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll"));
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                gateway.EnvironmentVariables[name] = value;
+            }
+
             using var center = await AckingCenterAsync(broker.Port);
             await LatencyBench.StartConnectedAsync(gateway);
             using var counters = Counters.Attach(gateway.ProcessId, sampleEvery);
@@ -90,7 +95,7 @@ internal static class SoakBench
             samples.Add(last);
             sampled(last);
             await gateway.StopAsync();
-            return [.. samples.Select(sample => sample with { HeapMb = heap.Count == 0 ? null : heap.MinBy(h => Math.Abs(h.Minutes - sample.Minutes)).HeapMb })];
+            return [.. samples.Select(sample => heap.Count == 0 ? sample : heap.MinBy(h => Math.Abs(h.Minutes - sample.Minutes)) is var h ? sample with { HeapMb = h.HeapMb, CommittedMb = h.CommittedMb } : sample)];
         }
         finally
         {
@@ -98,15 +103,17 @@ internal static class SoakBench
         }
     }
 
-    public static async Task<int> SoakAsync(double minutes)
+    /// <param name="minutes">How long.</param>
+    /// <param name="environment">For the gateway (runtime settings to compare, e.g. <c>DOTNET_GCgen0size</c>).</param>
+    public static async Task<int> SoakAsync(double minutes, IReadOnlyDictionary<string, string> environment)
     {
-        Console.WriteLine(F($"soak: {minutes:0} min, 5 inputs toggled 20 times a second, a center acking every alarm, the broker restarted every 2 min"));
-        var samples = await RunAsync(minutes, 20, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(Math.Clamp(minutes / 20, 0.25, 5)), [0, 1, 2, 3, 4], s => Console.WriteLine(F($"{s.Minutes:0.0} min: RSS {s.RssMb:0.0} MB")));
-        Console.WriteLine("| minute | RSS MB | managed heap MB (after last GC; dotnet-counters) | toggles |");
-        Console.WriteLine("| --- | --- | --- | --- |");
+        Console.WriteLine(F($"soak: {minutes:0} min, 5 inputs toggled 20 times a second, a center acking every alarm, the broker restarted every 2 min; gateway environment: {string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"))}"));
+        var samples = await RunAsync(minutes, 20, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(Math.Clamp(minutes / 20, 0.25, 5)), [0, 1, 2, 3, 4], s => Console.WriteLine(F($"{s.Minutes:0.0} min: RSS {s.RssMb:0.0} MB")), environment);
+        Console.WriteLine("| minute | RSS MB | managed heap MB (live after the last GC) | GC committed MB | toggles |");
+        Console.WriteLine("| --- | --- | --- | --- | --- |");
         foreach (var s in samples)
         {
-            Console.WriteLine(F($"| {s.Minutes:0.0} | {s.RssMb:0.0} | {(s.HeapMb is { } h ? h.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} | {s.Presses} |"));
+            Console.WriteLine(F($"| {s.Minutes:0.0} | {s.RssMb:0.0} | {(s.HeapMb is { } h ? h.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} | {(s.CommittedMb is { } c ? c.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} | {s.Presses} |"));
         }
 
         var warm = samples.Where(s => s.Minutes >= Math.Min(2, minutes / 3)).ToList();
@@ -192,7 +199,7 @@ internal static class SoakBench
 
             var file = Path.Combine(Path.GetTempPath(), $"soak-counters-{pid}.csv");
             var seconds = Math.Max(1, (int)Math.Min(every.TotalSeconds, 30)).ToString(CultureInfo.InvariantCulture);
-            var process = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--refresh-interval", seconds, "--format", "csv", "-o", file, "--counters", "System.Runtime[dotnet.gc.last_collection.heap.size]"])
+            var process = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--refresh-interval", seconds, "--format", "csv", "-o", file, "--counters", "System.Runtime[dotnet.gc.last_collection.heap.size,dotnet.gc.last_collection.memory.committed_size]"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -205,7 +212,7 @@ internal static class SoakBench
         /// Stops the tool (SIGINT, so it writes its file out) and returns the heap size over all generations per
         /// sample, as (minutes since <paramref name="start"/>, MB).
         /// </summary>
-        public List<(double Minutes, double HeapMb)> Stop(DateTime start)
+        public List<(double Minutes, double HeapMb, double CommittedMb)> Stop(DateTime start)
         {
             if (!_process.HasExited)
             {
@@ -218,11 +225,13 @@ internal static class SoakBench
                 return [];
             }
 
+            double Sum(IEnumerable<string[]> rows, string counter) =>
+                rows.Where(c => c[2].Contains(counter, StringComparison.Ordinal)).Sum(c => double.Parse(c[^1], CultureInfo.InvariantCulture)) / 1024 / 1024;
             return [.. File.ReadAllLines(_file)
                 .Select(l => l.Split(','))
-                .Where(c => c.Length >= 5 && c[2].Contains("heap.size", StringComparison.Ordinal) && double.TryParse(c[^1], CultureInfo.InvariantCulture, out _))
+                .Where(c => c.Length >= 5 && c[2].Contains("dotnet.gc.last_collection", StringComparison.Ordinal) && double.TryParse(c[^1], CultureInfo.InvariantCulture, out _))
                 .GroupBy(c => c[0])
-                .Select(g => ((DateTime.Parse(g.Key, CultureInfo.InvariantCulture) - start).TotalMinutes, g.Sum(c => double.Parse(c[^1], CultureInfo.InvariantCulture)) / 1024 / 1024))];
+                .Select(g => ((DateTime.Parse(g.Key, CultureInfo.InvariantCulture) - start).TotalMinutes, Sum(g, "heap.size"), Sum(g, "committed_size")))];
         }
 
         public void Dispose()
