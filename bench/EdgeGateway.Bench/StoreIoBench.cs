@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Outbox.LiteDb;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 
 /// <summary>What the outbox store writes to disk per event.</summary>
@@ -27,14 +28,14 @@ internal static class StoreIoBench
         {
             for (var i = 0; i < alarms; i++)
             {
-                store.Remove([.. store.Append([Draft(EventKind.Panic, Lane.Alarm)])]);
+                store.Remove([.. store.AppendNext([Draft(EventKind.Panic, Lane.Alarm)])]);
             }
         });
         var (telemetryBytes, telemetryFsyncs) = Measure(identity, store =>
         {
             for (var i = 0; i < telemetryBatches; i++)
             {
-                store.Remove([.. store.Append([.. Enumerable.Range(0, batch).Select(_ => Draft(EventKind.Generic, Lane.Telemetry))])]);
+                store.Remove([.. store.AppendNext([.. Enumerable.Range(0, batch).Select(_ => Draft(EventKind.Generic, Lane.Telemetry))])]);
             }
         });
         var telemetry = telemetryBatches * batch;
@@ -54,7 +55,7 @@ internal static class StoreIoBench
             store.Open();
 
             // The first append creates LiteDB's pages and the seq sidecar: not part of the steady state.
-            store.Remove([.. store.Append([Draft(EventKind.Panic, Lane.Alarm)])]);
+            store.Remove([.. store.AppendNext([Draft(EventKind.Panic, Lane.Alarm)])]);
             var before = WrittenBytes();
             files.Fsyncs = 0;
             work(store);

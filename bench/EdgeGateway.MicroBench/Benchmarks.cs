@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Inputs;
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.Outbox.LiteDb;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -49,6 +50,7 @@ public class OutboxBenchmarks
     private LiteDbOutboxStore? _store;
     private EventDraft[] _alarm = [];
     private EventDraft[] _telemetry = [];
+    private long _lastSeq;
 
     [GlobalSetup]
     public void Setup()
@@ -69,13 +71,16 @@ public class OutboxBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public void AppendAndRemoveAlarm() => _store!.Remove([.. _store.Append(_alarm)]);
+    public void AppendAndRemoveAlarm() => _store!.Remove([.. _store.Append(Numbered(_alarm))]);
 
     [Benchmark]
-    public void AppendAndRemoveTelemetryBatchOf10() => _store!.Remove([.. _store.Append(_telemetry)]);
+    public void AppendAndRemoveTelemetryBatchOf10() => _store!.Remove([.. _store.Append(Numbered(_telemetry))]);
 
     [Benchmark]
     public int ReadPending() => _store!.ReadPending(100).Count;
+
+    // As the writer's allocator does: every append gets new seqs.
+    private NumberedDraft[] Numbered(EventDraft[] drafts) => [.. drafts.Select(d => new NumberedDraft(++_lastSeq, d))];
 }
 
 /// <summary>The input filter: a contact bouncing every millisecond for 30 ms, then settling, evaluated per observation.</summary>

@@ -25,6 +25,15 @@ internal static partial class Log
     [LoggerMessage(1009, LogLevel.Warning, "Memory for events the disk refused is full ({Held} held): {Refused} telemetry or events refused and counted as dropped (alarms are always kept)")]
     public static partial void UnwrittenFull(ILogger logger, int refused, int held);
 
+    [LoggerMessage(1010, LogLevel.Warning, "Seqs continue above {Seq} (the outbox's last seq), not {Last}: the store opened after seqs were given out without it")]
+    public static partial void SeqsRaised(ILogger logger, long seq, long last);
+
+    [LoggerMessage(1011, LogLevel.Error, "Seqs up to {Seq} could not be reserved on disk; they are given out anyway (a kill before the next reservation may give some out again)")]
+    public static partial void SeqReservationFailed(ILogger logger, long seq, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Error, "The seq reservation could not be read; seqs continue above the outbox's last seq")]
+    public static partial void SeqReservationUnreadable(ILogger logger, Exception exception);
+
     [LoggerMessage(1004, LogLevel.Information, "Center acknowledged {EventId} (by {By}) {LatencyMs} ms after it was published")]
     public static partial void CenterAcknowledged(ILogger logger, string eventId, string by, long latencyMs);
 

@@ -153,13 +153,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             _files.Open();
 
-            // Seqs given to events held only in memory before a kill are never given out again.
-            if (_reservation.Read() is var held && held > _lanes.LastSeq)
-            {
-                Log.ContinuingAboveHeld(_logger, DataPath, held, _lanes.LastSeq);
-                _lanes.LastSeq = held;
-            }
-
+            // Allocated while the disk has room, so a full disk takes the writer's reservations later.
             try
             {
                 _reservation.Prepare();
@@ -172,9 +166,12 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>In place in a file allocated at open, so a full disk can take it; not under the store's lock, so a stalled append cannot hold it.</summary>
-    public void ReserveSeq(long seq) => _reservation.Raise(seq);
+    public void ReserveSeq(long seq) => _reservation.Write(seq);
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
+    /// <summary>Read from its file, whether or not the store is open.</summary>
+    public long ReservedSeq => _reservation.Read();
+
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         if (drafts.Count == 0)
@@ -184,22 +181,32 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
         lock (_lock)
         {
-            Usable();
+            var database = Usable();
             var before = _lanes.LastSeq;
             try
             {
-                var seq = before;
+                var entries = new List<OutboxEntry>(drafts.Count);
                 var accepted = new List<JournalEntry>(drafts.Count);
                 var depth = (long[])_lanes.Depth.Clone();
-                foreach (var draft in drafts)
+                foreach (var (seq, draft) in drafts)
                 {
-                    seq++;
                     var entry = OutboxEntry.Create(draft, seq, _identity);
-                    accepted.Add(new JournalEntry(entry, draft.Timestamp.ToUnixTimeMilliseconds()));
-                    depth[(int)entry.Lane]++;
+                    entries.Add(entry);
+
+                    // Stored already by an append that overran the caller's deadline and landed later.
+                    if (seq > before || !_lanes.Holds(database, entry))
+                    {
+                        accepted.Add(new JournalEntry(entry, draft.Timestamp.ToUnixTimeMilliseconds()));
+                        depth[(int)entry.Lane]++;
+                    }
                 }
 
-                var drops = DropPlan.ChooseBesideMove(_limits, _files, _lanes, depth, drafts.Max(d => d.Timestamp), accepted);
+                if (accepted.Count == 0)
+                {
+                    return entries;
+                }
+
+                var drops = DropPlan.ChooseBesideMove(_limits, _files, _lanes, depth, drafts.Max(d => d.Draft.Timestamp), accepted);
                 drops.DeleteFromDatabase(Usable(), _lanes);
 
                 // The one write and fsync that makes the append durable; the drops of journalled entries ride along.
@@ -215,7 +222,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 // to move it must not turn an append that is on disk into a reported failure.
                 try
                 {
-                    _sidecar.Cover(seq);
+                    _sidecar.Cover(_lanes.LastSeq);
                 }
                 catch (IOException ex)
                 {
@@ -223,7 +230,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 }
 
                 _files.RequestMoveIfDue();
-                return accepted.ConvertAll(j => j.Entry);
+                return entries;
             }
             catch (Exception ex)
             {

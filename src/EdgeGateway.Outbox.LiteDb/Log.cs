@@ -44,9 +44,6 @@ internal static partial class Log
     [LoggerMessage(2011, LogLevel.Critical, "Outbox {Path} and its seq sidecar are both missing, but its journal or log is not: seq continues after {Floor} (a floor from the time) so no earlier seq is given out again")]
     public static partial void SeqFloor(ILogger logger, string path, long floor);
 
-    [LoggerMessage(2012, LogLevel.Warning, "Outbox {Path}: seqs up to {Held} were given to events held in memory when the gateway last stopped (stored up to {Stored}); seq continues after {Held} so none is given out again")]
-    public static partial void ContinuingAboveHeld(ILogger logger, string path, long held, long stored);
-
     [LoggerMessage(2013, LogLevel.Warning, "Could not allocate the outbox's held-seq record; tried again at the next open")]
     public static partial void ReservationFailed(ILogger logger, Exception exception);
 

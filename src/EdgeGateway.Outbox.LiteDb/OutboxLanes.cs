@@ -44,7 +44,7 @@ internal sealed class OutboxLanes
     /// <summary>Entries set aside (<see cref="SetAsideShelf"/>), in no lane.</summary>
     public long SetAsideCount { get; set; }
 
-    /// <summary>The last seq given out.</summary>
+    /// <summary>The highest seq stored (the writer gives them out).</summary>
     public long LastSeq { get; set; }
 
     /// <summary>
@@ -141,7 +141,7 @@ internal sealed class OutboxLanes
     /// <summary>Records an append that is on disk: its entries, the depth after it, and its drops.</summary>
     public void Accept(IReadOnlyList<JournalEntry> accepted, long[] depth, DropPlan drops)
     {
-        LastSeq = accepted[^1].Entry.Seq;
+        LastSeq = Math.Max(LastSeq, accepted[^1].Entry.Seq);
         depth.CopyTo(Depth, 0);
         foreach (var journalled in accepted)
         {
@@ -167,7 +167,7 @@ internal sealed class OutboxLanes
         var seen = new HashSet<long>();
         foreach (var entry in entries)
         {
-            if (Enum.IsDefined(entry.Lane) && seen.Add(entry.Seq) && IsStored(database, entry))
+            if (Enum.IsDefined(entry.Lane) && seen.Add(entry.Seq) && Holds(database, entry))
             {
                 stored.Add(new JournalKey(entry.Seq, entry.Lane));
             }
@@ -286,10 +286,9 @@ internal sealed class OutboxLanes
     private static string LaneName(Lane lane) => lane.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already). Seq alone could
-    /// match a different event if a failed append's seq was given out again, so the event id must match too.
+    /// Whether the outbox holds this very entry (journalled or in LiteDB, and not removed already): seq and event id.
     /// </summary>
-    private bool IsStored(OutboxDatabase database, OutboxEntry entry)
+    public bool Holds(OutboxDatabase database, OutboxEntry entry)
     {
         if (Journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled) || Moving[(int)entry.Lane].TryGetValue(entry.Seq, out journalled))
         {

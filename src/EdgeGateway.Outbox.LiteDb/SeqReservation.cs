@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
+using EdgeGateway.Core.Outbox;
 
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>
-/// The highest seq given out to events held only in memory (the disk refused them, and they may already be at the
-/// center), in a small file allocated in advance and overwritten in place, so writing it needs no new block of a
-/// full disk. A gateway killed while such events were held starts above it, so none of their seqs is given out again.
+/// The highest seq the writer's <see cref="SeqAllocator"/> may have given out (it reserves ahead of use), in a small
+/// file allocated in advance and overwritten in place, so writing it needs no new block of a full disk. A gateway
+/// killed, even while events were held only in memory, starts above it, so none of its seqs is given out again.
 /// </summary>
 /// <remarks>
 /// The record is 16 bytes (the seq and its complement), so a torn or zeroed record reads as none rather than as a
-/// wrong seq. It is only ever raised, and only read at the first open.
+/// wrong seq. The allocator raises it while running and lowers it to its last seq at a clean stop.
 /// </remarks>
 internal sealed class SeqReservation(string path)
 {
@@ -33,23 +34,18 @@ internal sealed class SeqReservation(string path)
         file.Flush(flushToDisk: true);
     }
 
-    /// <summary>Records durably that seqs up to <paramref name="seq"/> were given out, unless a higher one is recorded already.</summary>
-    public void Raise(long seq)
+    /// <summary>Records durably that seqs up to <paramref name="seq"/> may have been given out.</summary>
+    public void Write(long seq)
     {
         lock (_lock)
         {
-            RaiseLocked(seq);
+            WriteLocked(seq);
         }
     }
 
-    private void RaiseLocked(long seq)
+    private void WriteLocked(long seq)
     {
-        if (_written < 0)
-        {
-            _written = Read();
-        }
-
-        if (seq <= _written)
+        if (seq == _written)
         {
             return;
         }

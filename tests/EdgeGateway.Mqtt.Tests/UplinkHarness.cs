@@ -98,10 +98,10 @@ internal sealed class UplinkHarness : IAsyncDisposable
     }
 
     /// <summary>Appends one event of <paramref name="kind"/> at <paramref name="location"/>.</summary>
-    public OutboxEntry AppendAt(EventKind kind, string location) => Store.Append(
+    public OutboxEntry AppendAt(EventKind kind, string location) => Store.AppendNext(
         [new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, EventState.Active, TimeProvider.System.GetUtcNow(), false, location)]).Single();
 
-    public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.Append(
+    public IReadOnlyList<OutboxEntry> Append(params EventKind[] kinds) => Store.AppendNext(
         [.. kinds.Select(kind => new EventDraft(Guid.CreateVersion7().ToString(), $"in-{kind}".ToLowerInvariant(), kind, EventState.Active, TimeProvider.System.GetUtcNow(), false, "here"))]);
 
     public async Task StartAsync()

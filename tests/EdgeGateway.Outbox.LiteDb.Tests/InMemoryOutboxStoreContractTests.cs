@@ -15,8 +15,8 @@ public sealed class InMemoryOutboxStoreContractTests : OutboxStoreContractTests
         var failure = new IOException("No space left on device");
         store.FailNextAppend(failure);
 
-        var thrown = Assert.Throws<IOException>(() => store.Append(Drafts(EventKind.Panic)));
-        var retried = store.Append(Drafts(EventKind.Panic));
+        var thrown = Assert.Throws<IOException>(() => store.AppendNext(Drafts(EventKind.Panic)));
+        var retried = store.AppendNext(Drafts(EventKind.Panic));
 
         Assert.Same(failure, thrown);
         Assert.Equal([failure], refused);

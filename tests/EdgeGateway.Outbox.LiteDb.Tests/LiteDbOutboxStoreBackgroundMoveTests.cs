@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
 
@@ -14,11 +15,11 @@ public sealed partial class LiteDbOutboxStoreTests
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 2);
         files.HoldWritesTo("outbox-log.db");
-        var moved = store.Append(Drafts(EventKind.Door, EventKind.Door));
+        var moved = store.AppendNext(Drafts(EventKind.Door, EventKind.Door));
         Assert.True(files.Holding.Wait(s_deadline), "the move did not reach LiteDB's log");
 
         // The move's commit waits on the disk; an alarm's append and a remove go on meanwhile.
-        var alarm = await Task.Run(() => store.Append(Drafts(EventKind.Panic))).WaitAsync(s_deadline);
+        var alarm = await Task.Run(() => store.AppendNext(Drafts(EventKind.Panic))).WaitAsync(s_deadline);
         await Task.Run(() => store.Remove([moved[0]])).WaitAsync(s_deadline);
         var whileMoving = store.ReadPending(10);
         files.Release();
@@ -37,9 +38,9 @@ public sealed partial class LiteDbOutboxStoreTests
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 3);
         files.HoldWritesTo("outbox-log.db");
-        var older = store.Append(Drafts(EventKind.Door, EventKind.Smoke, EventKind.Door));
+        var older = store.AppendNext(Drafts(EventKind.Door, EventKind.Smoke, EventKind.Door));
         Assert.True(files.Holding.Wait(s_deadline), "the move did not reach LiteDB's log");
-        var newer = store.Append(Drafts(EventKind.Panic));
+        var newer = store.AppendNext(Drafts(EventKind.Panic));
         store.Remove([older[0], newer[0]]);
 
         // The disk fails the move's fsyncs (its commit may be in LiteDB's log or not): both generations are left behind.
@@ -53,7 +54,7 @@ public sealed partial class LiteDbOutboxStoreTests
 
         EntryAssert.Equal([older[1], older[2]], reopened.ReadPending(10));
         Assert.Equal(new OutboxDepth(1, 1, 0), reopened.Depth);
-        Assert.Equal(5, reopened.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(5, reopened.AppendNext(Drafts(EventKind.Door))[0].Seq);
         Assert.False(File.Exists(store.JournalPath + ".moving"));
     }
 
@@ -63,7 +64,7 @@ public sealed partial class LiteDbOutboxStoreTests
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 2);
         files.HoldWritesTo("outbox-log.db");
-        var moved = store.Append(Drafts(EventKind.Door, EventKind.Door));
+        var moved = store.AppendNext(Drafts(EventKind.Door, EventKind.Door));
         Assert.True(files.Holding.Wait(s_deadline), "the move did not reach LiteDB's log");
         store.Remove([moved[1]]);
         files.Release();

@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
 
@@ -11,7 +12,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Remove([appended[1]]);
         Crash(first, files);
 
@@ -20,7 +21,7 @@ public sealed partial class LiteDbOutboxStoreTests
         EntryAssert.Equal([appended[0], appended[2]], second.ReadPending(10));
         Assert.Equal(new OutboxDepth(2, 0, 0), second.Depth);
         Assert.Equal(3, second.LastSeq);
-        Assert.Equal(4, second.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(4, second.AppendNext(Drafts(EventKind.Door))[0].Seq);
     }
 
     [Fact]
@@ -28,16 +29,16 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var kept = first.Append(Drafts(EventKind.Panic));
+        var kept = first.AppendNext(Drafts(EventKind.Panic));
         var lengthAfterKept = new FileInfo(first.JournalPath).Length;
-        first.Append(Drafts(EventKind.Smoke, EventKind.Door));
+        first.AppendNext(Drafts(EventKind.Smoke, EventKind.Door));
         Crash(first, files);
         var journal = File.ReadAllBytes(_directory.File("outbox.db.journal"));
         File.WriteAllBytes(_directory.File("outbox.db.journal"), journal[..^7]);
 
         var second = OpenStore(files);
         var pendingAfterTear = second.ReadPending(10);
-        var next = second.Append(Drafts(EventKind.Door));
+        var next = second.AppendNext(Drafts(EventKind.Door));
         Crash(second, files);
         var third = OpenStore();
 
@@ -53,7 +54,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         Crash(first, files);
         var garbage = new byte[5000];
         new Random(3).NextBytes(garbage);
@@ -65,7 +66,7 @@ public sealed partial class LiteDbOutboxStoreTests
         var second = OpenStore();
 
         EntryAssert.Equal(appended, second.ReadPending(10));
-        Assert.Equal(3, second.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(3, second.AppendNext(Drafts(EventKind.Door))[0].Seq);
         Assert.Single(Directory.GetFiles(_directory.Path, "outbox.db.journal.torn-*"));
     }
 
@@ -74,7 +75,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Remove([appended[1]]);
         Crash(first, files);
         var journalBeforeMove = File.ReadAllBytes(_directory.File("outbox.db.journal"));
@@ -84,7 +85,7 @@ public sealed partial class LiteDbOutboxStoreTests
         File.WriteAllBytes(_directory.File("outbox.db.journal"), journalBeforeMove);
         var second = OpenStore();
         var pending = second.ReadPending(10);
-        var next = second.Append(Drafts(EventKind.Door));
+        var next = second.AppendNext(Drafts(EventKind.Door));
         second.Dispose();
         var third = OpenStore();
 
@@ -99,10 +100,10 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var moved = first.Append(Drafts(EventKind.Panic));
+        var moved = first.AppendNext(Drafts(EventKind.Panic));
         first.Dispose();
         var second = OpenStore(files);
-        var journalled = second.Append(Drafts(EventKind.Smoke, EventKind.Door));
+        var journalled = second.AppendNext(Drafts(EventKind.Smoke, EventKind.Door));
         Crash(second, files);
         var garbage = new byte[64 * 1024];
         new Random(11).NextBytes(garbage);
@@ -110,7 +111,7 @@ public sealed partial class LiteDbOutboxStoreTests
 
         var third = OpenStore();
         var pending = third.ReadPending(10);
-        var next = third.Append(Drafts(EventKind.Panic));
+        var next = third.AppendNext(Drafts(EventKind.Panic));
         third.Dispose();
         var fourth = OpenStore();
 
@@ -127,13 +128,13 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 2);
-        var kept = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var kept = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         store.WaitForBackgroundMove();
 
         files.FailWrites = true;
-        Assert.Throws<IOException>(() => store.Append(Drafts(EventKind.Smoke)));
+        Assert.Throws<IOException>(() => store.AppendNext(Drafts(EventKind.Smoke)));
         files.FailWrites = false;
-        var retried = store.Append(Drafts(EventKind.Smoke));
+        var retried = store.AppendNext(Drafts(EventKind.Smoke));
         store.Dispose();
         var reopened = OpenStore();
 
@@ -148,8 +149,8 @@ public sealed partial class LiteDbOutboxStoreTests
         var files = new ProbeFiles();
         var limits = new OutboxOptions { MaxEntries = 5 };
         var first = OpenStore(files, limits: limits);
-        var telemetry = first.Append(Telemetry(5));
-        var alarms = first.Append(Drafts(EventKind.Panic, EventKind.Panic));
+        var telemetry = first.AppendNext(Telemetry(5));
+        var alarms = first.AppendNext(Drafts(EventKind.Panic, EventKind.Panic));
         Crash(first, files);
 
         var second = OpenStore(limits: limits);
@@ -168,7 +169,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Dispose();
         var second = OpenStore(files);
         files.Clear();
@@ -192,7 +193,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Dispose();
         var second = OpenStore(files);
         second.Remove([appended[0], appended[1]]);
@@ -215,7 +216,7 @@ public sealed partial class LiteDbOutboxStoreTests
     public void Remove_ManyLiteDbEntries_MovesEveryMoveAfterDeletesAndReadsSkipTheRemoved()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 40)]));
+        var appended = first.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Door, 40)]));
         first.Dispose();
         var store = OpenStore(moveAfterDeletes: 8);
         var seen = new List<OutboxEntry>();
@@ -237,7 +238,7 @@ public sealed partial class LiteDbOutboxStoreTests
     public void Drain_OutOfOrderRemovesWithAppendsAndMoves_EveryEntryIsReadUntilRemovedAndNoneIsLost()
     {
         var first = OpenStore();
-        var backlog = first.Append([.. Enumerable.Range(0, 600).Select(i => i % 3 == 0 ? EventKind.Panic : EventKind.Door).SelectMany(k => Drafts(k)), .. Telemetry(300)]);
+        var backlog = first.AppendNext([.. Enumerable.Range(0, 600).Select(i => i % 3 == 0 ? EventKind.Panic : EventKind.Door).SelectMany(k => Drafts(k)), .. Telemetry(300)]);
         first.Dispose();
         var store = OpenStore(moveAfterEntries: 7, moveAfterDeletes: 13);
         var random = new Random(5);
@@ -256,7 +257,7 @@ public sealed partial class LiteDbOutboxStoreTests
             removed.UnionWith(acked.Select(e => e.Seq));
             if (round % 5 == 0)
             {
-                foreach (var entry in store.Append(Drafts(EventKind.Smoke)))
+                foreach (var entry in store.AppendNext(Drafts(EventKind.Smoke)))
                 {
                     all.Add(entry.Seq, entry);
                 }

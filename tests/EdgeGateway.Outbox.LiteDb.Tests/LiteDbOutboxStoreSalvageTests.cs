@@ -1,4 +1,5 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.TestKit;
 using LiteDB;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
@@ -12,10 +13,10 @@ public sealed partial class LiteDbOutboxStoreTests
         // Arrange: three appends, three frames; a bit flipped inside the second.
         var files = new ProbeFiles();
         var first = OpenStore(files);
-        var before = first.Append(Drafts(EventKind.Panic));
+        var before = first.AppendNext(Drafts(EventKind.Panic));
         var firstFrameEnd = new FileInfo(first.JournalPath).Length;
-        first.Append(Drafts(EventKind.Door));
-        var after = first.Append(Drafts(EventKind.Smoke, EventKind.Door));
+        first.AppendNext(Drafts(EventKind.Door));
+        var after = first.AppendNext(Drafts(EventKind.Smoke, EventKind.Door));
         Crash(first, files);
         var journal = File.ReadAllBytes(_directory.File("outbox.db.journal"));
         journal[firstFrameEnd + 20] ^= 0x40;
@@ -27,7 +28,7 @@ public sealed partial class LiteDbOutboxStoreTests
         // Assert
         EntryAssert.Equal([before[0], after[0], after[1]], [.. second.ReadPending(10).OrderBy(e => e.Seq)]);
         Assert.Equal(4, second.LastSeq);
-        Assert.Equal(5, second.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(5, second.AppendNext(Drafts(EventKind.Door))[0].Seq);
         var recovery = Assert.IsType<Core.Outbox.OutboxRecovery>(second.Recovery);
         Assert.Contains("journal", recovery.Reason, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(_directory.Path, "outbox.db.journal.damaged-*"));
@@ -39,7 +40,7 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         // Arrange: entries moved into LiteDB, then one document loses its payload.
         var store = OpenStore();
-        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Smoke, EventKind.Intrusion));
+        var appended = store.AppendNext(Drafts(EventKind.Panic, EventKind.Smoke, EventKind.Intrusion));
         store.Dispose();
         using (var db = new LiteDatabase(new ConnectionString { Filename = DataPath, Connection = ConnectionType.Direct }))
         {
@@ -67,14 +68,14 @@ public sealed partial class LiteDbOutboxStoreTests
     {
         // Arrange
         var first = OpenStore();
-        var earlier = first.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var earlier = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         first.Dispose();
         File.Delete(DataPath);
         File.Delete(DataPath + ".seq");
 
         // Act
         var second = OpenStore();
-        var next = Assert.Single(second.Append(Drafts(EventKind.Panic)));
+        var next = Assert.Single(second.AppendNext(Drafts(EventKind.Panic)));
 
         // Assert: a floor from the time (the clock, or the leftover journal's mtime if later), above every earlier seq.
         Assert.True(next.Seq > earlier[^1].Seq);
@@ -84,6 +85,6 @@ public sealed partial class LiteDbOutboxStoreTests
     [Fact]
     public void Open_NewDirectory_SeqStartsAtOne()
     {
-        Assert.Equal(1, Assert.Single(OpenStore().Append(Drafts(EventKind.Panic))).Seq);
+        Assert.Equal(1, Assert.Single(OpenStore().AppendNext(Drafts(EventKind.Panic))).Seq);
     }
 }

@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -28,13 +29,13 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_Reopened_PendingEntriesAndLastSeqSurviveAndSeqContinues()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.Remove([appended[1]]);
         first.Dispose();
 
         var second = OpenStore();
         var pending = second.ReadPending(10);
-        var next = second.Append(Drafts(EventKind.Door));
+        var next = second.AppendNext(Drafts(EventKind.Door));
 
         EntryAssert.Equal([appended[0], appended[2]], pending);
         Assert.Equal(new OutboxDepth(2, 1, 0), second.Depth);
@@ -46,7 +47,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void SetAside_Reopened_EntriesSurviveAndAreNotReadUntilRestored()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke));
         first.SetAside([appended[0], appended[1]], "PacketTooLarge");
         first.Dispose();
 
@@ -62,7 +63,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var third = OpenStore();
         EntryAssert.Equal([appended[0], appended[2], appended[1]], third.ReadPending(10));
         Assert.Equal(0, third.SetAsideCount);
-        Assert.Equal(4, third.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(4, third.AppendNext(Drafts(EventKind.Door))[0].Seq);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var first = OpenStore();
         var acceptedAt = _time.GetUtcNow();
-        first.Append(Drafts(EventKind.Door));
+        first.AppendNext(Drafts(EventKind.Door));
         first.Dispose();
         _time.Advance(TimeSpan.FromHours(3));
 
@@ -83,13 +84,13 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void OldestTimestamp_AcrossLiteDbAndJournal_SkipsRemovedEntriesNotYetDeleted()
     {
         var store = OpenStore(moveAfterEntries: 2);
-        var first = store.Append(Drafts(EventKind.Door));
+        var first = store.AppendNext(Drafts(EventKind.Door));
         _time.Advance(TimeSpan.FromSeconds(10));
         var secondAt = _time.GetUtcNow();
-        store.Append(Drafts(EventKind.Door)); // the second entry moves both into LiteDB
+        store.AppendNext(Drafts(EventKind.Door)); // the second entry moves both into LiteDB
         _time.Advance(TimeSpan.FromSeconds(10));
         var journalledAt = _time.GetUtcNow();
-        var third = store.Append(Drafts(EventKind.Door)); // stays in the journal
+        var third = store.AppendNext(Drafts(EventKind.Door)); // stays in the journal
 
         store.Remove(first.ToList()); // in LiteDB, deleted only by the next move
         Assert.Equal(secondAt, store.OldestTimestamp(Lane.Event));
@@ -105,14 +106,14 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_ReopenedAfterEverythingRemoved_SeqIsNotReused()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         first.Remove(appended.ToList());
         first.Dispose();
 
         var second = OpenStore();
         var lastSeqAtOpen = second.LastSeq;
         var depthAtOpen = second.Depth;
-        var next = second.Append(Drafts(EventKind.Door));
+        var next = second.AppendNext(Drafts(EventKind.Door));
 
         Assert.Equal(2, lastSeqAtOpen);
         Assert.Equal(default, depthAtOpen);
@@ -126,7 +127,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var store = OpenStore(files);
         files.Clear();
 
-        store.Append([.. Drafts(EventKind.Panic, EventKind.Door), .. Telemetry(8)]);
+        store.AppendNext([.. Drafts(EventKind.Panic, EventKind.Door), .. Telemetry(8)]);
 
         var events = files.Events;
         Report("append of 10", events);
@@ -139,12 +140,12 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Remove_AfterAFailedAppend_StartsNoMoveIntoLiteDb_UntilAnAppendSucceeds()
     {
         var first = OpenStore();
-        var backlog = first.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 20)]));
+        var backlog = first.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Door, 20)]));
         first.Dispose();
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterDeletes: 4);
         files.FailWrites = true;
-        Assert.Throws<IOException>(() => store.Append(Drafts(EventKind.Panic)));
+        Assert.Throws<IOException>(() => store.AppendNext(Drafts(EventKind.Panic)));
         files.FailWrites = false;
         files.Clear();
 
@@ -155,7 +156,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         }
 
         var whileFailing = files.Events.Where(e => e.Name != "outbox.db.journal" && e.Op is FileOp.Write or FileOp.SetLength).ToList();
-        store.Append(Drafts(EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Panic));
         files.Clear();
         store.Remove([backlog[12]]);
         store.WaitForBackgroundMove();
@@ -171,10 +172,10 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 1);
-        store.Append(Drafts(EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Panic));
         files.Clear();
 
-        store.Append(Drafts(EventKind.Door));
+        store.AppendNext(Drafts(EventKind.Door));
         store.WaitForBackgroundMove();
 
         var events = files.Events;
@@ -197,10 +198,10 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 1);
-        store.Append(Drafts(EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Panic));
         files.Clear();
 
-        store.Append(Drafts(EventKind.Door));
+        store.AppendNext(Drafts(EventKind.Door));
         store.WaitForBackgroundMove();
 
         var events = files.Events;
@@ -217,7 +218,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_LogFileUnreadable_SetsItAsideAndKeepsAcknowledgedEntries()
     {
         var first = OpenStore();
-        var appended = first.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = first.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         first.Dispose();
         var garbage = new byte[8192];
         Array.Fill(garbage, (byte)0xAB);
@@ -226,7 +227,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var second = OpenStore();
 
         EntryAssert.Equal(appended, second.ReadPending(10));
-        Assert.Equal(3, second.Append(Drafts(EventKind.Door))[0].Seq);
+        Assert.Equal(3, second.AppendNext(Drafts(EventKind.Door))[0].Seq);
         Assert.Single(Directory.GetFiles(_directory.Path, "outbox-log.db.corrupt-*"));
     }
 
@@ -234,7 +235,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Dispose_MovesJournalIntoLiteDb_LeavingLogAndJournalEmptyAndDataFileReadableAlone()
     {
         var store = OpenStore();
-        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
 
         store.Dispose();
         var logLength = new FileInfo(LiteDbOutboxStore.LogPathFor(DataPath)).Length;
@@ -253,12 +254,12 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         files.Clear();
 
         store.Remove(appended.ToList());
         var afterRemove = files.Events;
-        var next = store.Append(Drafts(EventKind.Generic));
+        var next = store.AppendNext(Drafts(EventKind.Generic));
         var afterAppend = files.Events.Skip(afterRemove.Count).ToList();
         store.Dispose();
 
@@ -275,18 +276,18 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var kept = store.Append(Drafts(EventKind.Panic));
+        var kept = store.AppendNext(Drafts(EventKind.Panic));
         var refused = Drafts(EventKind.Smoke, EventKind.Door);
 
         files.FailWrites = true;
         files.FailFlushes = true;
-        var error = Assert.Throws<IOException>(() => store.Append(refused));
+        var error = Assert.Throws<IOException>(() => store.AppendNext(refused));
         var readWhileFull = Record.Exception(() => store.ReadPending(10));
         var depthWhileFull = store.Depth;
         var lastSeqWhileFull = store.LastSeq;
         files.FailWrites = false;
         files.FailFlushes = false;
-        var retried = store.Append(refused);
+        var retried = store.AppendNext(refused);
 
         Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
         Assert.True(readWhileFull is null or IOException, $"unexpected {readWhileFull}");
@@ -305,15 +306,15 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var kept = store.Append(Drafts(EventKind.Panic));
+        var kept = store.AppendNext(Drafts(EventKind.Panic));
         var refused = Drafts(EventKind.Smoke);
 
         // Writes go through but fsync reports the error: the batch may be in the files, yet Append threw.
         files.FailFlushes = true;
-        Assert.Throws<IOException>(() => store.Append(refused));
+        Assert.Throws<IOException>(() => store.AppendNext(refused));
         files.FailFlushes = false;
         var pendingAfterFault = store.ReadPending(10);
-        var retried = store.Append(refused);
+        var retried = store.AppendNext(refused);
 
         EntryAssert.Equal([kept[0]], pendingAfterFault);
         Assert.Equal(2, retried[0].Seq);
@@ -326,7 +327,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var files = new ProbeFiles();
         var store = OpenStore(files);
-        var appended = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var appended = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
 
         files.FailWrites = true;
         files.FailFlushes = true;
@@ -371,7 +372,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     {
         var store = CreateStore(openFile: null);
 
-        Assert.Throws<InvalidOperationException>(() => store.Append(Drafts(EventKind.Panic)));
+        Assert.Throws<InvalidOperationException>(() => store.AppendNext(Drafts(EventKind.Panic)));
     }
 
     [Fact]
@@ -408,14 +409,14 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_DataFileCorrupt_SetsItAsideStartsFreshAndSeqContinuesPastEverythingGivenOut()
     {
         var first = OpenStore();
-        first.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Door));
+        first.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Door));
         first.Dispose();
         var garbage = new byte[64 * 1024];
         new Random(7).NextBytes(garbage);
         File.WriteAllBytes(DataPath, garbage);
 
         var store = OpenStore();
-        var next = store.Append(Drafts(EventKind.Panic));
+        var next = store.AppendNext(Drafts(EventKind.Panic));
 
         var recovery = Assert.IsType<OutboxRecovery>(store.Recovery);
         Assert.True(File.Exists(recovery.MovedTo));
@@ -429,7 +430,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     public void Open_DataFileFromANewerGateway_IsRefusedAndKept()
     {
         var first = OpenStore();
-        first.Append(Drafts(EventKind.Panic));
+        first.AppendNext(Drafts(EventKind.Panic));
         first.Dispose();
         using (var db = new LiteDB.LiteDatabase($"Filename={DataPath};Connection=direct"))
         {

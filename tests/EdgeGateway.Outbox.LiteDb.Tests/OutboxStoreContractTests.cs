@@ -1,5 +1,6 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
+using EdgeGateway.TestKit;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
@@ -24,14 +25,35 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore();
 
-        var first = store.Append(Drafts(EventKind.Panic));
-        var second = store.Append(Drafts(EventKind.Door, EventKind.Smoke, EventKind.Door));
-        var third = store.Append(Drafts(EventKind.Generic, EventKind.Tamper));
+        var first = store.AppendNext(Drafts(EventKind.Panic));
+        var second = store.AppendNext(Drafts(EventKind.Door, EventKind.Smoke, EventKind.Door));
+        var third = store.AppendNext(Drafts(EventKind.Generic, EventKind.Tamper));
 
         Assert.Equal([1L], first.Select(e => e.Seq));
         Assert.Equal([2L, 3L, 4L], second.Select(e => e.Seq));
         Assert.Equal([5L, 6L], third.Select(e => e.Seq));
         Assert.Equal(6, store.LastSeq);
+    }
+
+    [Fact]
+    public void Append_KeepsTheSeqsItIsGiven_GapsIncluded_AndADraftItHoldsAlreadyIsNotStoredTwice()
+    {
+        var store = OpenStore();
+        var drafts = Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke);
+
+        var first = store.Append([new NumberedDraft(7, drafts[0]), new NumberedDraft(70, drafts[1])]);
+
+        // As when an append that overran its deadline landed and the writer writes its drafts again.
+        var again = store.Append([new NumberedDraft(70, drafts[1]), new NumberedDraft(71, drafts[2])]);
+
+        Assert.Equal([7L, 70L], first.Select(e => e.Seq));
+        Assert.Equal([70L, 71L], again.Select(e => e.Seq));
+        Assert.Equal(71, store.LastSeq);
+        var pending = store.ReadPending(10);
+        Assert.Equal([7L, 70L, 71L], pending.Select(e => e.Seq).Order());
+        Assert.Equal(drafts.Select(d => d.Id), pending.OrderBy(e => e.Seq).Select(e => e.EventId));
+        Assert.Equal(3, store.Depth.Total);
+        Assert.All(pending, e => Assert.Equal(e.Seq, System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.GetProperty("seq").GetInt64()));
     }
 
     [Fact]
@@ -49,8 +71,8 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore();
 
-        var entries = store.Append([]);
-        var next = store.Append(Drafts(EventKind.Door));
+        var entries = store.AppendNext([]);
+        var next = store.AppendNext(Drafts(EventKind.Door));
 
         Assert.Empty(entries);
         Assert.Equal(1, next[0].Seq);
@@ -62,7 +84,7 @@ public abstract class OutboxStoreContractTests : IDisposable
         var store = OpenStore();
         var drafts = Drafts(EventKind.Panic, EventKind.Door);
 
-        var entries = store.Append(drafts);
+        var entries = store.AppendNext(drafts);
 
         Assert.Equal(drafts[0].Id, entries[0].EventId);
         Assert.Equal(Lane.Alarm, entries[0].Lane);
@@ -76,8 +98,8 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_MixedLanes_ReturnsAlarmsFirstThenEventsInSeqOrder()
     {
         var store = OpenStore();
-        store.Append(Drafts(EventKind.Door, EventKind.Panic));
-        store.Append(Drafts(EventKind.Generic, EventKind.Smoke, EventKind.Intrusion));
+        store.AppendNext(Drafts(EventKind.Door, EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Generic, EventKind.Smoke, EventKind.Intrusion));
 
         var pending = store.ReadPending(100);
 
@@ -89,7 +111,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_MaxBelowPending_ReturnsAtMostMaxInPriorityOrder()
     {
         var store = OpenStore();
-        store.Append(Drafts(EventKind.Door, EventKind.Door, EventKind.Panic, EventKind.Door, EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Door, EventKind.Door, EventKind.Panic, EventKind.Door, EventKind.Panic));
 
         var two = store.ReadPending(2);
         var three = store.ReadPending(3);
@@ -104,7 +126,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void ReadPending_Twice_DoesNotRemoveEntries()
     {
         var store = OpenStore();
-        store.Append(Drafts(EventKind.Panic));
+        store.AppendNext(Drafts(EventKind.Panic));
 
         store.ReadPending(10);
         var again = store.ReadPending(10);
@@ -116,7 +138,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Remove_SomeEntries_RemovesOnlyThose()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door));
+        var entries = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door));
 
         store.Remove([entries[0], entries[3]]);
 
@@ -127,7 +149,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Depth_AfterAppendAndRemove_CountsPerLane()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door, EventKind.Generic));
+        var entries = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Smoke, EventKind.Door, EventKind.Generic));
 
         var afterAppend = store.Depth;
         store.Remove([entries[0], entries[1]]);
@@ -142,7 +164,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void OldestTimestamp_EmptyLanes_IsNull()
     {
         var store = OpenStore();
-        store.Append(Drafts(EventKind.Door));
+        store.AppendNext(Drafts(EventKind.Door));
 
         Assert.Null(store.OldestTimestamp(Lane.Alarm));
         Assert.Null(store.OldestTimestamp(Lane.Telemetry));
@@ -153,12 +175,12 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore();
         var first = Time.GetUtcNow();
-        var doors = store.Append(Drafts(EventKind.Door));
+        var doors = store.AppendNext(Drafts(EventKind.Door));
         Time.Advance(TimeSpan.FromSeconds(12.5));
-        store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         var second = Time.GetUtcNow();
         Time.Advance(TimeSpan.FromMinutes(1));
-        store.Append(Telemetry(1));
+        store.AppendNext(Telemetry(1));
 
         Assert.Equal(second, store.OldestTimestamp(Lane.Alarm));
         Assert.Equal(first, store.OldestTimestamp(Lane.Event));
@@ -173,11 +195,11 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void OldestTimestamp_AfterOldestTelemetryDropped_IsTheOldestKept()
     {
         var store = OpenStore(new OutboxOptions { TelemetryTtlHours = 1 });
-        store.Append(Telemetry(2));
+        store.AppendNext(Telemetry(2));
         Time.Advance(TimeSpan.FromHours(2));
         var kept = Time.GetUtcNow();
 
-        store.Append(Telemetry(1));
+        store.AppendNext(Telemetry(1));
 
         Assert.Equal(kept, store.OldestTimestamp(Lane.Telemetry));
     }
@@ -197,7 +219,7 @@ public abstract class OutboxStoreContractTests : IDisposable
         var drafts = Drafts(EventKind.Panic, EventKind.Door);
         drafts[1] = drafts[1] with { Location = "Gebäude B / 2. OG – \"Lehrerzimmer\" 🚪" };
 
-        var entries = store.Append(drafts);
+        var entries = store.AppendNext(drafts);
         var pending = store.ReadPending(10);
 
         Assert.Equal(EventPayload.Serialize(drafts[0], 1, Identity), pending[0].Payload);
@@ -211,7 +233,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Remove_UnknownEntries_IsHarmless()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var entries = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         var unknownSeq = entries[0] with { Seq = 99 };
         var otherEvent = entries[1] with { EventId = "someone-else" };
         var wrongLane = entries[0] with { Lane = Lane.Telemetry };
@@ -226,37 +248,51 @@ public abstract class OutboxStoreContractTests : IDisposable
     }
 
     [Fact]
-    public void Append_ManyThreadsAtOnce_GivesUniqueContiguousSeqs()
+    public void Append_ManyThreadsAtOnce_WhileOthersRead_KeepsEverySeq()
     {
         const int Threads = 8;
         const int BatchesPerThread = 10;
         var store = OpenStore();
         var batches = new IReadOnlyList<OutboxEntry>[Threads * BatchesPerThread];
+        var numbering = new Lock();
 
         Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
         {
             for (var b = 0; b < BatchesPerThread; b++)
             {
-                batches[(t * BatchesPerThread) + b] = store.Append(Drafts(EventKind.Door, EventKind.Panic));
+                if (t % 2 == 0)
+                {
+                    // Numbered and appended in one step, as the writer does under its lock.
+                    lock (numbering)
+                    {
+                        batches[(t * BatchesPerThread) + b] = store.AppendNext(Drafts(EventKind.Door, EventKind.Panic));
+                    }
+                }
+                else
+                {
+                    Assert.True(store.ReadPending(1000).Count <= store.Depth.Total + 2);
+                    batches[(t * BatchesPerThread) + b] = [];
+                }
             }
         });
 
+        var appended = Threads / 2 * BatchesPerThread * 2;
         var seqs = batches.SelectMany(b => b).Select(e => e.Seq).Order().ToList();
-        Assert.Equal(Enumerable.Range(1, Threads * BatchesPerThread * 2).Select(i => (long)i), seqs);
-        Assert.All(batches, b => Assert.Equal(b[0].Seq + 1, b[1].Seq));
-        Assert.Equal(seqs.Count, store.LastSeq);
-        Assert.Equal(seqs.Count, store.Depth.Total);
+        Assert.Equal(Enumerable.Range(1, appended).Select(i => (long)i), seqs);
+        Assert.Equal(seqs, store.ReadPending(1000).Select(e => e.Seq).Order());
+        Assert.Equal(appended, store.LastSeq);
+        Assert.Equal(appended, store.Depth.Total);
     }
 
     [Fact]
     public void Append_PastMaxEntries_DropsOldestTelemetryThenOldestEvents_NeverAlarms()
     {
         var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
-        var alarms = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Panic, 60)]));
-        var events = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 30)]));
-        var telemetry = store.Append(Telemetry(10));
+        var alarms = store.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Panic, 60)]));
+        var events = store.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Door, 30)]));
+        var telemetry = store.AppendNext(Telemetry(10));
 
-        var later = store.Append(Drafts([.. Enumerable.Repeat(EventKind.Door, 15)]));
+        var later = store.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Door, 15)]));
 
         Assert.Equal(new OutboxDepth(60, 40, 0), store.Depth);
         Assert.Equal(new OutboxDrops(5, 10), store.Dropped);
@@ -271,7 +307,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     {
         var store = OpenStore(new OutboxOptions { MaxEntries = 100 });
 
-        store.Append(Drafts([.. Enumerable.Repeat(EventKind.Panic, 150)]));
+        store.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Panic, 150)]));
 
         Assert.Equal(150, store.Depth.Alarm);
         Assert.Equal(0, store.Dropped.Total);
@@ -281,11 +317,11 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void Append_TelemetryOlderThanTtl_IsDroppedButOldAlarmsAndEventsStay()
     {
         var store = OpenStore(new OutboxOptions { TelemetryTtlHours = 1 });
-        store.Append(Telemetry(3));
-        store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        store.AppendNext(Telemetry(3));
+        store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         Time.Advance(TimeSpan.FromHours(2));
 
-        var fresh = store.Append(Telemetry(1));
+        var fresh = store.AppendNext(Telemetry(1));
 
         Assert.Equal(new OutboxDepth(1, 1, 1), store.Depth);
         Assert.Equal(new OutboxDrops(0, 3), store.Dropped);
@@ -303,7 +339,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void SetAside_PoisonAtTheHeadOfALane_IsNoLongerReadAndTheEntriesBehindItAre()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door, EventKind.Panic, EventKind.Door));
+        var entries = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door, EventKind.Panic, EventKind.Door));
 
         var setAside = store.SetAside([entries[0], entries[1]], "PacketTooLarge");
 
@@ -320,7 +356,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void SetAside_UnknownRemovedOrAlreadySetAside_IsIgnored()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic, EventKind.Door));
+        var entries = store.AppendNext(Drafts(EventKind.Panic, EventKind.Door));
         store.Remove([entries[1]]);
         store.SetAside([entries[0]], "NotAuthorized");
 
@@ -335,9 +371,9 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void RestoreSetAside_PutsEntriesBackAtTheirPlaceBySeq()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Door, EventKind.Door, EventKind.Door));
+        var entries = store.AppendNext(Drafts(EventKind.Door, EventKind.Door, EventKind.Door));
         store.SetAside([entries[0]], "PacketTooLarge");
-        var later = store.Append(Drafts(EventKind.Door));
+        var later = store.AppendNext(Drafts(EventKind.Door));
 
         var restored = store.RestoreSetAside();
 
@@ -353,7 +389,7 @@ public abstract class OutboxStoreContractTests : IDisposable
     public void SetAside_RestoredEntry_CanBeRemovedAfterItsPuback()
     {
         var store = OpenStore();
-        var entries = store.Append(Drafts(EventKind.Panic));
+        var entries = store.AppendNext(Drafts(EventKind.Panic));
         store.SetAside(entries.ToList(), "PacketTooLarge");
         store.RestoreSetAside();
 

@@ -111,7 +111,7 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         inner.Open();
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         lock (_lock)
@@ -162,6 +162,8 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         Enter(StoreCall.ReserveSeq);
         inner.ReserveSeq(seq);
     }
+
+    public long ReservedSeq => inner.ReservedSeq;
 
     public void Dispose() => inner.Dispose();
 

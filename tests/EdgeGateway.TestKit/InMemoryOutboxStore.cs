@@ -24,7 +24,6 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     private long _droppedTelemetry;
     private long _lastSeq;
     private long _reservedSeq;
-    private bool _openedBefore;
     private bool _disposed;
 
     /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
@@ -92,8 +91,8 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     }
 
     /// <summary>
-    /// The next append throws <paramref name="exception"/> and stores nothing, consuming no seq, as the LiteDB store
-    /// does when the disk refuses. Queued: call it again to refuse the appends after that one too.
+    /// The next append throws <paramref name="exception"/> and stores nothing, as the LiteDB store does when the disk
+    /// refuses. Queued: call it again to refuse the appends after that one too.
     /// </summary>
     public void FailNextAppend(Exception exception)
     {
@@ -104,32 +103,56 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
-    /// <summary>Opened again (a restart over the same memory, for tests), it continues above <see cref="ReserveSeq"/>'s mark.</summary>
     public void Open()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-
-            // Only a restart continues above the mark: at the first open the held events keep the seqs they were given.
-            if (_openedBefore)
-            {
-                _lastSeq = Math.Max(_lastSeq, _reservedSeq);
-            }
-
-            _openedBefore = true;
         }
     }
 
+    /// <summary>
+    /// Forgets every entry above <paramref name="seq"/> and falls back to it as the last seq, as a reopen of a salvaged
+    /// or truncated file does.
+    /// </summary>
+    public void LoseAbove(long seq)
+    {
+        lock (_lock)
+        {
+            foreach (var lane in _lanes)
+            {
+                foreach (var lost in lane.Keys.Where(s => s > seq).ToList())
+                {
+                    lane.Remove(lost);
+                    _acceptedAt.Remove(lost);
+                }
+            }
+
+            _lastSeq = Math.Min(_lastSeq, seq);
+        }
+    }
+
+    /// <summary>Kept across a dispose, as a file would be: a test's restart is a new writer over the same store.</summary>
     public void ReserveSeq(long seq)
     {
         lock (_lock)
         {
-            _reservedSeq = Math.Max(_reservedSeq, seq);
+            _reservedSeq = seq;
         }
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
+    public long ReservedSeq
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _reservedSeq;
+            }
+        }
+    }
+
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         List<OutboxEntry> entries = [];
@@ -255,22 +278,31 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
-    private List<OutboxEntry> AppendLocked(IReadOnlyList<EventDraft> drafts)
+    private List<OutboxEntry> AppendLocked(IReadOnlyList<NumberedDraft> drafts)
     {
         var entries = new List<OutboxEntry>(drafts.Count);
-        foreach (var draft in drafts)
+        var added = false;
+        foreach (var (seq, draft) in drafts)
         {
-            var entry = OutboxEntry.Create(draft, _lastSeq + 1, identity);
-            _lastSeq++;
-            _lanes[(int)entry.Lane].Add(entry.Seq, entry);
-            _acceptedAt[entry.Seq] = draft.Timestamp;
+            var entry = OutboxEntry.Create(draft, seq, identity);
             entries.Add(entry);
+            if (_lanes[(int)entry.Lane].TryGetValue(seq, out var stored) && stored.EventId == entry.EventId)
+            {
+                // Stored already by an append that landed after its caller gave up.
+                continue;
+            }
+
+            // Add throws on a seq held by another event: a seq given out twice is a bug, not a state to store.
+            _lanes[(int)entry.Lane].Add(seq, entry);
+            _acceptedAt[seq] = draft.Timestamp;
+            _lastSeq = Math.Max(_lastSeq, seq);
+            _accepted.Add(draft);
+            added = true;
         }
 
-        _accepted.AddRange(drafts);
-        if (drafts.Count > 0)
+        if (added)
         {
-            DropOverLimits(drafts.Max(d => d.Timestamp));
+            DropOverLimits(drafts.Max(d => d.Draft.Timestamp));
         }
 
         return entries;

@@ -27,7 +27,7 @@ public static class OutboxFiller
         for (var done = 0; done < count; done += batch)
         {
             var now = TimeProvider.System.GetUtcNow();
-            store.Append([.. Enumerable.Range(done, Math.Min(batch, count - done)).Select(i => draft(i, now))]);
+            store.AppendNext([.. Enumerable.Range(done, Math.Min(batch, count - done)).Select(i => draft(i, now))]);
         }
 
         return store.Depth.Total;

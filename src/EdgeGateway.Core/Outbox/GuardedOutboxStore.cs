@@ -106,7 +106,7 @@ public sealed class GuardedOutboxStore(
         RetryRemovals(ignoreBackoff: true);
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
     {
         if (!_open && !TryOpen(ignoreBackoff: false))
         {
@@ -205,19 +205,10 @@ public sealed class GuardedOutboxStore(
 
     public int RestoreSetAside() => Contained("set-aside", inner.RestoreSetAside, 0);
 
-    /// <summary>Best effort: the events are held either way; failing only reopens the narrow case it covers (a kill meanwhile).</summary>
-    public void ReserveSeq(long seq)
-    {
-        try
-        {
-            // Also while the store is not open or another call is stalled: the held events may already be at the center.
-            _ = _reservationDeadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.StoreCallFailed(logger, "reserve", ex);
-        }
-    }
+    /// <summary>With a deadline of its own: also while the store is not open or another call is stalled. Throws if it fails (the allocator logs it).</summary>
+    public void ReserveSeq(long seq) => _reservationDeadline.Run("reserve", () => Done(() => inner.ReserveSeq(seq)));
+
+    public long ReservedSeq => _reservationDeadline.Run("reserve", () => inner.ReservedSeq);
 
     public void Dispose()
     {

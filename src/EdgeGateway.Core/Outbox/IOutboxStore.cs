@@ -12,11 +12,12 @@ public interface IOutboxStore : IDisposable
     void Open();
 
     /// <summary>
-    /// Gives each draft the next sequence number, in order, and stores them all. Returns only when the
-    /// entries are on the storage device (flushed, not just committed), so an accepted event survives
-    /// a power cut.
+    /// Stores each draft with the seq it was given (by <see cref="SeqAllocator"/>, ascending; the store never gives
+    /// out seqs) and returns their entries. Returns only when the entries are on the storage device (flushed, not just
+    /// committed), so an accepted event survives a power cut. A draft whose seq already holds the same event (an
+    /// append that overran its deadline and landed after all) is not stored twice: its stored entry is returned.
     /// </summary>
-    IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts);
+    IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts);
 
     /// <summary>Up to <paramref name="max"/> waiting entries: alarm lane first, then events, then telemetry; by seq within a lane.</summary>
     IReadOnlyList<OutboxEntry> ReadPending(int max);
@@ -67,12 +68,17 @@ public interface IOutboxStore : IDisposable
 
     /// <summary>
     /// Records durably, without needing new space on the device (a full disk must take it), that seqs up to
-    /// <paramref name="seq"/> were given to events held only in memory. The next <see cref="Open"/> (after a kill or a
-    /// restart) continues above it, so a seq that may already be at the center is never given to another event. In the
-    /// running process it changes nothing: the held events get exactly those seqs when they are written.
+    /// <paramref name="seq"/> may be given out (replacing the record before); <see cref="ReservedSeq"/> then reads it,
+    /// also after a kill. Works whether or not the store is open; throws if the record cannot be written.
     /// </summary>
     void ReserveSeq(long seq);
 
-    /// <summary>The last sequence number given out (0 before the first event).</summary>
+    /// <summary>The highest seq <see cref="ReserveSeq"/> recorded (0 if none); readable before <see cref="Open"/>.</summary>
+    long ReservedSeq { get; }
+
+    /// <summary>
+    /// The highest seq the store's own records hold or held (0 before the first event). It may go down after a
+    /// reopen (a salvaged or truncated file): <see cref="SeqAllocator"/> never follows it down.
+    /// </summary>
     long LastSeq { get; }
 }

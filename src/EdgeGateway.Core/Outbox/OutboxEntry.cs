@@ -3,7 +3,7 @@ using EdgeGateway.Core.Events;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>An accepted event waiting in the outbox for the broker's PUBACK.</summary>
-/// <param name="Seq">Per-gateway sequence number: +1 per event, no gaps, never reused.</param>
+/// <param name="Seq">Per-gateway sequence number: ascending, never reused (a restart may skip some: <see cref="SeqAllocator"/>).</param>
 /// <param name="EventId">Stable id; the center deduplicates on it.</param>
 /// <param name="Lane">Priority lane.</param>
 /// <param name="TopicLeaf">Last topic segment: <c>alarm</c>, <c>event</c> or <c>telemetry</c>.</param>
@@ -17,6 +17,9 @@ public sealed record OutboxEntry(long Seq, string EventId, Lane Lane, string Top
         LaneRules.TopicLeafOf(draft.Lane),
         draft.Telemetry is null ? EventPayload.Serialize(draft, seq, identity) : TelemetryPayload.Serialize(draft, seq, identity));
 }
+
+/// <summary>A draft with the seq <see cref="SeqAllocator"/> gave it, for <see cref="IOutboxStore.Append"/>.</summary>
+public readonly record struct NumberedDraft(long Seq, EventDraft Draft);
 
 /// <summary>How many entries wait in each lane.</summary>
 public readonly record struct OutboxDepth(long Alarm, long Event, long Telemetry)

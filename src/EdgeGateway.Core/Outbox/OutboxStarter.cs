@@ -9,15 +9,17 @@ namespace EdgeGateway.Core.Outbox;
 /// recovered from (a file set aside, journal bytes or documents skipped) as a fault event; and, while the disk
 /// refuses, retries. An outbox that cannot be opened (full or
 /// read-only disk) does not stop the start: inputs and uplink start anyway, events wait in memory, the storage
-/// fault is raised and the open is retried with backoff.
+/// fault is raised and the open is retried with backoff. Once it opens, seqs continue above the store's last one.
 /// </summary>
 public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder recorder, OutboxWriter writer, TimeProvider time) : SupervisedLoop
 {
     private OutboxRecovery? _reported;
+    private bool _seqsContinued;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         store.Open();
+        ContinueSeqsOnceOpen();
         ReportNewRecovery();
 
         // A failed open raises the fault now, not a retry tick later.
@@ -31,9 +33,28 @@ public sealed class OutboxStarter(GuardedOutboxStore store, EventRecorder record
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             store.Retry();
+            ContinueSeqsOnceOpen();
             ReportNewRecovery();
             writer.RetryUnwritten();
         }
+    }
+
+    // Only the first open: a reopen after a failure may read a lower last seq (a salvaged file), never a higher one.
+    private void ContinueSeqsOnceOpen()
+    {
+        if (!_seqsContinued && store.IsOpen)
+        {
+            _seqsContinued = true;
+            writer.Seqs.ContinueAbove(store.LastSeq);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+
+        // Stopped last (the first hosted service): nothing gives out seqs any more.
+        writer.Seqs.ReleaseUnused();
     }
 
     private void ReportNewRecovery()

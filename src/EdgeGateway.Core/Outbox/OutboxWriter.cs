@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Gets recorded drafts into the outbox. Normally an event is accepted only once it is on disk. If the disk refuses
-/// (full, I/O error, not open), the events are kept in memory with the seq they will have (<see cref="UnwrittenEntries"/>,
+/// Gets recorded drafts into the outbox, each with the seq its <see cref="Seqs"/> gives it (the store only keeps it).
+/// Normally an event is accepted only once it is on disk. If the disk refuses
+/// (full, I/O error, not open), the events are kept in memory with that seq (<see cref="UnwrittenEntries"/>,
 /// sent from there while the path is up), a storage fault is reported, and the write is retried in batches
 /// (<see cref="RetryUnwritten"/>) until it succeeds: the gateway keeps running and no alarm is dropped.
 /// </summary>
@@ -16,8 +17,7 @@ namespace EdgeGateway.Core.Outbox;
 /// (O(1)), and the disk is tried in line only while at most <see cref="WriteBatch"/> wait; beyond that only the
 /// retry writes, one batch per lock hold. Memory is bounded by <see cref="OutboxOptions.MaxUnwrittenEntries"/>: new
 /// telemetry is refused first, then new events; alarms and faults never. The newest are refused rather than the
-/// oldest dropped, because the seqs given out to held entries (maybe already published) must stay the ones the
-/// store will give them.
+/// oldest dropped, because held entries may already be published.
 /// </remarks>
 public sealed class OutboxWriter(
     IOutboxStore store,
@@ -40,11 +40,12 @@ public sealed class OutboxWriter(
     private readonly StorageHealth _health = health ?? new StorageHealth();
     private readonly int _maxUnwritten = (options?.Value ?? new OutboxOptions()).MaxUnwrittenEntries;
 
-    // Drafts the disk refused, in seq order with the entries they will be, the storage fault first among them;
-    // written before any newer draft.
-    private readonly Queue<(EventDraft Draft, OutboxEntry Entry)> _queue = new();
-    private long _lastQueuedSeq;
+    // Drafts the disk refused, in seq order, the storage fault first among them; written before any newer draft.
+    private readonly Queue<NumberedDraft> _queue = new();
     private DateTimeOffset? _storageFaultSince;
+
+    /// <summary>Gives out the seqs: the writer's own, so a store that fails or reopens cannot give one out twice.</summary>
+    public SeqAllocator Seqs { get; } = new(store, logger);
 
     /// <summary>True while the storage fault is raised (events may wait in memory for the disk).</summary>
     public bool IsStorageFaulted
@@ -60,8 +61,7 @@ public sealed class OutboxWriter(
 
     /// <summary>
     /// Writes drafts in order, after any still waiting in memory. Returns their entries: on disk, or (while the disk
-    /// refuses) in memory with the seq they will have once written. Telemetry and events refused because memory is
-    /// full have no entry.
+    /// refuses) in memory with the same seq. Telemetry and events refused because memory is full have no entry.
     /// </summary>
     public IReadOnlyList<OutboxEntry> Write(IReadOnlyList<EventDraft> drafts)
     {
@@ -69,26 +69,28 @@ public sealed class OutboxWriter(
         lock (_lock)
         {
             ReportHealthFailureLocked();
+            var numbered = Seqs.Number(drafts);
             if (_queue.Count == 0)
             {
                 try
                 {
-                    var entries = store.Append(drafts);
-                    Accepted(drafts, entries);
+                    var entries = store.Append(numbered);
+                    Accepted(numbered, entries);
                     RestoreIfRecoveredLocked();
                     signal.Notify();
                     return entries;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    var held = HoldLocked(drafts);
+                    // With the seqs this append had: if it landed after its deadline, the retry finds it stored.
+                    var held = HoldLocked(numbered);
                     RaiseFaultLocked(ex);
                     signal.Notify();
                     return held;
                 }
             }
 
-            var queued = HoldLocked(drafts);
+            var queued = HoldLocked(numbered);
             if (_queue.Count <= WriteBatch)
             {
                 WriteBatchLocked();
@@ -128,7 +130,7 @@ public sealed class OutboxWriter(
         IReadOnlyList<OutboxEntry> entries;
         try
         {
-            entries = store.Append([.. batch.Select(b => b.Draft)]);
+            entries = store.Append(batch);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -141,7 +143,7 @@ public sealed class OutboxWriter(
             _queue.Dequeue();
         }
 
-        Accepted([.. batch.Select(b => b.Draft)], entries);
+        Accepted(batch, entries);
         var alreadySent = unwritten.Written(entries);
         if (alreadySent.Count > 0)
         {
@@ -157,31 +159,32 @@ public sealed class OutboxWriter(
         return true;
     }
 
-    private void Accepted(IReadOnlyList<EventDraft> drafts, IReadOnlyList<OutboxEntry> entries)
+    private void Accepted(IReadOnlyList<NumberedDraft> drafts, IReadOnlyList<OutboxEntry> entries)
     {
         for (var i = 0; i < entries.Count; i++)
         {
-            Log.EventAccepted(logger, entries[i].Seq, drafts[i].Input, drafts[i].Kind, drafts[i].State, entries[i].EventId);
+            var draft = drafts[i].Draft;
+            Log.EventAccepted(logger, entries[i].Seq, draft.Input, draft.Kind, draft.State, entries[i].EventId);
         }
     }
 
-    /// <summary>Queues drafts behind the held ones with the seqs the store will give them; refuses what memory has no room for.</summary>
-    private List<OutboxEntry> HoldLocked(IReadOnlyList<EventDraft> drafts)
+    /// <summary>
+    /// Queues drafts behind the held ones, with their seqs; refuses what memory has no room for (its seqs are skipped,
+    /// never given out again: a stalled append may still store them).
+    /// </summary>
+    private List<OutboxEntry> HoldLocked(IReadOnlyList<NumberedDraft> drafts)
     {
         var held = new List<OutboxEntry>(drafts.Count);
-        foreach (var draft in drafts)
+        foreach (var numbered in drafts)
         {
-            if (IsRefusedLocked(draft.Lane))
+            if (IsRefusedLocked(numbered.Draft.Lane))
             {
-                unwritten.CountRefused(draft.Lane);
+                unwritten.CountRefused(numbered.Draft.Lane);
                 continue;
             }
 
-            // The store gives out seqs in order and a failed append consumes none.
-            var seq = _queue.Count == 0 ? store.LastSeq + 1 : _lastQueuedSeq + 1;
-            var entry = OutboxEntry.Create(draft, seq, identity);
-            _queue.Enqueue((draft, entry));
-            _lastQueuedSeq = seq;
+            var entry = OutboxEntry.Create(numbered.Draft, numbered.Seq, identity);
+            _queue.Enqueue(numbered);
             unwritten.Add(entry);
             held.Add(entry);
         }
@@ -193,8 +196,8 @@ public sealed class OutboxWriter(
 
         if (held.Count > 0)
         {
-            // They may reach the center from memory: a restart must not give their seqs out again.
-            store.ReserveSeq(_lastQueuedSeq);
+            // They may reach the center from memory: a kill must not let a restart give their seqs out again.
+            Seqs.CoverHeld(held[^1].Seq);
         }
 
         return held;
@@ -229,12 +232,12 @@ public sealed class OutboxWriter(
         var now = time.GetUtcNow();
         _storageFaultSince = now;
         Log.StorageFault(logger, _queue.Count, error);
-        HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
+        HoldLocked(Seqs.Number([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Active, now, clock.IsSynchronized, new Dictionary<string, string>
         {
             ["fault"] = "storage",
             ["reason"] = error is OutboxStalledException ? "stalled" : "failed",
             ["error"] = error.Message,
-        })]);
+        })]));
     }
 
     /// <summary>Once nothing waits in memory and the guard has nothing to retry, the fault is restored (on disk if it can be).</summary>
@@ -248,12 +251,12 @@ public sealed class OutboxWriter(
         _storageFaultSince = null;
         var now = time.GetUtcNow();
         Log.StorageRecovered(logger, (long)(now - since).TotalSeconds);
-        HoldLocked([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
+        HoldLocked(Seqs.Number([EventDraft.Fault(EventDraft.NewId(now), "outbox", EventState.Restored, now, clock.IsSynchronized, new Dictionary<string, string>
         {
             ["fault"] = "storage",
             ["since"] = EventPayload.FormatTimestamp(since),
             ["durationSeconds"] = ((long)(now - since).TotalSeconds).ToString(CultureInfo.InvariantCulture),
-        })]);
+        })]));
         WriteBatchLocked();
     }
 }

@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Events;
-
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
@@ -75,7 +73,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
     /// entries are returned as they were written. The writer appends its held drafts oldest first, so such drafts lead
     /// the batch; a batch that starts with none of them means they are behind it (refused from memory) and forgotten.
     /// </summary>
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<EventDraft> drafts, Func<IReadOnlyList<EventDraft>, IReadOnlyList<OutboxEntry>> append)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Func<IReadOnlyList<NumberedDraft>, IReadOnlyList<OutboxEntry>> append)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         var written = new List<OutboxEntry>();
@@ -86,7 +84,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
                 throw new OutboxStalledException("append", deadline, stillRunning: true);
             }
 
-            while (written.Count < drafts.Count && _lateAppended.Remove(drafts[written.Count].Id, out var entry))
+            while (written.Count < drafts.Count && _lateAppended.Remove(drafts[written.Count].Draft.Id, out var entry))
             {
                 written.Add(entry);
             }
@@ -102,7 +100,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
             return written;
         }
 
-        IReadOnlyList<EventDraft> rest = written.Count == 0 ? drafts : [.. drafts.Skip(written.Count)];
+        IReadOnlyList<NumberedDraft> rest = written.Count == 0 ? drafts : [.. drafts.Skip(written.Count)];
         var appended = Run("append", () => append(rest), late: entries =>
         {
             // Under _lock already (harvested there).

@@ -3,8 +3,7 @@ using EdgeGateway.Core.Events;
 namespace EdgeGateway.Core.Outbox;
 
 /// <summary>
-/// Events accepted while the outbox could not write (disk full, I/O error): kept in memory with the seq they
-/// will have on disk, so the forwarder can still send them (alarms first) while the write is retried. Adding,
+/// Events accepted while the outbox could not write (disk full, I/O error): kept in memory with their seq, so the forwarder can still send them (alarms first) while the write is retried. Adding,
 /// marking sent and taking written ones out are O(1) per entry, however many are held.
 /// </summary>
 public sealed class UnwrittenEntries
@@ -14,9 +13,9 @@ public sealed class UnwrittenEntries
 
     private readonly Lock _lock = new();
 
-    // Not yet sent, per lane (indexed by (int)Lane) in seq order; and every held entry's seq and node (null once sent).
+    // Not yet sent, per lane (indexed by (int)Lane) in seq order; and every held entry's node (null once sent).
     private readonly LinkedList<OutboxEntry>[] _unsent = [new(), new(), new()];
-    private readonly Dictionary<string, (long Seq, LinkedListNode<OutboxEntry>? Node)> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkedListNode<OutboxEntry>?> _held = new(StringComparer.Ordinal);
     private long _refusedEvents;
     private long _refusedTelemetry;
 
@@ -79,7 +78,7 @@ public sealed class UnwrittenEntries
         ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            _held[entry.EventId] = (entry.Seq, _unsent[(int)entry.Lane].AddLast(entry));
+            _held[entry.EventId] = _unsent[(int)entry.Lane].AddLast(entry);
         }
     }
 
@@ -105,10 +104,10 @@ public sealed class UnwrittenEntries
         ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
-            if (_held.TryGetValue(entry.EventId, out var held) && held.Node is not null)
+            if (_held.TryGetValue(entry.EventId, out var node) && node is not null)
             {
-                _unsent[(int)entry.Lane].Remove(held.Node);
-                _held[entry.EventId] = (held.Seq, null);
+                _unsent[(int)entry.Lane].Remove(node);
+                _held[entry.EventId] = null;
             }
         }
     }
@@ -122,22 +121,19 @@ public sealed class UnwrittenEntries
             var alreadySent = new List<OutboxEntry>();
             foreach (var entry in written)
             {
-                if (!_held.Remove(entry.EventId, out var held))
+                if (!_held.Remove(entry.EventId, out var node))
                 {
                     continue;
                 }
 
-                if (held.Node is not null)
+                if (node is not null)
                 {
-                    _unsent[(int)entry.Lane].Remove(held.Node);
+                    _unsent[(int)entry.Lane].Remove(node);
                 }
-                else if (held.Seq == entry.Seq)
+                else
                 {
                     alreadySent.Add(entry);
                 }
-
-                // Sent with a seq the store did not give it (the store's last seq was unknown while it could not
-                // open): the stored copy is sent again with its real seq, a duplicate the center removes by id.
             }
 
             return alreadySent;

@@ -81,7 +81,7 @@ public sealed class HealthSnapshotBuilderTests : IDisposable
     public void Build_ClockSteppedBack_OldestAgeIsZeroNotNegative()
     {
         // Accepted while the clock was an hour ahead (FakeTimeProvider cannot step back).
-        _store.Append([new EventDraft(Guid.NewGuid().ToString(), "office-panic", EventKind.Panic, EventState.Active, _time.GetUtcNow().AddHours(1), false, "")]);
+        _store.AppendNext([new EventDraft(Guid.NewGuid().ToString(), "office-panic", EventKind.Panic, EventState.Active, _time.GetUtcNow().AddHours(1), false, "")]);
 
         Assert.Equal(new LaneHealth(1, TimeSpan.Zero), _sut.Build("none", 0).Alarm);
     }

@@ -11,10 +11,13 @@ namespace EdgeGateway.Core.Tests.OutboxStorage;
 /// <summary>The outbox as the host composes it: a store that can be made to fail, the guard around it, the writer and the recorder.</summary>
 internal sealed class GuardRig
 {
-    public GuardRig(int maxUnwrittenEntries = 20_000)
+    /// <param name="maxUnwrittenEntries">Outbox:MaxUnwrittenEntries.</param>
+    /// <param name="disk">The store beneath, kept across a kill: a rig over another rig's store is a restart.</param>
+    public GuardRig(int maxUnwrittenEntries = 20_000, InMemoryOutboxStore? disk = null)
     {
         var identity = TestIdentity.Create(Time);
-        Faulty = new FaultyOutboxStore(new InMemoryOutboxStore(identity));
+        Disk = disk ?? new InMemoryOutboxStore(identity);
+        Faulty = new FaultyOutboxStore(Disk);
         var options = Options.Create(new OutboxOptions { MaxUnwrittenEntries = maxUnwrittenEntries, WriteDeadlineMs = WriteDeadlineMs });
         Guard = new GuardedOutboxStore(Faulty, Health, Unwritten, Time, NullLogger<GuardedOutboxStore>.Instance, options);
         var clock = new FixedClockSync(true);
@@ -39,6 +42,8 @@ internal sealed class GuardRig
     public StorageHealth Health { get; } = new();
 
     public UnwrittenEntries Unwritten { get; } = new();
+
+    public InMemoryOutboxStore Disk { get; }
 
     public FaultyOutboxStore Faulty { get; }
 

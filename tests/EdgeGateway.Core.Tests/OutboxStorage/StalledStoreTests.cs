@@ -80,6 +80,33 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task StalledAppendThatLandsLate_BehindPressesHeldMeanwhile_NoSeqGoesToTwoEvents_AndNoEventIsStoredTwice()
+    {
+        var given = SeqAllocationTests.GivenOut(_rig);
+        _rig.Press();
+        var block = _rig.Faulty.BlockNext(StoreCall.Append);
+        var stalledPress = Task.Run(() => _rig.Press());
+        await block.Entered.WaitAsync(s_hang);
+        await AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
+        var stalled = Assert.Single(await stalledPress);
+        _rig.Press(EventKind.Door);
+        _rig.Press();
+        given.AddRange(_rig.Unwritten.Pending);
+
+        // The stalled append lands (with the seq the writer gave it), then the held ones are written and more pressed.
+        block.Release();
+        await WaitUntilAsync(() => !_rig.Guard.IsStalled);
+        Assert.True(_rig.Writer.RetryUnwritten());
+        _rig.Press();
+
+        var stored = _rig.Stored;
+        Assert.Equal(stalled.Seq, stored.Single(e => e.EventId == stalled.EventId).Seq);
+        Assert.Equal(stored.Count, stored.Select(e => e.EventId).Distinct().Count());
+        Assert.Subset(stored.Select(e => e.EventId).ToHashSet(), given.Select(e => e.EventId).ToHashSet());
+        SeqAllocationTests.AssertOneEventPerSeq([.. given, .. stored]);
+    }
+
+    [Fact]
     public async Task ReadsWhileStalled_FailAtOnce_AndPropertiesGiveTheirLastValue()
     {
         _rig.Press();

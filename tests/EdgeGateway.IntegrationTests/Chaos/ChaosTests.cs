@@ -6,7 +6,8 @@ namespace EdgeGateway.IntegrationTests.Chaos;
 
 /// <summary>
 /// Chaos mode: SIGKILLs, broker flaps, a silent path and a full disk at seeded random times while a guard keeps
-/// pressing panic buttons; afterwards every event the gateway logged as accepted must have reached the center.
+/// pressing panic buttons; afterwards every event the gateway logged as accepted must have reached the center, and
+/// no seq may have gone to two event ids (among the accepted lines or the center's deliveries).
 /// The short run is part of <c>dotnet test</c>; the long one (an hour by default) runs outside CI with
 /// <c>dotnet test tests/EdgeGateway.IntegrationTests --filter chaos=long --logger "console;verbosity=detailed"</c> (<c>EDGEGATEWAY_CHAOS_MINUTES</c> sets its length).
 /// A failure prints its seed: <c>EDGEGATEWAY_CHAOS_SEED=…</c> replays the same schedule of faults.
@@ -50,6 +51,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         output.WriteLine(result.Report());
         Assert.True(result.Missing.Count == 0, $"seed {seed}: {result.Missing.Count} accepted events never reached the center ({result.RecoveredByRescueRestart} of them after a rescue restart):\n{string.Join('\n', result.MissingContext.Take(5))}");
+        Assert.True(result.AcceptedSeqCollisions == 0 && result.DeliveredSeqCollisions == 0, $"seed {seed}: seqs given to two ids, {result.AcceptedSeqCollisions} accepted / {result.DeliveredSeqCollisions} delivered:\n{string.Join('\n', result.SeqCollisionDetail.Take(5))}");
         Assert.True(result.PanicPressesPerMinute >= MinPanicPressesPerMinute, $"seed {seed}: vacuous run, only {result.PanicPresses} panic presses accepted in {result.ChaosTime}");
         Assert.All(result.Injected.Where(i => i.Key != ChaosFault.DiskFull || disk is not null), i => Assert.True(i.Value > 0, $"seed {seed}: no {ChaosRun.Name(i.Key)} injected"));
     }

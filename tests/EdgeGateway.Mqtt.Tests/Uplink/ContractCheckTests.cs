@@ -34,7 +34,7 @@ public sealed class ContractCheckTests
         await using var center = new MqttRecorder(harness.Broker.Port);
         center.Contract.NotFromGateway(harness.Topics.Alarm);
         await center.StartAsync();
-        harness.Store.Append([new EventDraft("not-a-uuid", "office-panic", EventKind.Panic, EventState.Active, TimeProvider.System.GetUtcNow(), true, "here")]);
+        harness.Store.AppendNext([new EventDraft("not-a-uuid", "office-panic", EventKind.Panic, EventState.Active, TimeProvider.System.GetUtcNow(), true, "here")]);
         await harness.StartAsync();
         await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
 
