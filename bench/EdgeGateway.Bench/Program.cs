@@ -7,6 +7,9 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- storedrain [n]   the store's share of a drain, by remove batch size
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- drainprofile [n] [--no-strace]  a drain under strace: journal writes and fsyncs per event
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- health [backlog] [samples]     one health snapshot + payload over a backlog
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- soak [minutes] [NAME=VALUE…]  RSS and managed heap over time (default an hour); NAME=VALUE for the gateway's environment
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- sdbudget [minutes]     bytes written and logged per day for a typical school
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events] [runs]    the suite's drain rows only (medians, ratios to the same run's bare loop)
 if (args.Length > 0 && args[0] == "io")
 {
     var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
@@ -33,10 +36,27 @@ if (args.Length > 0 && args[0] == "health")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "soak")
+{
+    var environment = args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+    var minutes = args.Skip(1).FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal));
+    return await SoakBench.SoakAsync(minutes is null ? 60 : double.Parse(minutes, CultureInfo.InvariantCulture), environment);
+}
+
+if (args.Length > 0 && args[0] == "sdbudget")
+{
+    return await SoakBench.SdBudgetAsync(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+}
+
+if (args.Length > 0 && args[0] == "drain")
+{
+    return await Suite.DrainOnlyAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+}
+
 if (args.Length > 0 && args[0] == "suite")
 {
     return await Suite.RunAsync(args[1..]);
 }
 
-Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | io [alarms] | storedrain [events] | drainprofile [events] [--no-strace] | health [backlog] [samples]");
+Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | soak [minutes] | sdbudget [minutes] | drain [events] [runs] | io [alarms] | storedrain [events] | drainprofile [events] [--no-strace] | health [backlog] [samples]");
 return 2;

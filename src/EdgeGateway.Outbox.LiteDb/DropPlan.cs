@@ -48,6 +48,25 @@ internal sealed class DropPlan
     }
 
     /// <summary>
+    /// As <see cref="Choose"/>. A drop writes LiteDB and puts the journal's drops in its meta, so a running background
+    /// move ends first: only when the outbox is full does an append wait for one.
+    /// </summary>
+    public static DropPlan ChooseBesideMove(OutboxOptions limits, OutboxFiles files, OutboxLanes lanes, long[] depth, DateTimeOffset now, IReadOnlyList<JournalEntry> accepted)
+    {
+        var after = (long[])depth.Clone();
+        var plan = Choose(limits, files.Usable(), lanes, after, now, accepted);
+        if (plan.Count.Sum() > 0 && files.MoveRunning)
+        {
+            files.SettleMove();
+            after = (long[])depth.Clone();
+            plan = Choose(limits, files.Usable(), lanes, after, now, accepted);
+        }
+
+        after.CopyTo(depth, 0);
+        return plan;
+    }
+
+    /// <summary>
     /// Deletes the chosen LiteDB entries before the append's journal write, without a checkpoint: if that write
     /// then fails, the entries stay dropped (the outbox was full) and the append stores nothing.
     /// </summary>

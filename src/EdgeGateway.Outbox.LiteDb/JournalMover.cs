@@ -1,11 +1,23 @@
 namespace EdgeGateway.Outbox.LiteDb;
 
 /// <summary>
+/// What a background move puts into LiteDB, per lane (indexed by (int)Lane): the journalled entries to insert and the
+/// removed LiteDB entries to delete, with <c>LastSeq</c> and the drop counts for meta. Taken under the store's lock
+/// and not changed after, so the move reads it without the lock.
+/// </summary>
+internal sealed record MoveBatch(IReadOnlyList<JournalEntry>[] Inserts, IReadOnlyList<long>[] Deletes, long LastSeq, long[] Dropped);
+
+/// <summary>
 /// Moves the journalled entries into LiteDB (group commit) and empties the journal: when the journal has grown
-/// past one of the thresholds, after a recovery, and at a clean close.
+/// past one of the thresholds, after a recovery, and at a clean close. While the store runs a move is a background
+/// step on a generation of the journal cut off for it (<see cref="OutboxFiles.RequestMoveIfDue"/>), so appends and removes go
+/// on meanwhile: an alarm's append never waits for a LiteDB transaction, a checkpoint and their fsyncs.
 /// </summary>
 internal sealed class JournalMover
 {
+    private ManualResetEventSlim? _written;
+    private Exception? _error;
+
     /// <summary>Journalled entries that trigger a move.</summary>
     public int AfterEntries { get; set; } = 1000;
 
@@ -14,24 +26,86 @@ internal sealed class JournalMover
 
     /// <summary>
     /// LiteDB entries removed through the journal that trigger a move. A move costs four fsyncs however much it
-    /// moves (tens of ms on an SD card) and stalls the forwarder, while reads only skip the removed entries
-    /// (microseconds each) until the move deletes them.
+    /// moves (tens of ms on an SD card), while reads only skip the removed entries (microseconds each) until the move
+    /// deletes them.
     /// </summary>
     public int AfterDeletes { get; set; } = 1024;
 
-    /// <summary>Moves the journal into LiteDB when it holds enough entries, removes or bytes.</summary>
-    public void MoveIfDue(OutboxDatabase database, OutboxJournal journal, OutboxLanes lanes)
+    /// <summary>A background move was asked for and has not begun.</summary>
+    public bool Requested { get; private set; }
+
+    /// <summary>The batch of the background move begun last and not yet ended, or null.</summary>
+    public MoveBatch? Running { get; private set; }
+
+    /// <summary>Whether the journal holds enough entries, removes or bytes for a move.</summary>
+    public bool IsDue(OutboxJournal journal, OutboxLanes lanes) =>
+        lanes.Journalled.Sum(lane => lane.Count) >= AfterEntries || lanes.Deleting.Sum(lane => lane.Count) >= AfterDeletes || journal.Length >= AfterBytes;
+
+    /// <summary>Runs <paramref name="move"/> on a thread of its own (it waits for the store's lock, which a stalled disk may hold).</summary>
+    public void Request(Action move)
     {
-        if (lanes.Journalled.Sum(lane => lane.Count) >= AfterEntries || lanes.Deleting.Sum(lane => lane.Count) >= AfterDeletes || journal.Length >= AfterBytes)
+        Requested = true;
+        Background = Task.Factory.StartNew(move, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>The background move requested last, begun and ended or not.</summary>
+    public Task? Background { get; private set; }
+
+    /// <summary>The requested move begins with <paramref name="batch"/> (or, null, does not).</summary>
+    public void Begin(MoveBatch? batch)
+    {
+        Requested = false;
+        if (batch is not null)
         {
-            Move(database, journal, lanes);
+            Running = batch;
+            _error = null;
+            _written = new ManualResetEventSlim(false);
         }
+    }
+
+    /// <summary>The background move's LiteDB work, outside the store's lock; a failure is kept for <see cref="Wait"/>.</summary>
+    public Exception? Write(OutboxDatabase database, MoveBatch batch)
+    {
+        try
+        {
+            WriteBatch(database, batch);
+        }
+        catch (Exception ex)
+        {
+            _error = ex;
+        }
+        finally
+        {
+            _written!.Set();
+        }
+
+        return _error;
+    }
+
+    /// <summary>Waits for the running move's LiteDB work; its batch and failure, or null when none runs.</summary>
+    public (MoveBatch Batch, Exception? Error)? Wait()
+    {
+        if (Running is not { } batch)
+        {
+            return null;
+        }
+
+        _written!.Wait();
+        return (batch, _error);
+    }
+
+    /// <summary>The running move is over (its outcome handled): the next may begin.</summary>
+    public void Ended()
+    {
+        Running = null;
+        _written?.Dispose();
+        _written = null;
     }
 
     /// <summary>
     /// One LiteDB transaction deletes the entries removed through the journal, inserts every journalled entry and moves <c>LastSeq</c> and the drop counts into
     /// meta; a checkpoint puts it on the device; then the journal is emptied. A crash between the two leaves a
-    /// journal whose seqs are all at or below meta's <c>LastSeq</c>, which the replay skips.
+    /// journal whose seqs are all at or below meta's <c>LastSeq</c>, which the replay skips. At open and close, in the caller's thread.
     /// </summary>
     public static void Move(OutboxDatabase database, OutboxJournal journal, OutboxLanes lanes)
     {
@@ -40,27 +114,50 @@ internal sealed class JournalMover
             return;
         }
 
-        database.BeginTransaction();
-        foreach (var lane in OutboxLanes.All)
+        var batch = lanes.BeginMove();
+        try
         {
-            var collection = database.LaneCollection(lane);
-            foreach (var seq in lanes.Deleting[(int)lane])
-            {
-                collection.Delete(seq);
-            }
-
-            var journalled = lanes.Journalled[(int)lane];
-            if (journalled.Count > 0)
-            {
-                database.Insert(lane, journalled.Values);
-            }
+            WriteBatch(database, batch);
+        }
+        catch
+        {
+            lanes.AbortMove();
+            throw;
         }
 
-        database.WriteMeta(lanes.LastSeq, lanes.Dropped);
-        database.Commit();
-        database.MakeDurable();
-        lanes.MovedSeq = lanes.LastSeq;
-        lanes.ClearJournalled();
+        lanes.EndMove(batch);
         journal.Truncate(0);
+    }
+
+    /// <summary>The batch in one LiteDB transaction, then a checkpoint and an fsync of both LiteDB files.</summary>
+    private static void WriteBatch(OutboxDatabase database, MoveBatch batch)
+    {
+        database.BeginTransaction();
+        try
+        {
+            foreach (var lane in OutboxLanes.All)
+            {
+                var collection = database.LaneCollection(lane);
+                foreach (var seq in batch.Deletes[(int)lane])
+                {
+                    collection.Delete(seq);
+                }
+
+                if (batch.Inserts[(int)lane].Count > 0)
+                {
+                    database.Insert(lane, batch.Inserts[(int)lane]);
+                }
+            }
+
+            database.WriteMeta(batch.LastSeq, batch.Dropped);
+            database.Commit();
+        }
+        catch
+        {
+            database.RollbackQuietly();
+            throw;
+        }
+
+        database.MakeDurable();
     }
 }

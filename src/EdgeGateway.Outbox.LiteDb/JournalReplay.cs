@@ -8,7 +8,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 internal static class JournalReplay
 {
     /// <summary>
-    /// Applies every intact frame to <paramref name="lanes"/>. A frame holding a seq above
+    /// Applies every intact frame to <paramref name="lanes"/> (cleared by the caller: two generations replay in turn). A frame holding a seq above
     /// <paramref name="rollBackAbove"/> is an append that reported failure: it and anything after it are cut off,
     /// so its seqs go to the caller's retry. Bytes after the last intact frame (torn by a crash before their
     /// fsync returned) are copied aside for inspection and cut off. Unreadable bytes with intact frames after them
@@ -18,7 +18,6 @@ internal static class JournalReplay
     /// </summary>
     public static OutboxRecovery? Run(OutboxJournal journal, string journalPath, OutboxDatabase database, OutboxLanes lanes, long? rollBackAbove, ILogger logger)
     {
-        lanes.ClearJournalled();
         var contents = journal.ReadAll();
         OutboxRecovery? salvaged = null;
         foreach (var record in contents.Records)

@@ -8,12 +8,13 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// <summary>
 /// The outbox on LiteDB, made durable by hand. An append goes to a CRC-framed journal (<see cref="OutboxJournal"/>)
 /// with one write and one fsync; journalled entries are moved into LiteDB in batches (<see cref="JournalMover"/>),
-/// each ending with a checkpoint and an fsync of both LiteDB files (<see cref="OutboxDatabase"/>). Entries removed
-/// before their batch never reach LiteDB.
+/// each ending with a checkpoint and an fsync of both LiteDB files (<see cref="OutboxDatabase"/>), in the background
+/// on a generation of the journal cut off for it. Entries removed before their batch never reach LiteDB.
 /// </summary>
 /// <remarks>
-/// All operations run under one lock. After a storage failure the database, the journal and their files are
-/// closed and reopened on the next call (<see cref="OutboxFiles"/>).
+/// All operations run under one lock; a background move holds it only to start and to end. What else writes LiteDB
+/// (drops when full, setting aside, restoring, closing) lets a running move end first. After a storage failure the
+/// database, the journal and their files are closed and reopened on the next call (<see cref="OutboxFiles"/>).
 /// </remarks>
 public sealed class LiteDbOutboxStore : IOutboxStore
 {
@@ -50,7 +51,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _logger = logger;
         _sidecar = new SeqSidecar(DataPath + ".seq");
         _reservation = new SeqReservation(DataPath + ".held");
-        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, time ?? TimeProvider.System, logger);
+        _files = new OutboxFiles(DataPath, LogPath, JournalPath, openFile ?? OpenExclusive, _lanes, _sidecar, _mover, _lock, time ?? TimeProvider.System, logger);
     }
 
     /// <summary>Journalled entries that trigger a move into LiteDB at the next append.</summary>
@@ -73,6 +74,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         get => _mover.AfterDeletes;
         init => _mover.AfterDeletes = value;
     }
+
+    /// <summary>Waits until the background move requested last has ended (tests that look at LiteDB's files).</summary>
+    internal void WaitForBackgroundMove() => _mover.Background?.Wait();
 
     public OutboxDrops Dropped
     {
@@ -178,16 +182,6 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         lock (_lock)
         {
             var database = Usable();
-            try
-            {
-                MoveIfDueAndHealthy(database);
-            }
-            catch (Exception ex)
-            {
-                // Nothing of this append was written: the caller's retry is a plain append.
-                _files.Fail(ex);
-            }
-
             var before = _lanes.LastSeq;
             try
             {
@@ -212,8 +206,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                     return entries;
                 }
 
-                var drops = DropPlan.Choose(_limits, database, _lanes, depth, drafts.Max(d => d.Draft.Timestamp), accepted);
-                drops.DeleteFromDatabase(database, _lanes);
+                var drops = DropPlan.ChooseBesideMove(_limits, _files, _lanes, depth, drafts.Max(d => d.Draft.Timestamp), accepted);
+                drops.DeleteFromDatabase(Usable(), _lanes);
 
                 // The one write and fsync that makes the append durable; the drops of journalled entries ride along.
                 _files.Journal!.Write(new JournalFrame(accepted, drops.FromJournal, []), durable: true);
@@ -235,6 +229,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                     Log.SidecarFailed(_logger, ex);
                 }
 
+                _files.RequestMoveIfDue();
                 return entries;
             }
             catch (Exception ex)
@@ -314,7 +309,6 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             var database = Usable();
             try
             {
-                MoveIfDueAndHealthy(database);
                 var removed = _lanes.StoredOf(database, entries);
                 if (removed.Count == 0)
                 {
@@ -326,6 +320,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 // transaction with the others, so a drain does not pay a LiteDB commit per batch.
                 _files.Journal!.Write(new JournalFrame([], [], removed), durable: false);
                 _lanes.Remove(removed);
+                _files.RequestMoveIfDue();
             }
             catch (Exception ex)
             {
@@ -339,7 +334,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(reason);
-        return Guarded(database => entries.Count == 0 ? [] : SetAsideShelf.SetAside(database, _files.Journal!, _lanes, entries, reason));
+        return Guarded(database => entries.Count == 0 ? [] : SetAsideShelf.SetAside(database, _files.Journal!, _lanes, entries, reason), settleMove: true);
     }
 
     public IReadOnlyList<SetAsideEntry> ReadSetAside(int max)
@@ -348,7 +343,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         return Guarded(database => SetAsideShelf.Read(database, max));
     }
 
-    public int RestoreSetAside() => Guarded(database => SetAsideShelf.Restore(database, _lanes));
+    public int RestoreSetAside() => Guarded(database => SetAsideShelf.Restore(database, _lanes), settleMove: true);
 
     public void Dispose()
     {
@@ -364,14 +359,23 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         }
     }
 
-    /// <summary>Runs a set-aside operation under the lock; a storage failure closes the files for a reopen and is rethrown.</summary>
-    private T Guarded<T>(Func<OutboxDatabase, T> operation)
+    /// <summary>
+    /// Runs a set-aside operation under the lock, one that writes LiteDB (<paramref name="settleMove"/>) after a running
+    /// background move ended; a storage failure closes the files for a reopen and is rethrown.
+    /// </summary>
+    private T Guarded<T>(Func<OutboxDatabase, T> operation, bool settleMove = false)
     {
         lock (_lock)
         {
             var database = Usable();
             try
             {
+                if (settleMove)
+                {
+                    _files.SettleMove();
+                    database = Usable();
+                }
+
                 return operation(database);
             }
             catch (Exception ex)
@@ -379,15 +383,6 @@ public sealed class LiteDbOutboxStore : IOutboxStore
                 _files.Fail(ex);
                 throw;
             }
-        }
-    }
-
-    // After a storage failure the move waits for an append to reach the journal: until then the disk is refusing.
-    private void MoveIfDueAndHealthy(OutboxDatabase database)
-    {
-        if (!_files.FailingSinceAppend)
-        {
-            _mover.MoveIfDue(database, _files.Journal!, _lanes);
         }
     }
 

@@ -140,6 +140,22 @@ internal sealed class OutboxDatabase
     public void Commit() => _db.Commit();
 
     /// <summary>
+    /// Rolls back this thread's open transaction after a failure, quietly: one left open would be finalized later on
+    /// the GC's thread, and LiteDB's finalizer throws there (a process crash) once the engine is closed.
+    /// </summary>
+    public void RollbackQuietly()
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The engine is being closed for the failure anyway.
+        }
+    }
+
+    /// <summary>
     /// Commit only queued the log pages for LiteDB's writer. Checkpoint waits for that writer and copies the
     /// log into the data file (the data stream syncs the log first, and LiteDB flushes the data before it
     /// truncates the log); the last flushes put both files, including the truncation, on the device.

@@ -8,7 +8,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// <summary>
 /// The open files behind the store: LiteDB and the journal. Opens them (recovering from corruption), closes them
 /// after a storage failure and reopens them at the next call, so a full or flaky disk does not leave a broken
-/// engine behind. Not thread-safe: only the store's lock guards it.
+/// engine behind. Not thread-safe: only the store's lock guards it (a background move takes it to begin and to end).
 /// </summary>
 internal sealed class OutboxFiles
 {
@@ -21,7 +21,13 @@ internal sealed class OutboxFiles
     private readonly ILogger _logger;
     private readonly string _logPath;
     private readonly TimeProvider _time;
+    private readonly Lock _lock;
+    private readonly JournalMover _mover;
+    private readonly string _movingPath;
     private OutboxDatabase? _database;
+
+    // The older journal generation while a background move puts it into LiteDB.
+    private OutboxJournal? _movingJournal;
     private bool _opened;
     private bool _faulted;
 
@@ -29,8 +35,11 @@ internal sealed class OutboxFiles
     // so a failed append stores nothing and its seqs are given to the caller's retry.
     private long? _rollbackAbove;
 
-    public OutboxFiles(string dataPath, string logPath, string journalPath, Func<string, FileStream> openFile, OutboxLanes lanes, SeqSidecar sidecar, TimeProvider time, ILogger logger)
+    public OutboxFiles(string dataPath, string logPath, string journalPath, Func<string, FileStream> openFile, OutboxLanes lanes, SeqSidecar sidecar, JournalMover mover, Lock storeLock, TimeProvider time, ILogger logger)
     {
+        _lock = storeLock;
+        _mover = mover;
+        _movingPath = MovingPathFor(journalPath);
         _logPath = logPath;
         _time = time;
         _dataPath = dataPath;
@@ -42,20 +51,13 @@ internal sealed class OutboxFiles
         _opener = new DatabaseOpener(dataPath, logPath, OpenFile, lanes, logger);
     }
 
-    /// <summary>
-    /// The last corruption recovered from: the data file set aside at open, journal bytes skipped, or documents that
-    /// could not be read. A new instance each time, so the gateway reports each one.
-    /// </summary>
+    /// <summary>The last corruption recovered from (data file set aside, journal bytes skipped, unreadable documents); a new instance each time, so each is reported.</summary>
     public OutboxRecovery? Recovery { get; private set; }
 
     /// <summary>Records a corruption found after open (unreadable documents), to be reported like one found at open.</summary>
     public void Report(OutboxRecovery recovery) => Recovery = recovery;
 
-    /// <summary>
-    /// True from a storage failure until an append reaches the journal again: no move into LiteDB starts meanwhile,
-    /// so a refusing disk is tested with one small journal write, not a LiteDB transaction whose failure leaves an
-    /// engine to close after a failed write.
-    /// </summary>
+    /// <summary>True from a storage failure until an append reaches the journal again: no move into LiteDB starts meanwhile (a refusing disk is tested with one small journal write).</summary>
     public bool FailingSinceAppend { get; private set; }
 
     /// <summary>An append is on the device: moves into LiteDB may start again.</summary>
@@ -63,6 +65,106 @@ internal sealed class OutboxFiles
 
     /// <summary>The open journal; null while closed.</summary>
     public OutboxJournal? Journal { get; private set; }
+
+    /// <summary>The older journal generation, named so while a background move runs (or after a crash in one).</summary>
+    public static string MovingPathFor(string journalPath) => journalPath + ".moving";
+
+    /// <summary>
+    /// Asks for a background move when the journal is due for one (under the store's lock). On its own thread it cuts
+    /// the journal into a new generation under the lock (the old one renamed <c>….journal.moving</c> and kept until
+    /// the move is on the device; a crash meanwhile replays both, older first), writes LiteDB without the lock, and
+    /// ends under the lock. Appends and removes go on to the new generation meanwhile.
+    /// </summary>
+    public void RequestMoveIfDue()
+    {
+        if (!_mover.Requested && _mover.Running is null && !_faulted && !FailingSinceAppend && Journal is not null && _mover.IsDue(Journal, _lanes))
+        {
+            _mover.Request(MoveInBackground);
+        }
+    }
+
+    private void MoveInBackground()
+    {
+        MoveBatch? batch = null;
+        OutboxDatabase? database;
+        lock (_lock)
+        {
+            database = _database;
+            if (!_faulted && !FailingSinceAppend && database is not null && Journal is not null)
+            {
+                batch = BeginMove();
+            }
+
+            _mover.Begin(batch);
+        }
+
+        if (batch is not null)
+        {
+            var error = _mover.Write(database!, batch);
+            lock (_lock)
+            {
+                EndMove(batch, error);
+            }
+        }
+    }
+
+    /// <summary>The journal's entries become the batch and the journal a new generation; null (files closed) if that fails.</summary>
+    private MoveBatch? BeginMove()
+    {
+        var batch = _lanes.BeginMove();
+        try
+        {
+            _movingJournal = Journal;
+            Journal = null;
+            File.Move(_journalPath, _movingPath, overwrite: true);
+            Journal = new OutboxJournal(OpenFile(_journalPath));
+            DirectorySync.Flush(Path.GetDirectoryName(_journalPath) ?? ".");
+            return batch;
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: the next call reopens the files and replays whatever generations there are.
+            _lanes.AbortMove();
+            MarkFailed(ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Ends the background move of <paramref name="batch"/> (under the store's lock; nothing if it was ended already):
+    /// its entries are read from LiteDB from now on and the older generation goes. A failed move closes the files like
+    /// any storage failure; the next call reopens them and replays both generations.
+    /// </summary>
+    public void EndMove(MoveBatch batch, Exception? error)
+    {
+        if (!ReferenceEquals(_mover.Running, batch))
+        {
+            return;
+        }
+
+        _mover.Ended();
+        if (error is not null)
+        {
+            _lanes.AbortMove();
+            MarkFailed(error);
+            return;
+        }
+
+        _lanes.EndMove(batch);
+        DropMovingJournal();
+    }
+
+    /// <summary>A background move has begun and not ended.</summary>
+    public bool MoveRunning => _mover.Running is not null;
+
+    /// <summary>Waits for a running background move and ends it: before closing, and before anything else that writes LiteDB.</summary>
+    public void SettleMove()
+    {
+        if (_mover.Wait() is { } outcome)
+        {
+            EndMove(outcome.Batch, outcome.Error);
+        }
+    }
 
     /// <summary>Opens or creates the files and replays the journal; does nothing once open.</summary>
     public void Open()
@@ -78,7 +180,7 @@ internal sealed class OutboxFiles
             Directory.CreateDirectory(directory);
         }
 
-        var floor = SeqFloorWithoutRecord();
+        var floor = SeqFloor.WithoutRecord(_dataPath, _sidecar, [_journalPath, _movingPath, _logPath], _time);
         try
         {
             _database = _opener.Open();
@@ -97,6 +199,7 @@ internal sealed class OutboxFiles
             if (Recovery is not null)
             {
                 JournalMover.Move(_database!, Journal!, _lanes);
+                DropMovingJournal();
             }
         }
         catch
@@ -166,10 +269,8 @@ internal sealed class OutboxFiles
     [DoesNotReturn]
     public void Fail(Exception ex)
     {
-        Log.StorageFailed(_logger, _dataPath, ex);
-        _faulted = true;
-        FailingSinceAppend = true;
-        CloseFiles(quiet: true);
+        SettleMove();
+        MarkFailed(ex);
         if (ex is IOException)
         {
             ExceptionDispatchInfo.Throw(ex);
@@ -181,11 +282,13 @@ internal sealed class OutboxFiles
     /// <summary>A clean stop: moves the journal into LiteDB, so it is left empty, and closes. If the move fails, the journal is replayed at the next open.</summary>
     public void Close()
     {
+        SettleMove();
         if (_database is not null)
         {
             try
             {
                 JournalMover.Move(_database, Journal!, _lanes);
+                DropMovingJournal();
             }
             catch (Exception ex)
             {
@@ -198,38 +301,32 @@ internal sealed class OutboxFiles
         CloseFiles(quiet: false);
     }
 
-    /// <summary>
-    /// The seq to continue after when the outbox ran here before but both records of its seqs are gone (the data
-    /// file and the sidecar missing while its journal or log is still there): the current time in Unix ms, or a
-    /// leftover file's modification time if later (a clock that is not yet synchronised may be behind). Earlier seqs
-    /// are below it unless the gateway averaged more than one event per ms. 0 when there is a record (or no trace).
-    /// </summary>
-    private long SeqFloorWithoutRecord()
-    {
-        if (File.Exists(_dataPath) || _sidecar.Exists || !(File.Exists(_journalPath) || File.Exists(_logPath)))
-        {
-            return 0;
-        }
-
-        var latest = new[] { _journalPath, _logPath }.Where(File.Exists).Select(p => new DateTimeOffset(File.GetLastWriteTimeUtc(p), TimeSpan.Zero)).Max();
-        var now = _time.GetUtcNow();
-        return (now > latest ? now : latest).ToUnixTimeMilliseconds();
-    }
-
     private void OpenJournal(long? rollBackAbove)
     {
-        Journal = new OutboxJournal(OpenFile(_journalPath));
-        if (JournalReplay.Run(Journal, _journalPath, _database!, _lanes, rollBackAbove, _logger) is { } salvaged)
+        _lanes.ClearJournalled();
+        OutboxRecovery? salvaged = null;
+        var older = File.Exists(_movingPath);
+        if (older)
         {
-            if (_opened || Recovery is null)
-            {
-                Recovery = salvaged;
-            }
+            // A background move did not end: its generation comes first. A failed append is only ever in the newer one.
+            _movingJournal = new OutboxJournal(OpenFile(_movingPath));
+            salvaged = JournalReplay.Run(_movingJournal, _movingPath, _database!, _lanes, rollBackAbove: null, _logger);
+        }
 
+        Journal = new OutboxJournal(OpenFile(_journalPath));
+        salvaged = JournalReplay.Run(Journal, _journalPath, _database!, _lanes, rollBackAbove, _logger) ?? salvaged;
+        if (salvaged is not null && (_opened || Recovery is null))
+        {
+            Recovery = salvaged;
+        }
+
+        if (salvaged is not null || older)
+        {
             try
             {
-                // The damaged bytes are still in the file: moving the journal into LiteDB empties it.
+                // Damaged bytes are still in the file, or two generations are: moving them into LiteDB empties both.
                 JournalMover.Move(_database!, Journal, _lanes);
+                DropMovingJournal();
             }
             catch (IOException ex)
             {
@@ -237,6 +334,29 @@ internal sealed class OutboxFiles
                 Log.StorageFailed(_logger, _journalPath, ex);
             }
         }
+    }
+
+    /// <summary>The older generation is in LiteDB: closed and deleted. A delete that fails leaves only seqs the replay skips.</summary>
+    private void DropMovingJournal()
+    {
+        _movingJournal?.Dispose();
+        _movingJournal = null;
+        try
+        {
+            File.Delete(_movingPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.StorageFailed(_logger, _movingPath, ex);
+        }
+    }
+
+    private void MarkFailed(Exception ex)
+    {
+        Log.StorageFailed(_logger, _dataPath, ex);
+        _faulted = true;
+        FailingSinceAppend = true;
+        CloseFiles(quiet: true);
     }
 
     private FileStream OpenFile(string path)
@@ -267,8 +387,10 @@ internal sealed class OutboxFiles
         finally
         {
             Journal?.Dispose();
+            _movingJournal?.Dispose();
             database?.CloseFiles();
             Journal = null;
+            _movingJournal = null;
         }
     }
 }

@@ -30,6 +30,15 @@ internal sealed class OutboxLanes
     /// <summary>LiteDB entries removed through the journal, per lane: hidden from reads, deleted by the next move.</summary>
     public HashSet<long>[] Deleting { get; } = [[], [], []];
 
+    /// <summary>
+    /// Entries of the older journal generation that a background move is putting into LiteDB, per lane, by seq: read
+    /// from here until it ends (LiteDB may hold them already). One removed meanwhile goes to <see cref="Deleting"/>.
+    /// </summary>
+    public SortedDictionary<long, JournalEntry>[] Moving { get; } = [new(), new(), new()];
+
+    /// <summary>LiteDB entries the running background move deletes, per lane: hidden from reads like <see cref="Deleting"/>.</summary>
+    public HashSet<long>[] DeletingInMove { get; } = [[], [], []];
+
     private readonly List<string> _skipped = [];
 
     /// <summary>Entries set aside (<see cref="SetAsideShelf"/>), in no lane.</summary>
@@ -67,9 +76,66 @@ internal sealed class OutboxLanes
         {
             Journalled[(int)lane].Clear();
             Deleting[(int)lane].Clear();
+            Moving[(int)lane].Clear();
+            DeletingInMove[(int)lane].Clear();
         }
 
         Array.Clear(JournalDrops);
+    }
+
+    /// <summary>
+    /// Hands the journalled entries and the pending deletes to a background move (the journal's generation is cut at
+    /// the same moment, so what is appended or removed from now on is the next move's).
+    /// </summary>
+    public MoveBatch BeginMove()
+    {
+        var batch = new MoveBatch(
+            [.. All.Select(lane => (IReadOnlyList<JournalEntry>)[.. Journalled[(int)lane].Values])],
+            [.. All.Select(lane => (IReadOnlyList<long>)[.. Deleting[(int)lane]])],
+            LastSeq,
+            (long[])Dropped.Clone());
+        foreach (var lane in All)
+        {
+            foreach (var (seq, journalled) in Journalled[(int)lane])
+            {
+                Moving[(int)lane].Add(seq, journalled);
+            }
+
+            DeletingInMove[(int)lane].UnionWith(Deleting[(int)lane]);
+            Journalled[(int)lane].Clear();
+            Deleting[(int)lane].Clear();
+        }
+
+        return batch;
+    }
+
+    /// <summary>A move that failed: its entries and deletes are the journal's again, for the next move.</summary>
+    public void AbortMove()
+    {
+        foreach (var lane in All)
+        {
+            foreach (var (seq, journalled) in Moving[(int)lane])
+            {
+                Journalled[(int)lane].TryAdd(seq, journalled);
+            }
+
+            Deleting[(int)lane].UnionWith(DeletingInMove[(int)lane]);
+            Moving[(int)lane].Clear();
+            DeletingInMove[(int)lane].Clear();
+        }
+    }
+
+    /// <summary>The background move is in LiteDB and on the device: its entries are read from LiteDB from now on.</summary>
+    public void EndMove(MoveBatch batch)
+    {
+        // The journal's drops are in LiteDB's meta now (none happen while a move runs: the store lets it end first).
+        MovedSeq = batch.LastSeq;
+        Array.Clear(JournalDrops);
+        foreach (var lane in All)
+        {
+            Moving[(int)lane].Clear();
+            DeletingInMove[(int)lane].Clear();
+        }
     }
 
     /// <summary>Records an append that is on disk: its entries, the depth after it, and its drops.</summary>
@@ -110,13 +176,17 @@ internal sealed class OutboxLanes
         return stored;
     }
 
-    /// <summary>Records a remove that is in the journal. Entries already in LiteDB are deleted by the next move.</summary>
+    /// <summary>
+    /// Records a remove that is in the journal. Entries already in LiteDB, or on their way there in a background
+    /// move, are deleted by the next move.
+    /// </summary>
     public void Remove(IEnumerable<JournalKey> removed)
     {
         foreach (var key in removed)
         {
             if (TakeJournalled(key.Seq) is null)
             {
+                Moving[(int)key.Lane].Remove(key.Seq);
                 Deleting[(int)key.Lane].Add(key.Seq);
             }
 
@@ -135,10 +205,9 @@ internal sealed class OutboxLanes
                 break;
             }
 
-            var deleting = Deleting[(int)lane];
-            var stored = deleting.Count == 0
-                ? database.LaneCollection(lane).Find(Query.All(Query.Ascending), 0, remaining)
-                : database.LaneCollection(lane).Find(Query.All(Query.Ascending)).Where(d => !deleting.Contains(d["_id"].AsInt64)).Take(remaining);
+            var stored = Hidden(lane) is { } hidden
+                ? database.LaneCollection(lane).Find(Query.All(Query.Ascending)).Where(d => !hidden(d["_id"].AsInt64)).Take(remaining)
+                : database.LaneCollection(lane).Find(Query.All(Query.Ascending), 0, remaining);
             foreach (var doc in stored.ToList())
             {
                 if (TryRead(doc, lane) is { } entry)
@@ -147,7 +216,7 @@ internal sealed class OutboxLanes
                 }
             }
 
-            result.AddRange(Journalled[(int)lane].Values.Take(max - result.Count).Select(j => j.Entry));
+            result.AddRange(Moving[(int)lane].Values.Concat(Journalled[(int)lane].Values).Take(max - result.Count).Select(j => j.Entry));
         }
 
         return result;
@@ -157,11 +226,11 @@ internal sealed class OutboxLanes
     {
         // Lanes are keyed by seq, given out in acceptance order; LiteDB holds older entries than the journal.
         // Entries removed but not yet deleted by the next move are skipped.
-        var deleting = Deleting[(int)lane];
+        var hidden = Hidden(lane);
         var oldest = database.LaneCollection(lane).Find(Query.All(Query.Ascending))
-            .FirstOrDefault(d => !deleting.Contains(d["_id"].AsInt64));
-        var journalled = Journalled[(int)lane];
-        var oldestMs = oldest?["At"].AsInt64 ?? (journalled.Count > 0 ? journalled.Values.First().AcceptedAtMs : null);
+            .FirstOrDefault(d => hidden is null || !hidden(d["_id"].AsInt64));
+        var journalled = Moving[(int)lane].Values.Concat(Journalled[(int)lane].Values).Select(j => (long?)j.AcceptedAtMs).FirstOrDefault();
+        var oldestMs = oldest?["At"].AsInt64 ?? journalled;
         return oldestMs is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
@@ -221,13 +290,25 @@ internal sealed class OutboxLanes
     /// </summary>
     public bool Holds(OutboxDatabase database, OutboxEntry entry)
     {
-        if (Journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled))
+        if (Journalled[(int)entry.Lane].TryGetValue(entry.Seq, out var journalled) || Moving[(int)entry.Lane].TryGetValue(entry.Seq, out journalled))
         {
             return journalled.Entry.EventId == entry.EventId;
         }
 
-        return !Deleting[(int)entry.Lane].Contains(entry.Seq)
+        return !(Hidden(entry.Lane)?.Invoke(entry.Seq) ?? false)
             && database.LaneCollection(entry.Lane).FindById(entry.Seq) is { } doc
             && doc["EventId"].AsString == entry.EventId;
+    }
+
+    /// <summary>
+    /// Which LiteDB documents of <paramref name="lane"/> reads pass over: removed ones, and those a running background
+    /// move may have inserted already (read from <see cref="Moving"/> instead). Null when none.
+    /// </summary>
+    private Func<long, bool>? Hidden(Lane lane)
+    {
+        var deleting = Deleting[(int)lane];
+        var inMove = DeletingInMove[(int)lane];
+        var moving = Moving[(int)lane];
+        return deleting.Count + inMove.Count + moving.Count == 0 ? null : seq => deleting.Contains(seq) || inMove.Contains(seq) || moving.ContainsKey(seq);
     }
 }

@@ -78,7 +78,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
     /// <summary>Between the gateway and the broker when created <c>throughProxy</c>: freeze it for a half-open path.</summary>
     public TcpProxy? Proxy { get; private init; }
 
-    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20, bool throughProxy = false)
+    public static async Task<UplinkHarness> CreateAsync(int inFlightWindow = 32, int ackTimeoutSeconds = 20, bool throughProxy = false, int keepAliveSeconds = 5)
     {
         var broker = await EmbeddedBroker.StartAsync();
         var proxy = throughProxy ? new TcpProxy(broker.Port) : null;
@@ -87,7 +87,7 @@ internal sealed class UplinkHarness : IAsyncDisposable
             Host = "127.0.0.1",
             Port = proxy?.Port ?? broker.Port,
             UseTls = false,
-            KeepAliveSeconds = 5,
+            KeepAliveSeconds = keepAliveSeconds,
             ReconnectDelayMs = 50,
             ReconnectMaxDelaySeconds = 1,
             InFlightWindow = inFlightWindow,

@@ -159,6 +159,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         store.AppendNext(Drafts(EventKind.Panic));
         files.Clear();
         store.Remove([backlog[12]]);
+        store.WaitForBackgroundMove();
 
         // Assert: only the journal was written; once an append succeeded, the due move runs.
         Assert.Empty(whileFailing);
@@ -167,7 +168,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public void Move_IntoLiteDb_FlushesDataFileToDiskAfterItsLastWriteThenEmptiesJournal()
+    public void Move_IntoLiteDb_FlushesDataFileToDiskAfterItsLastWriteThenDropsTheMovedJournalGeneration()
     {
         var files = new ProbeFiles();
         var store = OpenStore(files, moveAfterEntries: 1);
@@ -175,6 +176,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         files.Clear();
 
         store.AppendNext(Drafts(EventKind.Door));
+        store.WaitForBackgroundMove();
 
         var events = files.Events;
         Report("move of 1, then append of 1", events);
@@ -182,11 +184,13 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         var lastDataFsync = LastIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.FlushToDisk);
         var lastLogChange = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op is FileOp.Write or FileOp.SetLength);
         var lastLogFsync = LastIndex(events, e => e.Name == "outbox-log.db" && e.Op == FileOp.FlushToDisk);
-        var journalCut = FirstIndex(events, e => e == new FileEvent("outbox.db.journal", FileOp.SetLength, 0));
+        // The moved generation (its stream still named as opened) is closed and deleted after the move.
+        var generationDropped = FirstIndex(events, e => e == new FileEvent("outbox.db.journal", FileOp.Close, 0));
         Assert.True(lastDataWrite >= 0, "the checkpoint must copy the entry into the data file");
         Assert.True(lastDataFsync > lastDataWrite, "the data file must be flushed to disk after its last write");
         Assert.True(lastLogFsync > lastLogChange, "the log file must be flushed to disk after its last change");
-        Assert.True(journalCut > Math.Max(lastDataFsync, lastLogFsync), "the journal is emptied only once LiteDB holds its entries on disk");
+        Assert.True(generationDropped > Math.Max(lastDataFsync, lastLogFsync), "the moved journal generation goes only once LiteDB holds its entries on disk");
+        Assert.False(File.Exists(store.JournalPath + ".moving"));
     }
 
     [Fact]
@@ -198,6 +202,7 @@ public sealed partial class LiteDbOutboxStoreTests : IDisposable
         files.Clear();
 
         store.AppendNext(Drafts(EventKind.Door));
+        store.WaitForBackgroundMove();
 
         var events = files.Events;
         var firstDataWrite = FirstIndex(events, e => e.Name == "outbox.db" && e.Op == FileOp.Write);

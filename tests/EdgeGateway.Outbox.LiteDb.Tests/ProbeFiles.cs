@@ -7,6 +7,7 @@ internal enum FileOp
     SetLength,
     Flush,
     FlushToDisk,
+    Close,
 }
 
 internal readonly record struct FileEvent(string Name, FileOp Op, long Bytes);
@@ -19,6 +20,8 @@ internal sealed class ProbeFiles
 {
     private readonly Lock _lock = new();
     private readonly List<FileEvent> _events = [];
+    private readonly ManualResetEventSlim _released = new(true);
+    private string? _held;
 
     /// <summary>Writes and SetLength throw "No space left on device".</summary>
     public bool FailWrites { get; set; }
@@ -27,6 +30,18 @@ internal sealed class ProbeFiles
     public bool FailFlushes { get; set; }
 
     public FileStream Open(string path) => new ProbeFileStream(path, this);
+
+    /// <summary>Set once a write to the held file waits (<see cref="HoldWritesTo"/>).</summary>
+    public ManualResetEventSlim Holding { get; } = new(false);
+
+    /// <summary>Writes to the file named <paramref name="name"/> wait, on their thread, until <see cref="Release"/> (at most 30 s).</summary>
+    public void HoldWritesTo(string name)
+    {
+        _held = name;
+        _released.Reset();
+    }
+
+    public void Release() => _released.Set();
 
     public IReadOnlyList<FileEvent> Events
     {
@@ -78,6 +93,16 @@ internal sealed class ProbeFiles
             base.WriteByte(value);
         }
 
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                owner.Record(Name, FileOp.Close, 0);
+            }
+
+            base.Dispose(disposing);
+        }
+
         public override void SetLength(long value)
         {
             if (owner.FailWrites)
@@ -104,6 +129,12 @@ internal sealed class ProbeFiles
 
         private void BeforeWrite(int count)
         {
+            if (owner._held == System.IO.Path.GetFileName(Name) && !owner._released.IsSet)
+            {
+                owner.Holding.Set();
+                owner._released.Wait(TimeSpan.FromSeconds(30));
+            }
+
             if (owner.FailWrites)
             {
                 throw DiskFull();

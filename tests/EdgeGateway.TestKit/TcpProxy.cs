@@ -16,6 +16,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly Lock _lock = new();
     private volatile bool _frozen;
+    private volatile bool _repliesHeld;
     private volatile bool _silent;
     private Task? _accepting;
 
@@ -32,7 +33,14 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Stops forwarding on every connection, current and new, without closing any.</summary>
     public void Freeze() => _frozen = true;
 
-    public void Thaw() => _frozen = false;
+    public void Thaw()
+    {
+        _frozen = false;
+        _repliesHeld = false;
+    }
+
+    /// <summary>Holds what the broker sends (its PUBACKs) while the client's bytes still reach it, until <see cref="Thaw"/>.</summary>
+    public void HoldReplies() => _repliesHeld = true;
 
     /// <summary>From now on nothing passes, ever: held bytes are dropped, connections stay open, new ones get no answer.</summary>
     public void GoSilent() => _silent = true;
@@ -112,12 +120,12 @@ public sealed class TcpProxy : IAsyncDisposable
                 _connections.Add(upstream);
             }
 
-            _ = PumpAsync(client, upstream);
-            _ = PumpAsync(upstream, client);
+            _ = PumpAsync(client, upstream, reply: false);
+            _ = PumpAsync(upstream, client, reply: true);
         }
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to)
+    private async Task PumpAsync(TcpClient from, TcpClient to, bool reply)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -133,7 +141,7 @@ public sealed class TcpProxy : IAsyncDisposable
                 }
 
                 // Frozen: hold the bytes (a silent path never delivers them) until thawed or closed.
-                while (_frozen && !_silent && !_stop.IsCancellationRequested)
+                while ((_frozen || (reply && _repliesHeld)) && !_silent && !_stop.IsCancellationRequested)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, _stop.Token);
                 }

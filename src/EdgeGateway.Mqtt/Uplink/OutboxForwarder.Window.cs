@@ -22,6 +22,11 @@ public sealed partial class OutboxForwarder
 
         // More in flight than the broker's Receive Maximum is a protocol error it answers by disconnecting.
         private readonly int _size = Math.Min(owner._window, session.ReceiveMaximum);
+
+        // Slots only alarms may take, so an alarm accepted during a drain goes out at once instead of after a PUBACK
+        // of the backlog. A window of 1 (a broker's Receive Maximum of 1) has none: the alarm waits for one publish.
+        private int BacklogSize => AlarmReserve.BacklogSlots(_size);
+
         private Queue<Core.Outbox.OutboxEntry> _ready = new();
         private Task? _appended;
 
@@ -39,7 +44,7 @@ public sealed partial class OutboxForwarder
                     reload = false;
                 }
 
-                while (_inFlight.Count < _size && _acknowledged.Count < _size && NextToSend() is { } next)
+                while (MaySendNext() && NextToSend() is { } next)
                 {
                     if (next.Reduced)
                     {
@@ -127,6 +132,19 @@ public sealed partial class OutboxForwarder
                 .DistinctBy(e => e.EventId)
                 .OrderBy(e => e.Lane)
                 .ThenBy(e => e.Seq));
+        }
+
+        /// <summary>
+        /// Whether the next entry fits the window: an alarm while any slot is free (acknowledged-but-kept entries do not
+        /// hold it back: alarms are few); the backlog only outside the alarms' reserve and while the acknowledged batch
+        /// awaits its removal.
+        /// </summary>
+        private bool MaySendNext()
+        {
+            var alarm = _reduced.Count > 0 || (_ready.TryPeek(out var head) && head.Lane == Core.Events.Lane.Alarm);
+            return alarm
+                ? _inFlight.Count < _size
+                : _inFlight.Count < BacklogSize && _acknowledged.Count < _size;
         }
 
         /// <summary>A reduced alarm first (it stands in for an alarm the broker would not take), then the outbox.</summary>
