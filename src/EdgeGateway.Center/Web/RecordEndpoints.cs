@@ -50,7 +50,10 @@ internal static class RecordEndpoints
         };
         if (changed is null)
         {
-            return Results.Conflict(records.Tickets.Get(id) is { } ticket ? BoardTicket.Of(ticket, null) : null);
+            // The step does not fit where the ticket is (or someone was first): the page shows it as it stands.
+            return records.Tickets.Get(id) is { } ticket
+                ? Results.Json(BoardTicket.Of(ticket, null), BoardJson.Options, statusCode: StatusCodes.Status409Conflict)
+                : Results.NotFound();
         }
 
         feed.Changed();

@@ -57,6 +57,11 @@ public sealed class RecordPagesTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
 
+        using (var noSuchTicket = await http.PostAsync(new Uri(rig.Board.Address, $"api/tickets/{id + 1}/ack"), Json("{}")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, noSuchTicket.StatusCode);
+        }
+
         Assert.Empty(JsonDocument.Parse(await http.GetStringAsync(new Uri(rig.Board.Address, "api/tickets"))).RootElement.EnumerateArray());
 
         using var history = await http.GetAsync(new Uri(rig.Board.Address, "api/tickets.csv"));

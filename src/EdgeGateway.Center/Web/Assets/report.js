@@ -3,14 +3,6 @@
 (() => {
   const form = document.getElementById('report-filter');
 
-  function schools(snapshot) {
-    const select = form.elements.site;
-    const known = new Set([...select.options].map(o => o.value));
-    for (const site of new Set(snapshot.gateways.map(g => g.site))) {
-      if (!known.has(site)) { select.add(new Option(site, site)); }
-    }
-  }
-
   function query() {
     const query = new URLSearchParams({ site: form.elements.site.value });
     // Dates as the console reads them: UTC days, "to" included.
@@ -35,6 +27,6 @@
   fetch('api/tickets').then(response => {
     if (!response.ok) { return; }
     form.addEventListener('submit', e => { e.preventDefault(); load(); });
-    Board.addPage({ id: 'report', show: load, onSnapshot: schools });
+    Board.addPage({ id: 'report', show: load, onSnapshot: snapshot => Board.schools(form.elements.site, snapshot) });
   });
 })();
