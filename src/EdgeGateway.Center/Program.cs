@@ -106,7 +106,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
         reconnect = true;
     };
-    await using var board = web.Enabled ? await StartBoardAsync(web, center, time, view, cancellationToken) : null;
+    await using var board = web.Enabled ? await StartBoardAsync(web, center, time, view, records is null ? null : new BoardRecords(records, TimeSpan.FromDays(parse.GetValue(overdueDays))), cancellationToken) : null;
     if (web.Enabled && board is null)
     {
         return 78;
@@ -141,11 +141,11 @@ root.SetAction(async (parse, cancellationToken) =>
 });
 return await root.Parse(args).InvokeAsync();
 
-static async Task<BoardServer?> StartBoardAsync(BoardWebOptions web, CenterConsole center, TimeProvider time, CenterView view, CancellationToken cancellationToken)
+static async Task<BoardServer?> StartBoardAsync(BoardWebOptions web, CenterConsole center, TimeProvider time, CenterView view, BoardRecords? records, CancellationToken cancellationToken)
 {
     try
     {
-        var board = await BoardServer.StartAsync(web, center, time, cancellationToken);
+        var board = await BoardServer.StartAsync(web, center, time, cancellationToken, records);
         view.Write($"web board at {board.Address} (operators from {web.UsersFile})");
         return board;
     }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Threading.Channels;
 using EdgeGateway.Center;
+using EdgeGateway.Center.Web;
 using EdgeGateway.Core.Inputs;
 using EdgeGateway.Core.Outputs;
+using EdgeGateway.Demo.Board;
 using EdgeGateway.Demo.Broker;
 using EdgeGateway.Demo.Story;
 using EdgeGateway.Hardware;
@@ -31,15 +33,13 @@ public static class DemoCommand
     /// <param name="time">The clock of the center view, the latencies, the log and the guard's pauses.</param>
     /// <param name="cancellationToken">Stops the demo cleanly (exit code 0).</param>
     /// <param name="logFile">The gateway's log; default a new <c>edge-demo-*.log</c> in the temp folder, kept after the demo.</param>
-    /// <param name="startBoard">Serves a web board for the in-process center and returns its address, printed as <c>[board]</c>; none when null.</param>
     public static async Task<int> RunAsync(
         int presses,
         TimeSpan interval,
         TextWriter output,
         TimeProvider time,
         CancellationToken cancellationToken,
-        string? logFile = null,
-        Func<CenterConsole, CancellationToken, Task<Uri>>? startBoard = null)
+        string? logFile = null)
     {
         var story = new DemoStory(output);
         var dataDirectory = Directory.CreateTempSubdirectory("edge-gateway-demo-").FullName;
@@ -69,10 +69,7 @@ public static class DemoCommand
                 }
             };
             await center.ConnectAsync(cancellationToken);
-            if (startBoard is not null)
-            {
-                story.Board(await startBoard(center, cancellationToken));
-            }
+            await using var board = await StartBoardAsync(center, dataDirectory, story, time, cancellationToken);
 
             using var gateway = GatewayHost.Build(null, DemoConfiguration(dataDirectory, broker.Port), LogLevel.Information, log);
             var led = gateway.Services.GetRequiredService<StatusLed>();
@@ -113,6 +110,22 @@ public static class DemoCommand
         finally
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>The web board for the center view, printed as <c>[board]</c>; the demo runs on without it when it cannot start.</summary>
+    private static async Task<DemoBoard?> StartBoardAsync(CenterConsole center, string directory, DemoStory story, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var board = await DemoBoard.StartAsync(center, directory, time, cancellationToken);
+            story.Board(board.Address, DemoBoard.OperatorName, board.Password);
+            return board;
+        }
+        catch (BoardStartException ex)
+        {
+            story.Demo($"no web board: {ex.Message}");
+            return null;
         }
     }
 

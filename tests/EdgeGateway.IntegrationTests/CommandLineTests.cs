@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EdgeGateway.Demo;
 using EdgeGateway.Host.Cli;
 using EdgeGateway.TestKit;
@@ -5,7 +6,7 @@ using EdgeGateway.TestKit;
 namespace EdgeGateway.IntegrationTests;
 
 /// <summary>What an installer sees from check-config and from run with a bad file, and what a newcomer sees from the demo.</summary>
-public sealed class CommandLineTests
+public sealed partial class CommandLineTests
 {
     private const string BadConfig = """
         {
@@ -78,23 +79,16 @@ public sealed class CommandLineTests
     {
         var output = new StringWriter();
         var logFile = Path.Combine(Directory.CreateTempSubdirectory("edge-demo-test-").FullName, "demo.log");
-        var board = new Uri("http://127.0.0.1:8088/");
-        var boardStartedConnected = false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token, logFile, (center, _) =>
-        {
-            boardStartedConnected = center.IsConnected;
-            return Task.FromResult(board);
-        });
+        var exit = await DemoCommand.RunAsync(1, TimeSpan.Zero, TextWriter.Synchronized(output), TimeProvider.System, timeout.Token, logFile);
 
         var text = output.ToString();
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(0, exit);
         Assert.All(lines, line => Assert.Matches(@"^\[(demo|guard|gateway|center|board)\] +\S", line));
         Assert.Contains($"[demo]    logs: {logFile}", text, StringComparison.Ordinal);
-        Assert.True(boardStartedConnected);
-        Assert.Contains("[board]   http://127.0.0.1:8088/  (the center's web board: open it while the demo runs)", text, StringComparison.Ordinal);
+        Assert.Matches(@"^\[board\]   http://127\.0\.0\.1:\d+/  \(the center's web board: open it while the demo runs; sign in as demo, one-time password [A-Za-z0-9_=-]{16}\)$", Assert.Single(lines, l => l.StartsWith("[board]", StringComparison.Ordinal)));
         Assert.Contains("[center]  demo-school/gw1 is online", text, StringComparison.Ordinal);
         Assert.Contains("[guard]   round 1: presses the panic button in the main office (GPIO 17 → low)", text, StringComparison.Ordinal);
         Assert.Contains("[center]  ALARM: panic at \"Main office, building A\" (demo-school/gw1, input office-panic)", text, StringComparison.Ordinal);
@@ -107,6 +101,38 @@ public sealed class CommandLineTests
         Assert.Contains("[center]  demo-school/gw1 went offline (shutdown)", text, StringComparison.Ordinal);
         Assert.Contains("info: EdgeGateway.Core.Outputs.StatusLed[1408] Status LED: acknowledged by the center (steady)", await File.ReadAllTextAsync(logFile), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Demo_ServesTheWebBoard_SignInWithThePrintedPassword()
+    {
+        var output = new StringWriter();
+        var logFile = Path.Combine(Directory.CreateTempSubdirectory("edge-demo-test-").FullName, "demo.log");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        // Until stopped: the board is read while the demo runs.
+        var demo = DemoCommand.RunAsync(0, TimeSpan.FromSeconds(2), TextWriter.Synchronized(output), TimeProvider.System, stop.Token, logFile);
+        await GatewayProcess.WaitUntilAsync(() => output.ToString().Contains("[center]  demo-school/gw1 is online", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var board = BoardLine().Match(output.ToString());
+        Assert.True(board.Success, output.ToString());
+        var address = new Uri(board.Groups["address"].Value);
+
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() });
+        using (var unsigned = await http.GetAsync(address))
+        {
+            Assert.EndsWith("/login", unsigned.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        }
+
+        using var signIn = await http.PostAsync(new Uri(address, "login"), new FormUrlEncodedContent(new Dictionary<string, string> { ["operator"] = "demo", ["password"] = board.Groups["password"].Value }));
+        Assert.Equal(System.Net.HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal("/", signIn.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("校园报警中心", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"gateway\":\"demo-school/gw1\"", await http.GetStringAsync(new Uri(address, "api/board")), StringComparison.Ordinal);
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await demo);
+    }
+
+    [GeneratedRegex(@"\[board\]   (?<address>http://127\.0\.0\.1:\d+/) .* one-time password (?<password>\S+)\)")]
+    private static partial Regex BoardLine();
 
     private static string WriteTemp(string json)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeGateway.Center.History;
+using EdgeGateway.Center.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -33,8 +34,9 @@ public sealed class BoardServer : IAsyncDisposable
 
     /// <summary>
     /// Starts listening; throws <see cref="BoardStartException"/> naming <c>--http</c> when the address cannot be bound.
+    /// With <paramref name="records"/> (<c>--db</c>) the board also has the tickets and test-report pages.
     /// </summary>
-    public static async Task<BoardServer> StartAsync(BoardWebOptions options, CenterConsole center, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<BoardServer> StartAsync(BoardWebOptions options, CenterConsole center, TimeProvider time, CancellationToken cancellationToken, BoardRecords? records = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "edge-center", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -47,6 +49,13 @@ public sealed class BoardServer : IAsyncDisposable
         builder.Services.AddSingleton(new OperatorPasswords(options.UsersFile));
         builder.Services.AddSingleton(services => new AlarmHistory(center, time));
         builder.Services.AddSingleton<BoardFeed>();
+        if (records is not null)
+        {
+            builder.Services.AddSingleton(records.Records);
+            // Only its period parsing and report are used here: the operator of a step is the signed-in one.
+            builder.Services.AddSingleton(new RecordCommands(records.Records, time, records.OverdueAfter, operatorName: ""));
+        }
+
         builder.Services.AddDataProtection();
         builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryKeyRepository());
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -100,7 +109,12 @@ public sealed class BoardServer : IAsyncDisposable
         HistoryEndpoints.Map(app);
         // The history subscribes to the console when made: make it before the first alarm can arrive.
         app.Services.GetRequiredService<AlarmHistory>();
-        app.Services.GetRequiredService<BoardFeed>();
+        var feed = app.Services.GetRequiredService<BoardFeed>();
+        if (records is not null)
+        {
+            RecordEndpoints.Map(app);
+            records.Records.TicketChanged += _ => feed.Changed();
+        }
 
         try
         {
@@ -134,6 +148,9 @@ public sealed class BoardServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>The center's records (<c>--db</c>) for the board's tickets and test-report pages; <c>--overdue-days</c> as <see cref="OverdueAfter"/>.</summary>
+public sealed record BoardRecords(CenterRecords Records, TimeSpan OverdueAfter);
 
 /// <summary>The board could not start: the message names the option.</summary>
 public sealed class BoardStartException(string message, Exception inner) : Exception(message, inner);

@@ -20,7 +20,8 @@ public sealed class DemoStory(TextWriter output)
 
     public void Center(string line) => Write("center", line);
 
-    public void Board(Uri address) => Write("board", $"{address}  (the center's web board: open it while the demo runs)");
+    public void Board(Uri address, string operatorName, string password) =>
+        Write("board", $"{address}  (the center's web board: open it while the demo runs; sign in as {operatorName}, one-time password {password})");
 
     /// <summary>The alarm's round trip, measured on this process's monotonic clock from the press.</summary>
     public void Latency(int round, TimeSpan toCenter, TimeSpan ackBack) => Demo(string.Create(

@@ -111,7 +111,7 @@ public sealed partial class BoardServerTests : IDisposable
     [Fact]
     public void ThePage_LoadsNothingFromOutside()
     {
-        Assert.Equal(["board.css", "board.js", "history.js", "i18n.js", "index.html", "login.html"], AssetEndpoints.Names.Order(StringComparer.Ordinal));
+        Assert.Equal(["board.css", "board.js", "history.js", "i18n.js", "index.html", "login.html", "report.js", "tickets.js"], AssetEndpoints.Names.Order(StringComparer.Ordinal));
         Assert.All(AssetEndpoints.Names, name => Assert.DoesNotMatch(@"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", AssetEndpoints.Text(name)));
     }
 

@@ -53,6 +53,14 @@ const Board = {
     return td;
   },
 
+  // A school filter: every school on the board is an option (kept once seen, so a choice survives a silent school).
+  schools(select, snapshot) {
+    const known = new Set([...select.options].map(o => o.value));
+    for (const site of new Set(snapshot.gateways.map(g => g.site))) {
+      if (!known.has(site)) { select.add(new Option(site, site)); }
+    }
+  },
+
   kind(kind) { return I18N[Lang.current][`kind.${kind}`] ?? kind; },
   state(state) { return I18N[Lang.current][`state.${state}`] ?? state; },
 };

@@ -4,14 +4,6 @@
   const form = document.getElementById('history-filter');
   let rows = [];
 
-  function schools(snapshot) {
-    const select = form.elements.site;
-    const known = new Set([...select.options].map(o => o.value));
-    for (const site of new Set(snapshot.gateways.map(g => g.site))) {
-      if (!known.has(site)) { select.add(new Option(site, site)); }
-    }
-  }
-
   function render() {
     const body = document.querySelector('#history tbody');
     body.replaceChildren();
@@ -52,5 +44,5 @@
 
   form.addEventListener('submit', e => { e.preventDefault(); load(); });
   Lang.onChange(render);
-  Board.addPage({ id: 'history', show: load, onSnapshot: schools });
+  Board.addPage({ id: 'history', show: load, onSnapshot: snapshot => Board.schools(form.elements.site, snapshot) });
 })();
