@@ -53,9 +53,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Mosquitto's own default of <c>max_inflight_messages</c>, what the shipped config (deploy/mosquitto) runs with.</summary>
-    public const ushort DefaultMaxInflightMessages = 20;
-
     public int Port { get; }
 
     public string Log => File.Exists(Path.Combine(_directory, "mosquitto.log")) ? File.ReadAllText(Path.Combine(_directory, "mosquitto.log")) : "";

@@ -39,9 +39,7 @@ public sealed class MqttRecorder : IAsyncDisposable
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval(3600)
-            // Like the console (CenterMqttClient): without a Receive Maximum, Mosquitto 2.0.11 stalls an MQTT 5 subscriber in a long drain.
-            .WithReceiveMaximum(MosquittoBroker.DefaultMaxInflightMessages);
+            .WithSessionExpiryInterval(3600);
         // TLS, client certificate and credentials for a secured broker.
         configure?.Invoke(builder);
         _options = builder.Build();
