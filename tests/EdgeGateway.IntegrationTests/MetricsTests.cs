@@ -61,6 +61,7 @@ public sealed class MetricsTests
         Assert.Equal(0, c.Value("edgecenter_alarms", "state=awaiting_ack"));
         Assert.Equal(1, c.Value("edgecenter_gateways", "state=online"));
         Assert.Equal(0, c.Value("edgecenter_gateways", "state=offline"));
+        Assert.Equal(0, c.Value("edgecenter_gateways", "state=silent"));
         Assert.Equal(1, c.Value("edgecenter_ack_duration_seconds_count"));
         Assert.Equal(1, c.Value("edgecenter_alarm_delivery_duration_seconds_count"));
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using EdgeGateway.Center.Board;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -38,7 +39,7 @@ public sealed class CenterMetrics : IDisposable
         _delivery = _meter.CreateHistogram("edgecenter.alarm.delivery.duration", "s", "From an alarm's gateway timestamp to its arrival here (across two clocks: see the alarm's synced flag)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
         _ackDuration = _meter.CreateHistogram("edgecenter.ack.duration", "s", "From an alarm's arrival here to this console's ack (auto-ack or an operator)", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
         _meter.CreateObservableGauge("edgecenter.alarms", AlarmsByState, "{alarm}", "Alarms by state: awaiting_ack now, acknowledged by this console since start");
-        _meter.CreateObservableGauge("edgecenter.gateways", GatewaysByState, "{gateway}", "Gateways on the board by state: online, offline, unknown (no status yet)");
+        _meter.CreateObservableGauge("edgecenter.gateways", GatewaysByState, "{gateway}", "Gateways on the board by state: online, offline, silent (not heard for the reporting time), unknown (no status yet)");
         center.Received += OnReceived;
         center.Acknowledged += OnAcknowledged;
     }
@@ -108,11 +109,22 @@ public sealed class CenterMetrics : IDisposable
     private IEnumerable<Measurement<long>> GatewaysByState()
     {
         var board = _center.Board();
-        foreach (var (state, online) in new[] { ("online", (bool?)true), ("offline", false), ("unknown", null) })
+        foreach (var state in s_gatewayStates)
         {
-            yield return new Measurement<long>(board.Count(entry => entry.Online == online), new KeyValuePair<string, object?>("state", state));
+            yield return new Measurement<long>(board.Count(entry => GatewayState(entry) == state), new KeyValuePair<string, object?>("state", state));
         }
     }
+
+    private static readonly string[] s_gatewayStates = ["online", "offline", "silent", "unknown"];
+
+    // Silence (supervision by the reporting time) outranks the retained status: a silent school is what IT must see.
+    private static string GatewayState(GatewayBoardEntry entry) => entry.Reachability switch
+    {
+        GatewayReachability.Silent => "silent",
+        _ when entry.Online is null => "unknown",
+        GatewayReachability.Offline => "offline",
+        _ => "online",
+    };
 
     private void OnReceived(CenterMessage message, TimeSpan age)
     {
