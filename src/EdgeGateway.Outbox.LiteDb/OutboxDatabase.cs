@@ -49,6 +49,7 @@ internal sealed class OutboxDatabase
             var log = new DiskFlushingStream(logFile);
             var data = new DiskFlushingStream(dataFile, writeAhead: log);
             db = new LiteDatabase(data, new BsonMapper(), log);
+            MakeCollections(db);
 
             // A log left by a crash is folded in now, so from here on the data file alone holds the state.
             db.Checkpoint();
@@ -81,6 +82,22 @@ internal sealed class OutboxDatabase
             logFile?.Dispose();
             dataFile?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes every collection the outbox uses, empty, while nothing else runs: LiteDB 5.0.21 lists a collection that a
+    /// committing transaction makes in its shared header before the collection's page can be read, so a read of it
+    /// meanwhile fails ("page type must be collection page", litedb-org/LiteDB#2792). No background move makes one then.
+    /// </summary>
+    private static void MakeCollections(LiteDatabase db)
+    {
+        foreach (var name in (string[])[.. s_laneCollections, MetaCollection, SetAsideShelf.CollectionName])
+        {
+            if (!db.CollectionExists(name))
+            {
+                db.GetCollection(name, BsonAutoId.Int64).InsertBulk([]);
+            }
         }
     }
 

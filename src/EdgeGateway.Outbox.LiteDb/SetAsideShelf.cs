@@ -12,7 +12,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// </summary>
 internal static class SetAsideShelf
 {
-    private const string Collection = "setaside";
+    public const string CollectionName = "setaside";
 
     public static long Count(OutboxDatabase database) => Shelf(database).LongCount();
 
@@ -84,5 +84,5 @@ internal static class SetAsideShelf
 
     private static Lane LaneOf(BsonDocument doc) => (Lane)doc["Lane"].AsInt32;
 
-    private static ILiteCollection<BsonDocument> Shelf(OutboxDatabase database) => database.Collection(Collection);
+    private static ILiteCollection<BsonDocument> Shelf(OutboxDatabase database) => database.Collection(CollectionName);
 }

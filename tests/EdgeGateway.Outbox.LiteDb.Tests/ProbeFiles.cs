@@ -22,6 +22,7 @@ internal sealed class ProbeFiles
     private readonly List<FileEvent> _events = [];
     private readonly ManualResetEventSlim _released = new(true);
     private string? _held;
+    private Func<ReadOnlyMemory<byte>, bool>? _heldWhen;
 
     /// <summary>Writes and SetLength throw "No space left on device".</summary>
     public bool FailWrites { get; set; }
@@ -34,10 +35,14 @@ internal sealed class ProbeFiles
     /// <summary>Set once a write to the held file waits (<see cref="HoldWritesTo"/>).</summary>
     public ManualResetEventSlim Holding { get; } = new(false);
 
-    /// <summary>Writes to the file named <paramref name="name"/> wait, on their thread, until <see cref="Release"/> (at most 30 s).</summary>
-    public void HoldWritesTo(string name)
+    /// <summary>
+    /// Writes to the file named <paramref name="name"/> (those whose bytes pass <paramref name="when"/>, if given) wait,
+    /// on their thread, until <see cref="Release"/> (at most 30 s).
+    /// </summary>
+    public void HoldWritesTo(string name, Func<ReadOnlyMemory<byte>, bool>? when = null)
     {
         _held = name;
+        _heldWhen = when;
         _released.Reset();
     }
 
@@ -77,19 +82,19 @@ internal sealed class ProbeFiles
     {
         public override void Write(byte[] buffer, int offset, int count)
         {
-            BeforeWrite(count);
+            BeforeWrite(buffer.AsMemory(offset, count));
             base.Write(buffer, offset, count);
         }
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            BeforeWrite(buffer.Length);
+            BeforeWrite(buffer.ToArray());
             base.Write(buffer);
         }
 
         public override void WriteByte(byte value)
         {
-            BeforeWrite(1);
+            BeforeWrite(new[] { value });
             base.WriteByte(value);
         }
 
@@ -127,9 +132,9 @@ internal sealed class ProbeFiles
             base.Flush(flushToDisk);
         }
 
-        private void BeforeWrite(int count)
+        private void BeforeWrite(ReadOnlyMemory<byte> bytes)
         {
-            if (owner._held == System.IO.Path.GetFileName(Name) && !owner._released.IsSet)
+            if (owner._held == System.IO.Path.GetFileName(Name) && !owner._released.IsSet && (owner._heldWhen?.Invoke(bytes) ?? true))
             {
                 owner.Holding.Set();
                 owner._released.Wait(TimeSpan.FromSeconds(30));
@@ -140,7 +145,7 @@ internal sealed class ProbeFiles
                 throw DiskFull();
             }
 
-            owner.Record(Name, FileOp.Write, count);
+            owner.Record(Name, FileOp.Write, bytes.Length);
         }
     }
 }
