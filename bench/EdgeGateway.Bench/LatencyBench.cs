@@ -67,8 +67,11 @@ internal static class LatencyBench
         }
     }
 
-    /// <summary>Presses an intrusion input (alarm lane, latch off) through the sim socket: <paramref name="count"/> activations and as many restores.</summary>
-    public static async Task<LatencyRun> PressAsync(int port, int count, int debounceMs, string entry)
+    /// <summary>
+    /// Presses an intrusion input (alarm lane, latch off) through the sim socket: <paramref name="count"/> activations
+    /// and as many restores; <paramref name="environment"/> goes into the gateway's (a trace, runtime settings).
+    /// </summary>
+    public static async Task<LatencyRun> PressAsync(int port, int count, int debounceMs, string entry, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-bench-").FullName;
         try
@@ -77,6 +80,11 @@ internal static class LatencyBench
             // a panic input must latch, and a latched alarm would need a reset per press.
             var input = new { Id = "store-pir", Pin = 17, Kind = "intrusion", Latch = false, Contact = "NO", Pull = "up", DebounceMs = debounceMs, MaxActivations = 0, Location = "bench" };
             await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [input]), entry);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                gateway.EnvironmentVariables[name] = value;
+            }
+
             await using var loop = await AckLoop.StartAsync(port, "campus/v1/+/+/alarm", "campus/v1/+/+/ack");
             await StartConnectedAsync(gateway);
             var toCenter = new List<double>(count);

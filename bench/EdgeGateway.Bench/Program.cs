@@ -10,6 +10,7 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- soak [minutes] [NAME=VALUE…]  RSS and managed heap over time (default an hour); NAME=VALUE for the gateway's environment
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- sdbudget [minutes]     bytes written and logged per day for a typical school
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events] [runs]    the suite's drain rows only (medians, ratios to the same run's bare loop)
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- press [presses] [runs] [NAME=VALUE…]  the press → center row only; NAME=VALUE for the gateway's environment
 if (args.Length > 0 && args[0] == "io")
 {
     var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
@@ -38,7 +39,7 @@ if (args.Length > 0 && args[0] == "health")
 
 if (args.Length > 0 && args[0] == "soak")
 {
-    var environment = args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+    var environment = GatewayEnvironment(args);
     var minutes = args.Skip(1).FirstOrDefault(a => !a.Contains('=', StringComparison.Ordinal));
     return await SoakBench.SoakAsync(minutes is null ? 60 : double.Parse(minutes, CultureInfo.InvariantCulture), environment);
 }
@@ -53,10 +54,21 @@ if (args.Length > 0 && args[0] == "drain")
     return await Suite.DrainOnlyAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
 }
 
+if (args.Length > 0 && args[0] == "press")
+{
+    var environment = GatewayEnvironment(args);
+    var numbers = args.Skip(1).Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+    return await Suite.PressOnlyAsync(numbers.Count > 0 ? numbers[0] : 200, numbers.Count > 1 ? numbers[1] : 3, environment);
+}
+
 if (args.Length > 0 && args[0] == "suite")
 {
     return await Suite.RunAsync(args[1..]);
 }
 
-Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | soak [minutes] | sdbudget [minutes] | drain [events] [runs] | io [alarms] | storedrain [events] | drainprofile [events] [--no-strace] | health [backlog] [samples]");
+Console.Error.WriteLine("usage: EdgeGateway.Bench suite [--smoke] | soak [minutes] | sdbudget [minutes] | drain [events] [runs] | press [presses] [runs] [NAME=VALUE…] | io [alarms] | storedrain [events] | drainprofile [events] [--no-strace] | health [backlog] [samples]");
 return 2;
+
+// NAME=VALUE arguments after the command: the gateway's environment.
+static Dictionary<string, string> GatewayEnvironment(string[] args) =>
+    args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);

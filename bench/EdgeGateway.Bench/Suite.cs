@@ -102,6 +102,32 @@ internal static class Suite
     }
 
     /// <summary>The drain rows alone, for a quick before/after: each run's ratios to its own bare loop and idle alarms.</summary>
+    /// <summary>The suite's press → center row alone (DebounceMs=0), beside its floors, with the gateway's environment.</summary>
+    public static async Task<int> PressOnlyAsync(int presses, int runs, IReadOnlyDictionary<string, string> environment)
+    {
+        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        await using var broker = await MosquittoBroker.StartAsync();
+        var entry = Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
+        var floors = new List<LatencyRun>();
+        var fsyncs = new List<List<double>>();
+        var paths = new List<LatencyRun>();
+        for (var run = 1; run <= runs; run++)
+        {
+            floors.Add(await LatencyBench.FloorAsync(broker.Port, presses));
+            fsyncs.Add(LatencyBench.Fsync(presses));
+            paths.Add(await LatencyBench.PressAsync(broker.Port, presses, debounceMs: 0, entry, environment));
+            var worst = paths[^1].ToCenter.Select((ms, i) => (ms, i)).OrderByDescending(p => p.ms).Take(5).Select(p => F($"#{p.i} {p.ms:0.00}"));
+            Console.WriteLine(F($"run {run}: press → center {Summary.Of([paths[^1].ToCenter]).Text} (slowest: {string.Join(", ", worst)}); bare publish {Summary.Of([floors[^1].ToCenter]).Text}; write + fsync {Summary.Of([fsyncs[^1]]).Text}"));
+        }
+
+        var path = Summary.Of(paths.Select(r => r.ToCenter));
+        var floor = Summary.Of(floors.Select(r => r.ToCenter));
+        var fsync = Summary.Of(fsyncs);
+        Console.WriteLine(F($"median of {runs} runs × {presses}: press → center {path.Text}; bare publish {floor.Text}; write + fsync {fsync.Text}; p99 {path.P99 / (floor.P99 + fsync.P99):0.00}x (bare + write/fsync)"));
+        Console.WriteLine($"load average before: {loadBefore}; after: {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
+    }
+
     public static async Task<int> DrainOnlyAsync(int events, int runs)
     {
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();

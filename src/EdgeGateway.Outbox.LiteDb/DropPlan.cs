@@ -85,6 +85,7 @@ internal sealed class DropPlan
                 // Removed entries in that range go too; they are no longer the next move's to delete.
                 database.LaneCollection(lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
                 lanes.Deleting[(int)lane].RemoveWhere(seq => seq <= upTo);
+                lanes.DeletedUpTo(lane, upTo);
             }
         }
 
@@ -101,12 +102,15 @@ internal sealed class DropPlan
 
     private static IEnumerable<Candidate> OldestFirst(OutboxDatabase database, OutboxLanes lanes, Lane lane, IReadOnlyList<JournalEntry> accepted)
     {
-        foreach (var doc in database.LaneCollection(lane).Find(Query.All(Query.Ascending)))
+        foreach (var doc in lanes.Documents(database, lane))
         {
-            if (!lanes.Deleting[(int)lane].Contains(doc["_id"].AsInt64))
-            {
-                yield return new Candidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
-            }
+            yield return new Candidate(doc["_id"].AsInt64, doc["At"].AsInt64, InDatabase: true);
+        }
+
+        // A running move's entries are LiteDB's once it ends, which a plan that drops anything waits for.
+        foreach (var moving in lanes.Moving[(int)lane].Values)
+        {
+            yield return new Candidate(moving.Entry.Seq, moving.AcceptedAtMs, InDatabase: true);
         }
 
         foreach (var journalled in lanes.Journalled[(int)lane].Values.Concat(accepted.Where(a => a.Entry.Lane == lane)))

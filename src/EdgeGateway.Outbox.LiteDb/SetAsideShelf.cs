@@ -40,6 +40,7 @@ internal static class SetAsideShelf
 
         database.Commit();
         database.MakeDurable();
+        lanes.ForgetScans();
         foreach (var key in pending)
         {
             lanes.Depth[(int)key.Lane]--;
@@ -73,6 +74,7 @@ internal static class SetAsideShelf
 
         database.Commit();
         database.MakeDurable();
+        lanes.ForgetScans();
         foreach (var (_, lane) in shelved)
         {
             lanes.Depth[(int)lane]++;

@@ -75,9 +75,11 @@ public sealed class OutboxWriter(
                 try
                 {
                     var entries = store.Append(numbered);
+
+                    // The forwarder first: the log lines are not on the alarm's path.
+                    signal.Notify();
                     Accepted(numbered, entries);
                     RestoreIfRecoveredLocked();
-                    signal.Notify();
                     return entries;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

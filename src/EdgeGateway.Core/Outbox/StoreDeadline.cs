@@ -32,7 +32,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> on a thread of its own and waits for it at most <see cref="Deadline"/>. Throws what it
+    /// Runs <paramref name="call"/> on a thread of its own (<see cref="StoreThreads"/>) and waits for it at most <see cref="Deadline"/>. Throws what it
     /// throws, or <see cref="OutboxStalledException"/> if it overran (or an earlier overdue call still runs).
     /// </summary>
     /// <param name="operation">For the message: <c>append</c>, <c>read</c>, <c>remove</c>, <c>open</c>.</param>
@@ -49,9 +49,7 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
             }
         }
 
-        // A thread of its own, not the pool's: the caller blocks on it, and two blocked pool threads on a 2-core Pi would
-        // wait for the pool to grow before the call even starts.
-        var running = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var running = StoreThreads.Shared.Run(call);
         using var stopTimer = new CancellationTokenSource();
         var timer = Task.Delay(within ?? deadline, time, stopTimer.Token);
         if (Task.WhenAny(running, timer).GetAwaiter().GetResult() != running)

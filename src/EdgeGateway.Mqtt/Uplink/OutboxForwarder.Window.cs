@@ -33,15 +33,19 @@ public sealed partial class OutboxForwarder
         public async Task DrainAsync(CancellationToken sessionOver)
         {
             var reload = true;
+            var appended = false;
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
                 owner._liveness.Beat(Core.Health.LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
-                if (reload || _ready.Count == 0)
+                if (reload || appended || _ready.Count == 0)
                 {
-                    Reload();
+                    // After an append while entries are queued, only the head of the outbox is read (where a new
+                    // alarm sorts) and merged in: reading the whole batch again delayed an alarm during a drain.
+                    Reload(headOnly: appended && !reload && _ready.Count > 0);
                     reload = false;
+                    appended = false;
                 }
 
                 while (MaySendNext() && NextToSend() is { } next)
@@ -75,7 +79,7 @@ public sealed partial class OutboxForwarder
 
                     await _appended;
                     _appended = null;
-                    reload = true;
+                    appended = true;
                     continue;
                 }
 
@@ -84,7 +88,7 @@ public sealed partial class OutboxForwarder
                 {
                     await _appended;
                     _appended = null;
-                    reload = true;
+                    appended = true;
                 }
 
                 if (!Harvest())
@@ -119,15 +123,16 @@ public sealed partial class OutboxForwarder
             _acknowledged.Clear();
         }
 
-        private void Reload()
+        private void Reload(bool headOnly)
         {
             // Events the disk refused come first (they are the newest alarms), then the outbox in lane order.
             var memory = owner._unwritten.Pending;
             _fromMemory.Clear();
             _fromMemory.UnionWith(memory.Select(e => e.EventId));
             var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-            var stored = owner._store.ReadPending((_size * 4) + _inFlight.Count + _acknowledged.Count);
-            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored)
+            var stored = owner._store.ReadPending((headOnly ? _size : _size * 4) + _inFlight.Count + _acknowledged.Count);
+            var queued = headOnly ? _ready : Enumerable.Empty<Core.Outbox.OutboxEntry>();
+            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored).Concat(queued)
                 .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId) && !_skippedFromMemory.Contains(e.EventId))
                 .DistinctBy(e => e.EventId)
                 .OrderBy(e => e.Lane)
