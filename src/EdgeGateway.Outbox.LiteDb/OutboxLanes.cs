@@ -10,7 +10,7 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// entries not yet in LiteDB, and the LiteDB entries removed through the journal. Reads see both halves as one
 /// queue. Not thread-safe: only the store's lock guards it. Arrays are indexed by (int)Lane.
 /// </summary>
-internal sealed class OutboxLanes
+internal sealed partial class OutboxLanes
 {
     /// <summary>Every lane, in the order <see cref="ReadPending"/> walks them.</summary>
     public static readonly Lane[] All = [Lane.Alarm, Lane.Event, Lane.Telemetry];
@@ -41,16 +41,6 @@ internal sealed class OutboxLanes
 
     private readonly List<string> _skipped = [];
 
-    // Per lane, a seq below which every LiteDB document is hidden (removed, or in a running move): scans start there
-    // instead of passing over up to a move's worth of removed documents, each read and deserialised, on every read.
-    // Forgotten whenever LiteDB may show documents below it again (a move ends, set-aside entries come back).
-    private readonly long[] _scanFrom = new long[3];
-
-    // Per lane, the event ids of LiteDB documents reads handed out, by seq: a remove of one needs no lookup. Trimmed by
-    // removes and deletes; cleared when it outgrows MaxKnown (entries read and never removed: a lookup then).
-    private readonly Dictionary<long, string>[] _known = [new(), new(), new()];
-    private const int MaxKnown = 4096;
-
     /// <summary>Entries set aside (<see cref="SetAsideShelf"/>), in no lane.</summary>
     public long SetAsideCount { get; set; }
 
@@ -78,26 +68,6 @@ internal sealed class OutboxLanes
 
         SetAsideCount = SetAsideShelf.Count(database);
         ForgetScans();
-    }
-
-    /// <summary>LiteDB's documents of <paramref name="lane"/> up to <paramref name="seq"/> were deleted (dropped): no remove finds them.</summary>
-    public void DeletedUpTo(Lane lane, long seq)
-    {
-        var known = _known[(int)lane];
-        foreach (var gone in known.Keys.Where(k => k <= seq).ToList())
-        {
-            known.Remove(gone);
-        }
-    }
-
-    /// <summary>LiteDB may hold documents below the scan floors now (a move ended, set-aside entries came back), or lost some.</summary>
-    public void ForgetScans()
-    {
-        Array.Clear(_scanFrom);
-        foreach (var known in _known)
-        {
-            known.Clear();
-        }
     }
 
     /// <summary>Forgets the journal's part: after a move into LiteDB, or before the journal is replayed again.</summary>
@@ -271,55 +241,6 @@ internal sealed class OutboxLanes
         var journalled = Moving[(int)lane].Values.Concat(Journalled[(int)lane].Values).Select(j => (long?)j.AcceptedAtMs).FirstOrDefault();
         var oldestMs = oldest?["At"].AsInt64 ?? journalled;
         return oldestMs is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-    }
-
-    /// <summary>
-    /// The lane's LiteDB documents that reads see, by seq: removed ones and those of a running move are passed over
-    /// (<see cref="Hidden"/>), and the scan starts past the hidden ones it found at the lane's start last time. None
-    /// when <see cref="Depth"/> counts only entries in memory.
-    /// </summary>
-    public IEnumerable<BsonDocument> Documents(OutboxDatabase database, Lane lane)
-    {
-        // Every entry the lane counts is in memory (journalled or moving): no query, whose planning alone allocates
-        // tens of KiB, on an idle outbox's press path.
-        if (Depth[(int)lane] <= Journalled[(int)lane].Count + Moving[(int)lane].Count)
-        {
-            yield break;
-        }
-
-        var hidden = Hidden(lane);
-        var from = _scanFrom[(int)lane];
-        var collection = database.LaneCollection(lane);
-        // A parameter, not Query.GTE: that writes the seq into the expression's text, so LiteDB compiles (Reflection.Emit)
-        // every scan anew instead of taking the compiled expression from its cache.
-        var documents = from > 0 ? collection.Find(BsonExpression.Create("_id >= @0", new BsonValue(from))) : collection.Find(Query.All(Query.Ascending));
-        if (hidden is null)
-        {
-            foreach (var doc in documents)
-            {
-                yield return doc;
-            }
-
-            yield break;
-        }
-
-        var atStart = true;
-        foreach (var doc in documents)
-        {
-            var id = doc["_id"];
-            if (id.IsInt64 && hidden(id.AsInt64))
-            {
-                if (atStart)
-                {
-                    _scanFrom[(int)lane] = id.AsInt64 + 1;
-                }
-
-                continue;
-            }
-
-            atStart = false;
-            yield return doc;
-        }
     }
 
     /// <summary>Documents found unreadable since the last call, as "lane seq" (or "lane ?" without a readable id).</summary>
