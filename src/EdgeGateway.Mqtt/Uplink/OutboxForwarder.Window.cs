@@ -33,19 +33,15 @@ public sealed partial class OutboxForwarder
         public async Task DrainAsync(CancellationToken sessionOver)
         {
             var reload = true;
-            var appended = false;
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
                 owner._liveness.Beat(Core.Health.LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
-                if (reload || appended || _ready.Count == 0)
+                if (reload || _ready.Count == 0)
                 {
-                    // After an append while entries are queued, only the head of the outbox is read (where a new
-                    // alarm sorts) and merged in: reading the whole batch again delayed an alarm during a drain.
-                    Reload(headOnly: appended && !reload && _ready.Count > 0);
+                    Reload();
                     reload = false;
-                    appended = false;
                 }
 
                 while (MaySendNext() && NextToSend() is { } next)
@@ -79,7 +75,7 @@ public sealed partial class OutboxForwarder
 
                     await _appended;
                     _appended = null;
-                    appended = true;
+                    reload = true;
                     continue;
                 }
 
@@ -88,7 +84,7 @@ public sealed partial class OutboxForwarder
                 {
                     await _appended;
                     _appended = null;
-                    appended = true;
+                    reload = true;
                 }
 
                 if (!Harvest())
@@ -123,16 +119,15 @@ public sealed partial class OutboxForwarder
             _acknowledged.Clear();
         }
 
-        private void Reload(bool headOnly)
+        private void Reload()
         {
             // Events the disk refused come first (they are the newest alarms), then the outbox in lane order.
             var memory = owner._unwritten.Pending;
             _fromMemory.Clear();
             _fromMemory.UnionWith(memory.Select(e => e.EventId));
             var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-            var stored = owner._store.ReadPending((headOnly ? _size : _size * 4) + _inFlight.Count + _acknowledged.Count);
-            var queued = headOnly ? _ready : Enumerable.Empty<Core.Outbox.OutboxEntry>();
-            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored).Concat(queued)
+            var stored = owner._store.ReadPending((_size * 4) + _inFlight.Count + _acknowledged.Count);
+            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored)
                 .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId) && !_skippedFromMemory.Contains(e.EventId))
                 .DistinctBy(e => e.EventId)
                 .OrderBy(e => e.Lane)
