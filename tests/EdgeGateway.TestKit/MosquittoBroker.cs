@@ -31,7 +31,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         // Mosquitto started as root drops to the 'mosquitto' user: the persistence folder must be writable by it.
         // Mosquitto takes the last of a repeated option: the test's limits come before the caller's lines, so a caller's
         // max_queued_messages (the shipped config's) wins; persistence and logging come after, so the test's win.
+        // The shipped broker's delivery settings (no Nagle) come first, so every test runs on them.
         File.WriteAllText(_configFile, $"""
+            {string.Join('\n', DeployedDeliverySettings)}
             max_queued_messages 0
             max_inflight_messages {limits.MaxInflightMessages}
             {(limits.MaxPacketSize is { } maxPacketSize ? $"max_packet_size {maxPacketSize}" : "")}
@@ -54,6 +56,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// The lines of deploy/mosquitto/mosquitto.conf that shape how the broker delivers (<c>set_tcp_nodelay</c>): every
+    /// test broker has them, so a test sees the county broker's delivery, and a change to that file is tested.
+    /// </summary>
+    public static IReadOnlyList<string> DeployedDeliverySettings { get; } =
+        [.. File.ReadLines(Path.Combine(ContractSchemas.RepositoryRoot, "deploy", "mosquitto", "mosquitto.conf"))
+            .Where(l => l.StartsWith("set_tcp_nodelay", StringComparison.Ordinal))];
 
     public string Log => File.Exists(Path.Combine(_directory, "mosquitto.log")) ? File.ReadAllText(Path.Combine(_directory, "mosquitto.log")) : "";
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Core.Uplink;
+using EdgeGateway.Mqtt.Connection;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -42,7 +43,7 @@ public sealed class MqttRecorder : IAsyncDisposable
             .WithSessionExpiryInterval(3600);
         // TLS, client certificate and credentials for a secured broker.
         configure?.Invoke(builder);
-        _options = builder.Build();
+        _options = builder.Build().WithSocketBuffers();
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var message = new ReceivedMessage(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()), e.ApplicationMessage.Retain);

@@ -203,19 +203,12 @@ internal sealed class CenterMqttClient : IAsyncDisposable
     /// </summary>
     private async Task<bool> ConnectOnceAsync(CancellationToken stop)
     {
-        var connect = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_options.ClientId)
-            .WithCleanStart(_options.SessionExpirySeconds == 0)
-            .WithSessionExpiryInterval(_options.SessionExpirySeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds));
-        CenterTransportSecurity.Configure(connect, _options);
+        var connect = ConnectOptions(_options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
         try
         {
-            var result = await _client.ConnectAsync(connect.Build(), deadline.Token);
+            var result = await _client.ConnectAsync(connect, deadline.Token);
             if (result.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized)
             {
                 throw new BrokerRefusedException($"the broker refused the login ({result.ResultCode}): check the account in --credentials-file");
@@ -235,6 +228,20 @@ internal sealed class CenterMqttClient : IAsyncDisposable
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
+    }
+
+    /// <summary>The CONNECT options, files (certificates, password) read anew: MQTT 5, the session, transport security, socket buffers.</summary>
+    internal static MqttClientOptions ConnectOptions(CenterOptions options)
+    {
+        var connect = new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, options.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(options.ClientId)
+            .WithCleanStart(options.SessionExpirySeconds == 0)
+            .WithSessionExpiryInterval(options.SessionExpirySeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds));
+        CenterTransportSecurity.Configure(connect, options);
+        return connect.Build().WithSocketBuffers();
     }
 
     /// <summary>Returns false when the broker refused the shared subscription and this console takes the whole stream.</summary>

@@ -41,6 +41,6 @@ public static class GatewayClientOptions
             builder.WithCredentials(credentials.Username, credentials.Password);
         }
 
-        return builder.Build();
+        return builder.Build().WithSocketBuffers();
     }
 }

@@ -103,7 +103,7 @@ public sealed class MqttProbe
         using var timeout = new Deadline(_roundTripDeadline, _time, cancellationToken);
         try
         {
-            var result = await client.ConnectAsync(builder.Build(), timeout.Token);
+            var result = await client.ConnectAsync(builder.Build().WithSocketBuffers(), timeout.Token);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 return (new ProbeResult(false, $"broker refused: {result.ResultCode} (check Mqtt:CredentialsFile)"), skipped);
