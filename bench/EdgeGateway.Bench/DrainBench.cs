@@ -137,19 +137,9 @@ internal static class DrainBench
         await using var center = await Counter.StartAsync(port);
         using var publisher = await LatencyBench.ConnectAsync(port, "bare-pub");
         var payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
+        var message = new MqttApplicationMessageBuilder().WithTopic("campus/v1/bare/gw/event").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
         var start = Stopwatch.StartNew();
-        var inFlight = new List<Task>(Window);
-        for (var i = 0; i < count; i++)
-        {
-            inFlight.Add(publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("campus/v1/bare/gw/event").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()));
-            if (inFlight.Count == Window)
-            {
-                await Task.WhenAny(inFlight);
-                inFlight.RemoveAll(t => t.IsCompleted);
-            }
-        }
-
-        await Task.WhenAll(inFlight);
+        await PipelinedPublisher.PublishAsync(publisher, message, count, Window);
         await WaitAsync(() => center.Events >= count, TimeSpan.FromMinutes(10));
         return start.Elapsed;
     }

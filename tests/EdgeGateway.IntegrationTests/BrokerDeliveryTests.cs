@@ -66,20 +66,9 @@ public sealed class BrokerDeliveryTests(ITestOutputHelper output)
     {
         using var publisher = new MqttClientFactory().CreateMqttClient();
         await publisher.ConnectAsync(Options(port, "delivery-publisher").Build());
+        var message = new MqttApplicationMessageBuilder().WithTopic("delivery/event").WithPayload(new byte[420]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
         var clock = Stopwatch.StartNew();
-        var payload = new byte[420];
-        var inFlight = new List<Task>(PublishWindow);
-        for (var i = 0; i < Messages; i++)
-        {
-            inFlight.Add(publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("delivery/event").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()));
-            if (inFlight.Count == PublishWindow)
-            {
-                await Task.WhenAny(inFlight);
-                inFlight.RemoveAll(t => t.IsCompleted);
-            }
-        }
-
-        await Task.WhenAll(inFlight);
+        await PipelinedPublisher.PublishAsync(publisher, message, Messages, PublishWindow);
         var published = clock.Elapsed;
         try
         {
