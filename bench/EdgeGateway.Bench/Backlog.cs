@@ -24,3 +24,15 @@ internal static class Resident
     public static double Megabytes(int pid) =>
         ProcFile.Field($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/status", "VmRSS") / 1024.0;
 }
+
+/// <summary>CPU time a process has used (user + system), from <c>/proc/&lt;pid&gt;/stat</c>.</summary>
+internal static class ProcessCpu
+{
+    public static double Seconds(int pid)
+    {
+        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+    }
+}

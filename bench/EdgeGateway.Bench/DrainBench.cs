@@ -10,10 +10,13 @@ internal sealed record DrainRun(
     double DrainRate,
     IReadOnlyList<double> IdleAlarms,
     IReadOnlyList<double> BusyAlarms,
+    IReadOnlyList<double> IdleAlarmsBesideBacklog,
+    IReadOnlyList<double> BusyAlarmsBesideBacklog,
     double GatewayBytesPerAlarm,
     double? GatewayFsyncsPerAlarm,
     double QueuedRssMb,
-    long Queued);
+    long Queued,
+    double GatewayCpuMicrosecondsPerEvent);
 
 /// <summary>
 /// Backlog drain: N mixed events (alarms, events, telemetry) filled into a stopped gateway's outbox, drained to
@@ -25,8 +28,10 @@ internal static class DrainBench
 {
     private const int Window = 32;
     private const int PayloadBytes = 420;
+    private const string AllStreams = "campus/v1/#";
+    private const string AlarmsOnly = "campus/v1/+/+/alarm";
 
-    public static async Task<DrainRun> RunAsync(int port, int events, int alarms, string entry)
+    public static async Task<DrainRun> RunAsync(int port, int events, int alarms, string entry, IReadOnlyDictionary<string, string>? environment = null)
     {
         var bare = await BareLoopAsync(port, events);
         var directory = Directory.CreateTempSubdirectory("edge-gateway-drain-").FullName;
@@ -35,13 +40,19 @@ internal static class DrainBench
             var config = GatewayProcess.SimulatedConfig(directory, port, [new { Id = "store-pir", Pin = 24, Kind = "intrusion", Latch = false, MaxActivations = 0, DebounceMs = 0 }]);
             GatewayProcess.Section(config, "Mqtt")["InFlightWindow"] = Window;
             await using var gateway = new GatewayProcess(directory, config, entry);
-            await using var center = await Counter.StartAsync(port);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                gateway.EnvironmentVariables[name] = value;
+            }
+
+            await using var center = await Counter.StartAsync(port, AllStreams);
+            await using var alarmDesk = await Counter.StartAsync(port, AlarmsOnly);
 
             // Idle alarms on an empty outbox, with the gateway's disk traffic per alarm.
             await LatencyBench.StartConnectedAsync(gateway);
             var writtenBefore = gateway.WrittenBytes();
             var strace = await Strace.AttachAsync(gateway.ProcessId);
-            var idle = await PressAsync(gateway, center, alarms);
+            var (idle, idleBeside) = await PressAsync(gateway, alarmDesk, center, alarms);
             var fsyncs = strace is null ? null : (double?)await strace.DetachAsync() / (2.0 * alarms);
             var bytesPerAlarm = (gateway.WrittenBytes() - writtenBefore) / (2.0 * alarms);
             await gateway.StopAsync();
@@ -63,12 +74,14 @@ internal static class DrainBench
             await WaitAsync(() => center.Events > received);
             var first = Stopwatch.GetTimestamp();
             var firstCount = center.Events;
+            var cpuBefore = ProcessCpu.Seconds(gateway.ProcessId);
             await WaitAsync(() => center.Events > received + Math.Min(1000, events / 10));
-            var busy = await PressAsync(gateway, center, alarms);
+            var (busy, busyBeside) = await PressAsync(gateway, alarmDesk, center, alarms);
             await WaitAsync(() => center.Events >= received + events, TimeSpan.FromMinutes(10));
             var drainRate = (center.Events - firstCount) / Stopwatch.GetElapsedTime(first).TotalSeconds;
+            var cpuPerEvent = (ProcessCpu.Seconds(gateway.ProcessId) - cpuBefore) / (center.Events - firstCount) * 1e6;
             await gateway.StopAsync();
-            return new DrainRun(events / bare.TotalSeconds, drainRate, idle, busy, bytesPerAlarm, fsyncs, queuedRssMb, queued);
+            return new DrainRun(events / bare.TotalSeconds, drainRate, idle, busy, idleBeside, busyBeside, bytesPerAlarm, fsyncs, queuedRssMb, queued, cpuPerEvent);
         }
         finally
         {
@@ -93,7 +106,7 @@ internal static class DrainBench
             await using var gateway = new GatewayProcess(directory, config, entry);
             Directory.CreateDirectory(gateway.DataDirectory);
             Backlog.Fill(gateway.DataDirectory, events);
-            await using var center = await Counter.StartAsync(broker.Port);
+            await using var center = await Counter.StartAsync(broker.Port, AllStreams);
             await gateway.StartAsync();
             Console.WriteLine($"gateway pid {gateway.ProcessId}");
             var tracer = strace ? await Strace.AttachAsync(gateway.ProcessId, "pwrite64,write,fsync,fdatasync") ?? throw new InvalidOperationException("strace is not installed") : null;
@@ -117,24 +130,32 @@ internal static class DrainBench
         }
     }
 
-    private static async Task<List<double>> PressAsync(GatewayProcess gateway, Counter center, int count)
+    /// <summary>
+    /// Presses, each timed at two subscribers: one on the alarm topic alone (a center's alarm desk: what the gateway
+    /// and the broker add) and the one that also receives the whole backlog (its alarm waits behind the backlog
+    /// queued for that subscriber, in the broker and in the subscriber's own receive loop).
+    /// </summary>
+    private static async Task<(List<double> AtAlarmDesk, List<double> BesideBacklog)> PressAsync(GatewayProcess gateway, Counter alarmDesk, Counter besideBacklog, int count)
     {
-        var latencies = new List<double>();
+        var atDesk = new List<double>();
+        var beside = new List<double>();
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
             await gateway.SimAsync("set 24 low");
-            latencies.Add(Stopwatch.GetElapsedTime(start, await center.NextAlarmAsync()).TotalMilliseconds);
+            atDesk.Add(Stopwatch.GetElapsedTime(start, await alarmDesk.NextAlarmAsync()).TotalMilliseconds);
+            beside.Add(Stopwatch.GetElapsedTime(start, await besideBacklog.NextAlarmAsync()).TotalMilliseconds);
             await gateway.SimAsync("set 24 high");
-            await center.NextAlarmAsync();
+            await alarmDesk.NextAlarmAsync();
+            await besideBacklog.NextAlarmAsync();
         }
 
-        return latencies;
+        return (atDesk, beside);
     }
 
     private static async Task<TimeSpan> BareLoopAsync(int port, int count)
     {
-        await using var center = await Counter.StartAsync(port);
+        await using var center = await Counter.StartAsync(port, AllStreams);
         using var publisher = await LatencyBench.ConnectAsync(port, "bare-pub");
         var payload = Encoding.UTF8.GetBytes(new string('x', PayloadBytes));
         var message = new MqttApplicationMessageBuilder().WithTopic("campus/v1/bare/gw/event").WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
@@ -157,7 +178,7 @@ internal static class DrainBench
 
         public long Events => Interlocked.Read(ref _events);
 
-        public static async Task<Counter> StartAsync(int port)
+        public static async Task<Counter> StartAsync(int port, string filter)
         {
             var counter = new Counter();
             counter._client = await LatencyBench.ConnectAsync(port, $"counter-{Guid.NewGuid():N}");
@@ -181,7 +202,7 @@ internal static class DrainBench
             // thousands of messages at once once slowed to a few hundred a second (the socket-buffer trickle of
             // deploy/mosquitto/README.md, "Delivery", since fixed); kept so figures compare with earlier runs. The
             // publishers (gateway and bare loop) still publish QoS 1 and wait for the broker's PUBACK.
-            await counter._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("campus/v1/#", MqttQualityOfServiceLevel.AtMostOnce).Build());
+            await counter._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtMostOnce).Build());
             return counter;
         }
 

@@ -9,7 +9,7 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- health [backlog] [samples]     one health snapshot + payload over a backlog
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- soak [minutes] [NAME=VALUE…]  RSS and managed heap over time (default an hour); NAME=VALUE for the gateway's environment
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- sdbudget [minutes]     bytes written and logged per day for a typical school
-//   dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events] [runs]    the suite's drain rows only (medians, ratios to the same run's bare loop)
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events] [runs] [NAME=VALUE…]  the suite's drain rows only (medians, ratios to the same run's bare loop)
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- press [presses] [runs] [NAME=VALUE…]  the press → center row only; NAME=VALUE for the gateway's environment
 if (args.Length > 0 && args[0] == "io")
 {
@@ -51,7 +51,8 @@ if (args.Length > 0 && args[0] == "sdbudget")
 
 if (args.Length > 0 && args[0] == "drain")
 {
-    return await Suite.DrainOnlyAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+    var numbers = args.Skip(1).Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+    return await Suite.DrainOnlyAsync(numbers.Count > 0 ? numbers[0] : 100_000, numbers.Count > 1 ? numbers[1] : 3, GatewayEnvironment(args));
 }
 
 if (args.Length > 0 && args[0] == "press")
