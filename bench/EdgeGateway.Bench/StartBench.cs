@@ -14,12 +14,13 @@ internal static class StartBench
 {
     private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
 
-    public static async Task<StartRun> RunAsync(int port, int run, string entry)
+    /// <summary>One start of <paramref name="command"/>: <c>dotnet edge-gateway.dll</c>, or the shipped single file, on the broker at <paramref name="port"/>; <paramref name="run"/> names its subscriber.</summary>
+    public static async Task<StartRun> RunAsync(int port, int run, IReadOnlyList<string> command)
     {
         var directory = Directory.CreateTempSubdirectory("edge-gateway-start-").FullName;
         try
         {
-            await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [new { Id = "p", Pin = 17, Kind = "panic", MaxActivations = 0 }]), entry);
+            await using var gateway = new GatewayProcess(directory, GatewayProcess.SimulatedConfig(directory, port, [new { Id = "p", Pin = 17, Kind = "panic", MaxActivations = 0 }]), command);
             await using var center = new MqttRecorder(port, $"bench-start-{run}", "campus/v1/+/+/status");
             await center.StartAsync();
             var online = new TaskCompletionSource<long>();
@@ -59,5 +60,29 @@ internal static class StartBench
                 return Stopwatch.GetTimestamp();
             }
         }
+    }
+}
+
+/// <summary>The program the package ships: <c>deploy/publish.sh linux-x64</c> into a directory of its own.</summary>
+internal static class ShippedFile
+{
+    /// <summary>Publishes and returns the single file; throws with the script's output if it fails.</summary>
+    public static async Task<string> PublishAsync(string outDirectory)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ContractSchemas.RepositoryRoot };
+        start.ArgumentList.Add("deploy/publish.sh");
+        start.ArgumentList.Add("linux-x64");
+        start.Environment["OUT"] = outDirectory;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        await process.WaitForExitAsync(deadline.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"deploy/publish.sh linux-x64 failed ({process.ExitCode}):\n{await output}\n{await errors}");
+        }
+
+        return Path.Combine(outDirectory, "publish", "linux-x64", "edge-gateway");
     }
 }
