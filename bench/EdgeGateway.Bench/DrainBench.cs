@@ -132,8 +132,8 @@ internal static class DrainBench
 
     /// <summary>
     /// Presses, each timed at two subscribers: one on the alarm topic alone (a center's alarm desk: what the gateway
-    /// and the broker add) and the one that also receives the whole backlog (its alarm waits behind the backlog
-    /// queued for that subscriber, in the broker and in the subscriber's own receive loop).
+    /// and the broker add) and the one that also receives the whole backlog (what a center with one session for
+    /// everything sees, should the backlog queued for it hold the alarm back).
     /// </summary>
     private static async Task<(List<double> AtAlarmDesk, List<double> BesideBacklog)> PressAsync(GatewayProcess gateway, Counter alarmDesk, Counter besideBacklog, int count)
     {

@@ -69,7 +69,7 @@ internal static class ShippedFile
     /// <summary>Publishes and returns the single file; throws with the script's output if it fails.</summary>
     public static async Task<string> PublishAsync(string outDirectory)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ContractSchemas.RepositoryRoot };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Suite.RepositoryRoot() };
         start.ArgumentList.Add("deploy/publish.sh");
         start.ArgumentList.Add("linux-x64");
         start.Environment["OUT"] = outDirectory;
@@ -77,7 +77,16 @@ internal static class ShippedFile
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        await process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"deploy/publish.sh linux-x64 did not finish within 15 minutes:\n{await output}\n{await errors}");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"deploy/publish.sh linux-x64 failed ({process.ExitCode}):\n{await output}\n{await errors}");
