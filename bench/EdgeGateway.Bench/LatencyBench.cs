@@ -90,12 +90,13 @@ internal static class LatencyBench
             await StartConnectedAsync(gateway);
             var toCenter = new List<double>(count);
             var toAck = new List<double>(count);
+            await using var sim = await gateway.OpenSimAsync();
             for (var i = 0; i < count; i++)
             {
                 var start = Stopwatch.GetTimestamp();
-                await gateway.SimAsync("set 17 low");
+                await sim.SendAsync("set 17 low");
                 await loop.NextAsync(start, toCenter, toAck);
-                await gateway.SimAsync("set 17 high");
+                await sim.SendAsync("set 17 high");
                 await loop.NextAsync(Stopwatch.GetTimestamp(), [], []);
             }
 
@@ -122,10 +123,11 @@ internal static class LatencyBench
         }
     }
 
+    /// <summary>A bare client with the gateway's wire settings (socket buffers, each packet in one write), so a floor or a bare loop measures the same wire.</summary>
     public static async Task<IMqttClient> ConnectAsync(int port, string clientId)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).Build().WithSocketBuffers());
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).WithoutPacketFragmentation().Build().WithSocketBuffers());
         return client;
     }
 
