@@ -24,6 +24,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     private long _droppedTelemetry;
     private long _lastSeq;
     private long _reservedSeq;
+    private int _pendingReads;
     private bool _disposed;
 
     /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
@@ -176,9 +177,13 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         return entries;
     }
 
+    /// <summary>How many times <see cref="ReadPending"/> was called (the forwarder's reads of the store).</summary>
+    public int PendingReads => Volatile.Read(ref _pendingReads);
+
     public IReadOnlyList<OutboxEntry> ReadPending(int max)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
+        Interlocked.Increment(ref _pendingReads);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

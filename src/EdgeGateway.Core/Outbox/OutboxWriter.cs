@@ -76,8 +76,8 @@ public sealed class OutboxWriter(
                 {
                     var entries = store.Append(numbered);
 
-                    // The forwarder first: the log lines are not on the alarm's path.
-                    signal.Notify();
+                    // The forwarder first, with the alarms in hand: the log lines are not on the alarm's path.
+                    signal.Notify(entries);
                     Accepted(numbered, entries);
                     RestoreIfRecoveredLocked();
                     return entries;

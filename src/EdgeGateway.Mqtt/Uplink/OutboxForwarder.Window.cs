@@ -27,18 +27,27 @@ public sealed partial class OutboxForwarder
         // of the backlog. A window of 1 (a broker's Receive Maximum of 1) has none: the alarm waits for one publish.
         private int BacklogSize => AlarmReserve.BacklogSlots(_size);
 
+        // Alarms the writer handed over as it appended them (OutboxSignal): sent before the store is read again.
+        private readonly Queue<Core.Outbox.OutboxEntry> _handed = new();
+
         private Queue<Core.Outbox.OutboxEntry> _ready = new();
         private Task? _appended;
 
+        // The highest alarm seq this session has seen, read or handed over: a handed alarm at or below it was read
+        // from the store already (seqs are appended in order and read in order), so it is not sent twice.
+        private long _alarmSeqSeen;
+
         public async Task DrainAsync(CancellationToken sessionOver)
         {
+            // What was handed over before this session is read from the store by the first reload.
+            owner._signal.TakeAlarms();
             var reload = true;
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
                 owner._liveness.Beat(Core.Health.LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
-                if (reload || _ready.Count == 0)
+                if (_handed.Count == 0 && (reload || _ready.Count == 0))
                 {
                     Reload();
                     reload = false;
@@ -68,13 +77,14 @@ public sealed partial class OutboxForwarder
                 _appended ??= owner._signal.WaitAsync(sessionOver).AsTask();
                 if (_inFlight.Count == 0)
                 {
-                    if (_ready.Count > 0 || _reduced.Count > 0)
+                    if (_ready.Count > 0 || _reduced.Count > 0 || _handed.Count > 0)
                     {
                         continue;
                     }
 
                     await _appended;
                     _appended = null;
+                    TakeHanded();
                     reload = true;
                     continue;
                 }
@@ -84,6 +94,7 @@ public sealed partial class OutboxForwarder
                 {
                     await _appended;
                     _appended = null;
+                    TakeHanded();
                     reload = true;
                 }
 
@@ -132,6 +143,26 @@ public sealed partial class OutboxForwarder
                 .DistinctBy(e => e.EventId)
                 .OrderBy(e => e.Lane)
                 .ThenBy(e => e.Seq));
+            foreach (var entry in stored)
+            {
+                if (entry.Lane == Core.Events.Lane.Alarm && entry.Seq > _alarmSeqSeen)
+                {
+                    _alarmSeqSeen = entry.Seq;
+                }
+            }
+        }
+
+        /// <summary>Takes the alarms the writer handed over that no read of the store has seen.</summary>
+        private void TakeHanded()
+        {
+            foreach (var alarm in owner._signal.TakeAlarms())
+            {
+                if (alarm.Seq > _alarmSeqSeen)
+                {
+                    _alarmSeqSeen = alarm.Seq;
+                    _handed.Enqueue(alarm);
+                }
+            }
         }
 
         /// <summary>
@@ -141,15 +172,16 @@ public sealed partial class OutboxForwarder
         /// </summary>
         private bool MaySendNext()
         {
-            var alarm = _reduced.Count > 0 || (_ready.TryPeek(out var head) && head.Lane == Core.Events.Lane.Alarm);
+            var alarm = _reduced.Count > 0 || _handed.Count > 0 || (_ready.TryPeek(out var head) && head.Lane == Core.Events.Lane.Alarm);
             return alarm
                 ? _inFlight.Count < _size
                 : _inFlight.Count < BacklogSize && _acknowledged.Count < _size;
         }
 
-        /// <summary>A reduced alarm first (it stands in for an alarm the broker would not take), then the outbox.</summary>
+        /// <summary>A reduced alarm first (it stands in for an alarm the broker would not take), then handed-over alarms, then the outbox.</summary>
         private InFlight? NextToSend() =>
             _reduced.TryDequeue(out var reduced) ? new InFlight(reduced, Reduced: true)
+            : _handed.TryDequeue(out var handed) ? new InFlight(handed, Reduced: false)
             : _ready.TryDequeue(out var entry) ? new InFlight(entry, Reduced: false)
             : null;
 

@@ -15,7 +15,7 @@ internal sealed class RecorderRig
         Identity = new GatewayIdentity("hy-school-017", "gw1", Time);
         Store = new InMemoryOutboxStore(Identity);
         var clock = new SyncedClock();
-        Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), new OutboxSignal(), Identity, clock, Time, NullLogger<OutboxWriter>.Instance), Identity, clock, Time);
+        Recorder = new EventRecorder(new OutboxWriter(Store, new UnwrittenEntries(), Signal, Identity, clock, Time, NullLogger<OutboxWriter>.Instance), Identity, clock, Time);
     }
 
     public FakeTimeProvider Time { get; }
@@ -23,6 +23,9 @@ internal sealed class RecorderRig
     public GatewayIdentity Identity { get; }
 
     public InMemoryOutboxStore Store { get; }
+
+    /// <summary>What wakes the forwarder and hands it the alarms written.</summary>
+    public OutboxSignal Signal { get; } = new();
 
     public EventRecorder Recorder { get; }
 

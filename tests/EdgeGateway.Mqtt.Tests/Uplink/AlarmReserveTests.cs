@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Mqtt.Uplink;
 using EdgeGateway.TestKit;
+using MQTTnet;
 
 namespace EdgeGateway.Mqtt.Tests.Uplink;
 
@@ -21,15 +22,47 @@ public sealed class AlarmReserveTests
     [Fact]
     public async Task AlarmAcceptedDuringADrain_IsPublishedAtOnce_WhileTheBacklogWaitsForItsPubacks()
     {
-        // Keepalive 30 s: the PUBACK deadline (15 s) outlasts the waits below, so the held PUBACKs do not end the session.
-        const int window = 8;
-        await using var harness = await UplinkHarness.CreateAsync(inFlightWindow: window, throughProxy: true, keepAliveSeconds: 30);
-        var atBroker = new ConcurrentQueue<string>();
+        await using var drain = await HeldDrain.StartAsync();
+        var harness = drain.Harness;
+
+        var alarm = harness.Append(EventKind.Panic).Single();
+        harness.Signal.Notify();
+        await GatewayProcess.WaitUntilAsync(() => drain.AtBroker.Contains("alarm"), s_wait);
+        Assert.Equal(AlarmReserve.BacklogSlots(HeldDrain.Window), drain.AtBroker.Count(t => t == "event"));
+        Assert.Equal(0, harness.Connection.Reconnects);
+
+        await drain.ThawAsync();
+        Assert.Equal(alarm.EventId, drain.Center.On("/alarm").Single().Json.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task AlarmRecordedDuringADrain_IsPublishedFromTheWritersHandOver_WithoutReadingTheStoreFirst()
+    {
+        await using var drain = await HeldDrain.StartAsync();
+        var harness = drain.Harness;
+        var readsBefore = harness.Store.PendingReads;
+
+        // Through the writer, as a press is: the alarm goes out from its hand-over, before the store is read again.
+        var alarm = harness.Recorder.Record([new NewEvent("panic-hall", EventKind.Panic, EventState.Active, "hall")]).Single();
+        await GatewayProcess.WaitUntilAsync(() => drain.AtBroker.Contains("alarm"), s_wait);
+        Assert.Equal(readsBefore, drain.ReadsWhenTheAlarmArrived);
+
+        // The read after it finds the alarm in flight: the center gets it once, and the whole backlog.
+        await drain.ThawAsync();
+        Assert.Equal(alarm.EventId, drain.Center.On("/alarm").Single().Json.GetProperty("id").GetString());
+        Assert.Equal(1, drain.AtBroker.Count(t => t == "alarm"));
+    }
+
+    [Fact]
+    public async Task AlarmHandedOverAfterAReadOfTheStoreFoundIt_IsNotPublishedTwice()
+    {
+        await using var harness = await UplinkHarness.CreateAsync();
+        var alarmsAtBroker = new ConcurrentQueue<string>();
         harness.Broker.Publishing += (client, message) =>
         {
-            if (client == harness.Identity.GatewayId)
+            if (client == harness.Identity.GatewayId && message.Topic.EndsWith("/alarm", StringComparison.Ordinal))
             {
-                atBroker.Enqueue(message.Topic.Split('/')[^1]);
+                alarmsAtBroker.Enqueue(message.ConvertPayloadToString());
             }
         };
         await using var center = new MqttRecorder(harness.Broker.Port);
@@ -37,21 +70,85 @@ public sealed class AlarmReserveTests
         await harness.StartAsync();
         await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
-        // The broker gets every publish, the gateway none of its PUBACKs: the backlog fills its part of the window.
-        harness.Proxy!.HoldReplies();
-        harness.Append([.. Enumerable.Repeat(EventKind.Door, 3 * window)]);
+        // Read from the store and delivered, then handed over late (an append whose wake came after a read).
+        var first = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
-        var backlogSlots = AlarmReserve.BacklogSlots(window);
-        await GatewayProcess.WaitUntilAsync(() => atBroker.Count(t => t == "event") == backlogSlots, s_wait);
+        await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0, s_wait);
+        harness.Signal.Notify([first]);
 
-        var alarm = harness.Append(EventKind.Panic).Single();
+        // A later alarm goes out after the hand-over was taken: had the first been sent again, it would be there by now.
+        var second = harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
-        await GatewayProcess.WaitUntilAsync(() => atBroker.Contains("alarm"), s_wait);
-        Assert.Equal(backlogSlots, atBroker.Count(t => t == "event"));
-        Assert.Equal(0, harness.Connection.Reconnects);
+        await GatewayProcess.WaitUntilAsync(() => alarmsAtBroker.Any(p => p.Contains(second.EventId, StringComparison.Ordinal)), s_wait);
+        Assert.Single(alarmsAtBroker, p => p.Contains(first.EventId, StringComparison.Ordinal));
+    }
 
-        harness.Proxy.Thaw();
-        await GatewayProcess.WaitUntilAsync(() => harness.Store.Depth.Total == 0 && center.On("/event").Count() == 3 * window, s_wait);
-        Assert.Equal(alarm.EventId, center.On("/alarm").Single().Json.GetProperty("id").GetString());
+    /// <summary>
+    /// A drain whose PUBACKs are held: the broker gets every publish, the gateway none of its PUBACKs, so the backlog
+    /// fills its part of the window and stays there until <see cref="ThawAsync"/>.
+    /// </summary>
+    private sealed class HeldDrain : IAsyncDisposable
+    {
+        public const int Window = 8;
+
+        private HeldDrain(UplinkHarness harness, MqttRecorder center)
+        {
+            Harness = harness;
+            Center = center;
+            harness.Broker.Publishing += (client, message) =>
+            {
+                if (client != harness.Identity.GatewayId)
+                {
+                    return;
+                }
+
+                var leaf = message.Topic.Split('/')[^1];
+                if (leaf == "alarm")
+                {
+                    ReadsWhenTheAlarmArrived = harness.Store.PendingReads;
+                }
+
+                AtBroker.Enqueue(leaf);
+            };
+        }
+
+        public UplinkHarness Harness { get; }
+
+        public MqttRecorder Center { get; }
+
+        /// <summary>The topic leaf of every publish the broker got from the gateway, in order.</summary>
+        public ConcurrentQueue<string> AtBroker { get; } = new();
+
+        /// <summary>The store's read count when the broker got an alarm.</summary>
+        public int ReadsWhenTheAlarmArrived { get; private set; } = -1;
+
+        public static async Task<HeldDrain> StartAsync()
+        {
+            // Keepalive 30 s: the PUBACK deadline (15 s) outlasts the waits, so the held PUBACKs do not end the session.
+            var harness = await UplinkHarness.CreateAsync(inFlightWindow: Window, throughProxy: true, keepAliveSeconds: 30);
+            var drain = new HeldDrain(harness, new MqttRecorder(harness.Broker.Port));
+            await drain.Center.StartAsync();
+            await harness.StartAsync();
+            await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
+
+            harness.Proxy!.HoldReplies();
+            harness.Append([.. Enumerable.Repeat(EventKind.Door, 3 * Window)]);
+            harness.Signal.Notify();
+            await GatewayProcess.WaitUntilAsync(() => drain.AtBroker.Count(t => t == "event") == AlarmReserve.BacklogSlots(Window), s_wait);
+            return drain;
+        }
+
+        /// <summary>Lets the PUBACKs through and waits until the center has the whole backlog and the outbox is empty.</summary>
+        public async Task ThawAsync()
+        {
+            Harness.Proxy!.Thaw();
+            await GatewayProcess.WaitUntilAsync(() => Harness.Store.Depth.Total == 0 && Center.On("/event").Count() == 3 * Window, s_wait);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Center.DisposeAsync();
+            await Harness.DisposeAsync();
+        }
     }
 }
