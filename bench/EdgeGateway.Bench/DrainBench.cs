@@ -139,13 +139,14 @@ internal static class DrainBench
     {
         var atDesk = new List<double>();
         var beside = new List<double>();
+        await using var sim = await gateway.OpenSimAsync();
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            await gateway.SimAsync("set 24 low");
+            await sim.SendAsync("set 24 low");
             atDesk.Add(Stopwatch.GetElapsedTime(start, await alarmDesk.NextAlarmAsync()).TotalMilliseconds);
             beside.Add(Stopwatch.GetElapsedTime(start, await besideBacklog.NextAlarmAsync()).TotalMilliseconds);
-            await gateway.SimAsync("set 24 high");
+            await sim.SendAsync("set 24 high");
             await alarmDesk.NextAlarmAsync();
             await besideBacklog.NextAlarmAsync();
         }

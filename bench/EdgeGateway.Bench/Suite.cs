@@ -122,7 +122,6 @@ internal static class Suite
         return 0;
     }
 
-    /// <summary>The drain rows alone, for a quick before/after: each run's ratios to its own bare loop and idle alarms.</summary>
     /// <summary>The suite's press → center row alone (DebounceMs=0), beside its floors, with the gateway's environment.</summary>
     public static async Task<int> PressOnlyAsync(int presses, int runs, IReadOnlyDictionary<string, string> environment)
     {
@@ -149,6 +148,7 @@ internal static class Suite
         return 0;
     }
 
+    /// <summary>The drain rows alone, for a quick before/after: each run's ratios to its own bare loop and idle alarms.</summary>
     public static async Task<int> DrainOnlyAsync(int events, int runs, IReadOnlyDictionary<string, string> environment)
     {
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();

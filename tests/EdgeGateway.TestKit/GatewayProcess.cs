@@ -174,6 +174,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return await reader.ReadLineAsync(cancellationToken) ?? "";
     }
 
+    /// <summary>
+    /// A sim-socket connection kept open for many commands, as the edges of a wired input arrive on a line already
+    /// open: a press timed through it does not include a connect and an accept, which no GPIO edge on a Pi costs.
+    /// </summary>
+    public async Task<SimSession> OpenSimAsync(CancellationToken cancellationToken = default) =>
+        new(await ConnectSimAsync(cancellationToken));
+
     // The socket file appears at bind, a moment before listen: a connect in between is refused, so retry briefly.
     private async Task<Socket> ConnectSimAsync(CancellationToken cancellationToken)
     {
