@@ -90,10 +90,12 @@ internal static class LatencyBench
             await StartConnectedAsync(gateway);
             var toCenter = new List<double>(count);
             var toAck = new List<double>(count);
+            var starts = new List<long>(count);
             await using var sim = await gateway.OpenSimAsync();
             for (var i = 0; i < count; i++)
             {
                 var start = Stopwatch.GetTimestamp();
+                starts.Add(start);
                 await sim.SendAsync("set 17 low");
                 await loop.NextAsync(start, toCenter, toAck);
                 await sim.SendAsync("set 17 high");
@@ -101,11 +103,25 @@ internal static class LatencyBench
             }
 
             await gateway.StopAsync();
+            WritePressTimes(starts, toCenter);
             return new LatencyRun(toCenter, toAck);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// With <c>EDGE_BENCH_PRESS_TIMES=FILE</c>, appends each press's start (<see cref="Stopwatch"/> ticks: CLOCK_MONOTONIC
+    /// nanoseconds on Linux) and its press → center milliseconds to FILE, to line presses up with a trace taken on the
+    /// same clock (<c>perf record -k CLOCK_MONOTONIC -e sched:sched_switch -e sched:sched_wakeup -a</c>).
+    /// </summary>
+    private static void WritePressTimes(List<long> starts, List<double> toCenter)
+    {
+        if (Environment.GetEnvironmentVariable("EDGE_BENCH_PRESS_TIMES") is { Length: > 0 } file)
+        {
+            File.AppendAllLines(file, starts.Zip(toCenter, (start, ms) => FormattableString.Invariant($"{start} {ms:0.000}")));
         }
     }
 

@@ -205,7 +205,7 @@ internal static class Suite
         var n = $"{settings.Runs} runs × {settings.Presses}";
         return
         [
-            new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}; a 420-byte write + fsync on this disk (what each accepted event pays before it is published): {fsync.Text}", "p99 ≤ 20 ms and ≤ 3x floor p99", path.P99 <= 20 && path.P99 <= 3 * floor.P99),
+            new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}; a 420-byte write + fsync on this disk (what each accepted event pays before it is published): {fsync.Text}", "p99 ≤ 20 ms and ≤ 3x (bare publish p99 + write/fsync p99)", path.P99 <= 20 && path.P99 <= 3 * (floor.P99 + fsync.P99)),
             new($"press → center, DebounceMs=20 (a typical input config; {n})", withDebounce.Text, "the DebounceMs=0 row + the 20 ms debounce", "reported (the debounce alone is 20 ms)", null),
             new($"press → center's ack seen on …/ack, DebounceMs=0 ({n})", pathAck.Text, $"bare publish → subscriber → ack → second subscriber: {floorAck.Text}", "—", null),
             new($"backlog drain of {settings.DrainEvents:N0} mixed events ({settings.DrainRuns} runs)", drain.Text, F($"bare MQTTnet QoS 1 pipelined loop, window 32, in each run: {drain.Bare:N0} msg/s"), "≥ 0.50x bare in every run", drain.LowestRatio >= 0.5),
