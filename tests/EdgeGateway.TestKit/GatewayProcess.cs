@@ -236,15 +236,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public void Note(string text) =>
         _output.Enqueue($"{TimeProvider.System.GetUtcNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [test] {text}");
 
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Waits until <paramref name="count"/> lines of the output contain <paramref name="text"/>; a timeout's message carries the output.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default, int count = 1)
     {
         try
         {
-            await WaitUntilAsync(() => _output.Any(l => l.Contains(text, StringComparison.Ordinal)), timeout, cancellationToken);
+            await WaitUntilAsync(() => _output.Count(l => l.Contains(text, StringComparison.Ordinal)) >= count, timeout, cancellationToken);
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"'{text}' not in the gateway's output within {timeout}:\n{Output}", ex);
+            throw new TimeoutException($"'{text}' not in {count} lines of the gateway's output within {timeout}:\n{Output}", ex);
         }
     }
 
