@@ -16,7 +16,9 @@ internal sealed record DrainRun(
     double? GatewayFsyncsPerAlarm,
     double QueuedRssMb,
     long Queued,
-    double GatewayCpuMicrosecondsPerEvent);
+    double GatewayCpuMicrosecondsPerEvent,
+    double BareLoopBenchCpuMicrosecondsPerMessage,
+    double DrainBenchCpuMicrosecondsPerEvent);
 
 /// <summary>
 /// Backlog drain: N mixed events (alarms, events, telemetry) filled into a stopped gateway's outbox, drained to
@@ -33,7 +35,9 @@ internal static class DrainBench
 
     public static async Task<DrainRun> RunAsync(int port, int events, int alarms, string entry, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var benchCpuBefore = ProcessCpu.Seconds(Environment.ProcessId);
         var bare = await BareLoopAsync(port, events);
+        var bareBenchCpu = (ProcessCpu.Seconds(Environment.ProcessId) - benchCpuBefore) / events * 1e6;
         var directory = Directory.CreateTempSubdirectory("edge-gateway-drain-").FullName;
         try
         {
@@ -75,13 +79,15 @@ internal static class DrainBench
             var first = Stopwatch.GetTimestamp();
             var firstCount = center.Events;
             var cpuBefore = ProcessCpu.Seconds(gateway.ProcessId);
+            var drainBenchCpuBefore = ProcessCpu.Seconds(Environment.ProcessId);
             await WaitAsync(() => center.Events > received + Math.Min(1000, events / 10));
             var (busy, busyBeside) = await PressAsync(gateway, alarmDesk, center, alarms);
             await WaitAsync(() => center.Events >= received + events, TimeSpan.FromMinutes(10));
             var drainRate = (center.Events - firstCount) / Stopwatch.GetElapsedTime(first).TotalSeconds;
             var cpuPerEvent = (ProcessCpu.Seconds(gateway.ProcessId) - cpuBefore) / (center.Events - firstCount) * 1e6;
+            var drainBenchCpu = (ProcessCpu.Seconds(Environment.ProcessId) - drainBenchCpuBefore) / (center.Events - firstCount) * 1e6;
             await gateway.StopAsync();
-            return new DrainRun(events / bare.TotalSeconds, drainRate, idle, busy, idleBeside, busyBeside, bytesPerAlarm, fsyncs, queuedRssMb, queued, cpuPerEvent);
+            return new DrainRun(events / bare.TotalSeconds, drainRate, idle, busy, idleBeside, busyBeside, bytesPerAlarm, fsyncs, queuedRssMb, queued, cpuPerEvent, bareBenchCpu, drainBenchCpu);
         }
         finally
         {

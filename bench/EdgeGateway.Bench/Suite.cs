@@ -163,7 +163,7 @@ internal static class Suite
             var busy = Summary.Of([drain.BusyAlarms]);
             var busyBeside = Summary.Of([drain.BusyAlarmsBesideBacklog]);
             var idleBeside = Summary.Of([drain.IdleAlarmsBesideBacklog]);
-            Console.WriteLine(F($"run {run}: drain {drain.DrainRate:N0} events/s, bare {drain.BareRate:N0} msg/s ({drain.DrainRate / drain.BareRate:0.00}x), gateway CPU {drain.GatewayCpuMicrosecondsPerEvent:0} µs per event; alarm during the drain {busy.Text}, idle {idle.Text} ({busy.Median / idle.Median:0.00}x / {busy.P99 / idle.P99:0.00}x); beside the backlog {busyBeside.Text}, idle {idleBeside.Text}"));
+            Console.WriteLine(F($"run {run}: drain {drain.DrainRate:N0} events/s, bare {drain.BareRate:N0} msg/s ({drain.DrainRate / drain.BareRate:0.00}x), gateway CPU {drain.GatewayCpuMicrosecondsPerEvent:0} µs per event (bench process: {drain.BareLoopBenchCpuMicrosecondsPerMessage:0} µs per message in the bare loop, publisher and subscriber; {drain.DrainBenchCpuMicrosecondsPerEvent:0} µs per event in the drain, subscribers only); alarm during the drain {busy.Text}, idle {idle.Text} ({busy.Median / idle.Median:0.00}x / {busy.P99 / idle.P99:0.00}x); beside the backlog {busyBeside.Text}, idle {idleBeside.Text}"));
         }
 
         var ratio = Drain.Of(drains);
