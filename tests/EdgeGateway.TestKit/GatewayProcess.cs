@@ -237,7 +237,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         _output.Enqueue($"{TimeProvider.System.GetUtcNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [test] {text}");
 
     /// <summary>Waits until <paramref name="count"/> lines of the output contain <paramref name="text"/>; a timeout's message carries the output.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default, int count = 1)
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int count = 1, CancellationToken cancellationToken = default)
     {
         try
         {
