@@ -25,6 +25,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     private long _lastSeq;
     private long _reservedSeq;
     private int _pendingReads;
+    private ManualResetEventSlim? _readsReleased;
     private bool _disposed;
 
     /// <summary>Raised after a successful append with its entries, outside the store's lock.</summary>
@@ -180,9 +181,27 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
     /// <summary>How many times <see cref="ReadPending"/> was called (the forwarder's reads of the store).</summary>
     public int PendingReads => Volatile.Read(ref _pendingReads);
 
+    /// <summary>Set once a read waits for <see cref="ReleaseReads"/>.</summary>
+    public ManualResetEventSlim ReadHeld { get; } = new(false);
+
+    /// <summary>Reads of pending entries wait (outside the store's lock, at most 30 s) until <see cref="ReleaseReads"/>: a slow card.</summary>
+    public void HoldReads()
+    {
+        ReadHeld.Reset();
+        Volatile.Write(ref _readsReleased, new ManualResetEventSlim(false));
+    }
+
+    public void ReleaseReads() => Volatile.Read(ref _readsReleased)?.Set();
+
     public IReadOnlyList<OutboxEntry> ReadPending(int max)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (Volatile.Read(ref _readsReleased) is { IsSet: false } released)
+        {
+            ReadHeld.Set();
+            released.Wait(TimeSpan.FromSeconds(30));
+        }
+
         Interlocked.Increment(ref _pendingReads);
         lock (_lock)
         {

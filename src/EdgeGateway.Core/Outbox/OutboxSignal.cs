@@ -7,8 +7,11 @@ namespace EdgeGateway.Core.Outbox;
 /// <summary>
 /// Wakes the forwarder when something was appended, without polling, and hands it the alarms just written to disk so
 /// it can publish them without reading the store first (behind a backlog that read costs milliseconds, on the alarm's
-/// path). The hand-off is only a shortcut: every handed alarm is in the store too, and one the forwarder never takes
-/// (no session, or more than <see cref="MaxHandedAlarms"/> waiting) is published from there.
+/// path). While a session runs, its forwarder may take an alarm at once on the appending thread
+/// (<see cref="AttachAlarmPublisher"/>): on two busy cores the forwarder's own wake-up was the largest wait between an
+/// alarm's fsync and its publish (docs/performance.md). Either way the hand-off is only a shortcut: every handed alarm
+/// is in the store too, and one the forwarder never takes (no session, or more than <see cref="MaxHandedAlarms"/>
+/// waiting) is published from there.
 /// </summary>
 public sealed class OutboxSignal
 {
@@ -20,15 +23,18 @@ public sealed class OutboxSignal
 
     private readonly ConcurrentQueue<OutboxEntry> _alarms = new();
 
+    private Func<OutboxEntry, bool>? _alarmPublisher;
+
     public void Notify() => _channel.Writer.TryWrite(true);
 
     /// <summary>Wakes the forwarder with the entries an append has just made durable; their alarms are handed over.</summary>
     public void Notify(IReadOnlyList<OutboxEntry> appended)
     {
         ArgumentNullException.ThrowIfNull(appended);
+        var publisher = Volatile.Read(ref _alarmPublisher);
         foreach (var entry in appended)
         {
-            if (entry.Lane == Lane.Alarm)
+            if (entry.Lane == Lane.Alarm && publisher?.Invoke(entry) != true)
             {
                 _alarms.Enqueue(entry);
             }
@@ -39,6 +45,18 @@ public sealed class OutboxSignal
         }
 
         Notify();
+    }
+
+    /// <summary>
+    /// From now on <see cref="Notify(IReadOnlyList{OutboxEntry})"/> offers each appended alarm to
+    /// <paramref name="publisher"/> first, on the appending thread; one it returns false for is handed over as before.
+    /// The publisher must not throw or block. Returns what detaches it (a later publisher stays attached).
+    /// </summary>
+    public IDisposable AttachAlarmPublisher(Func<OutboxEntry, bool> publisher)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        Volatile.Write(ref _alarmPublisher, publisher);
+        return new Detach(this, publisher);
     }
 
     /// <summary>The alarms handed over since the last call, oldest first.</summary>
@@ -61,5 +79,10 @@ public sealed class OutboxSignal
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         await _channel.Reader.ReadAsync(cancellationToken);
+    }
+
+    private sealed class Detach(OutboxSignal signal, Func<OutboxEntry, bool> publisher) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref signal._alarmPublisher, null, publisher);
     }
 }

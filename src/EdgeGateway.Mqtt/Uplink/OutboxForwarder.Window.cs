@@ -6,7 +6,7 @@ namespace EdgeGateway.Mqtt.Uplink;
 public sealed partial class OutboxForwarder
 {
     /// <summary>The in-flight window of one session.</summary>
-    private sealed class Window(OutboxForwarder owner, MqttSession session)
+    private sealed partial class Window(OutboxForwarder owner, MqttSession session)
     {
         /// <summary>The reason an entry too large for the broker is set aside with: what the broker would answer, had it answered.</summary>
         private static readonly string s_tooLarge = BrokerAnswer.NameOf(BrokerAnswer.PacketTooLarge);
@@ -34,34 +34,38 @@ public sealed partial class OutboxForwarder
         private Task? _appended;
 
         // The highest alarm seq this session has seen, read or handed over: a handed alarm at or below it was read
-        // from the store already (seqs are appended in order and read in order), so it is not sent twice.
+        // from the store already (seqs are appended in order and read in order), so it is not sent twice. Under _claim.
         private long _alarmSeqSeen;
 
         public async Task DrainAsync(CancellationToken sessionOver)
         {
             // What was handed over before this session is read from the store by the first reload.
             owner._signal.TakeAlarms();
+            using var publisher = owner._signal.AttachAlarmPublisher(alarm => TryPublishNow(alarm, sessionOver));
             var reload = true;
             while (true)
             {
                 // The watchdog wakes the forwarder through the outbox signal, so an idle loop still beats.
                 owner._liveness.Beat(Core.Health.LivenessRegistry.Forwarder);
                 sessionOver.ThrowIfCancellationRequested();
+                TakeDirect();
                 if (_handed.Count == 0 && (reload || _ready.Count == 0))
                 {
                     Reload();
                     reload = false;
                 }
 
-                while (MaySendNext() && NextToSend() is { } next)
+                while (TryTakeSlot(SlotsForNext()))
                 {
-                    if (next.Reduced)
+                    if (NextToSend() is not { } next)
                     {
-                        PublishReduced(next.Entry, sessionOver);
+                        ReleaseSlot();
+                        break;
                     }
-                    else
+
+                    if (!(next.Reduced ? PublishReduced(next.Entry, sessionOver) : Publish(next.Entry, sessionOver)))
                     {
-                        Publish(next.Entry, sessionOver);
+                        ReleaseSlot();
                     }
                 }
 
@@ -77,7 +81,8 @@ public sealed partial class OutboxForwarder
                 _appended ??= owner._signal.WaitAsync(sessionOver).AsTask();
                 if (_inFlight.Count == 0)
                 {
-                    if (_ready.Count > 0 || _reduced.Count > 0 || _handed.Count > 0)
+                    // With no slot free, the slots are the appending thread's, which wakes the loop once it has sent.
+                    if ((_ready.Count > 0 || _reduced.Count > 0 || _handed.Count > 0) && Volatile.Read(ref _slots) < SlotsForNext())
                     {
                         continue;
                     }
@@ -101,6 +106,8 @@ public sealed partial class OutboxForwarder
                 if (!Harvest())
                 {
                     // Refused or unanswered: wait out the rest of the window, keep what was acknowledged, pause.
+                    _paused = true;
+                    TakeDirect();
                     try
                     {
                         await Task.WhenAll(_inFlight.Keys);
@@ -113,6 +120,7 @@ public sealed partial class OutboxForwarder
                     Harvest();
                     RemoveAcknowledged();
                     await Task.Delay(RefusalPause, owner._time, sessionOver);
+                    _paused = false;
                     reload = true;
                 }
             }
@@ -138,16 +146,20 @@ public sealed partial class OutboxForwarder
             _fromMemory.UnionWith(memory.Select(e => e.EventId));
             var acknowledged = _acknowledged.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
             var stored = owner._store.ReadPending((_size * 4) + _inFlight.Count + _acknowledged.Count);
-            _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored)
-                .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId) && !_skippedFromMemory.Contains(e.EventId))
-                .DistinctBy(e => e.EventId)
-                .OrderBy(e => e.Lane)
-                .ThenBy(e => e.Seq));
-            foreach (var entry in stored)
+            lock (_claim)
             {
-                if (entry.Lane == Core.Events.Lane.Alarm && entry.Seq > _alarmSeqSeen)
+                // In one hold with the seen mark: an alarm the appending thread claims from now on is one this read missed.
+                _ready = new Queue<Core.Outbox.OutboxEntry>(memory.Concat(stored)
+                    .Where(e => !_inFlightIds.Contains(e.EventId) && !acknowledged.Contains(e.EventId) && !_skippedFromMemory.Contains(e.EventId) && !_directIds.Contains(e.EventId))
+                    .DistinctBy(e => e.EventId)
+                    .OrderBy(e => e.Lane)
+                    .ThenBy(e => e.Seq));
+                foreach (var entry in stored)
                 {
-                    _alarmSeqSeen = entry.Seq;
+                    if (entry.Lane == Core.Events.Lane.Alarm && entry.Seq > _alarmSeqSeen)
+                    {
+                        _alarmSeqSeen = entry.Seq;
+                    }
                 }
             }
         }
@@ -155,61 +167,61 @@ public sealed partial class OutboxForwarder
         /// <summary>Takes the alarms the writer handed over that no read of the store has seen.</summary>
         private void TakeHanded()
         {
-            foreach (var alarm in owner._signal.TakeAlarms())
+            var handed = owner._signal.TakeAlarms();
+            lock (_claim)
             {
-                if (alarm.Seq > _alarmSeqSeen)
+                foreach (var alarm in handed)
                 {
-                    _alarmSeqSeen = alarm.Seq;
-                    _handed.Enqueue(alarm);
+                    if (alarm.Seq > _alarmSeqSeen)
+                    {
+                        _alarmSeqSeen = alarm.Seq;
+                        _handed.Enqueue(alarm);
+                    }
                 }
             }
         }
 
         /// <summary>
-        /// Whether the next entry fits the window: an alarm while any slot is free (acknowledged-but-kept entries do not
-        /// hold it back: alarms are few); the backlog only outside the alarms' reserve and while the acknowledged batch
-        /// awaits its removal.
+        /// How many publishes may be in flight for the next entry to be sent: for an alarm the whole window
+        /// (acknowledged-but-kept entries do not hold it back: alarms are few); for the backlog the window without the
+        /// alarms' reserve, and none while the acknowledged batch awaits its removal.
         /// </summary>
-        private bool MaySendNext()
+        private int SlotsForNext()
         {
             var alarm = _reduced.Count > 0 || _handed.Count > 0 || (_ready.TryPeek(out var head) && head.Lane == Core.Events.Lane.Alarm);
-            return alarm
-                ? _inFlight.Count < _size
-                : _inFlight.Count < BacklogSize && _acknowledged.Count < _size;
+            return alarm ? _size : _acknowledged.Count < _size ? BacklogSize : 0;
         }
 
-        /// <summary>A reduced alarm first (it stands in for an alarm the broker would not take), then handed-over alarms, then the outbox.</summary>
-        private InFlight? NextToSend() =>
-            _reduced.TryDequeue(out var reduced) ? new InFlight(reduced, Reduced: true)
-            : _handed.TryDequeue(out var handed) ? new InFlight(handed, Reduced: false)
-            : _ready.TryDequeue(out var entry) ? new InFlight(entry, Reduced: false)
-            : null;
-
-        private void Publish(Core.Outbox.OutboxEntry entry, CancellationToken sessionOver)
+        /// <summary>Publishes an entry in a slot taken for it; false if it was not sent (too large: set aside).</summary>
+        private bool Publish(Core.Outbox.OutboxEntry entry, CancellationToken sessionOver)
         {
             var message = ToMessage(owner._topics, entry);
             if (TooLarge(message, entry))
             {
                 // Never sent: Mosquitto would disconnect instead of refusing it, and the next session would do the same.
                 SetAside(entry, s_tooLarge);
-                return;
+                return false;
             }
 
             // Tracked before sending: the center's ack can arrive before we have processed the PUBACK.
             owner._acknowledgements.Sending(entry);
             _inFlightIds.Add(entry.EventId);
             _inFlight.Add(PublishAsync(message, entry.Lane, sessionOver), new InFlight(entry, Reduced: false));
+            return true;
         }
 
-        private void PublishReduced(Core.Outbox.OutboxEntry reduced, CancellationToken sessionOver)
+        private bool PublishReduced(Core.Outbox.OutboxEntry reduced, CancellationToken sessionOver)
         {
             var message = ToMessage(owner._topics, reduced);
-            if (!TooLarge(message, reduced))
+            if (TooLarge(message, reduced))
             {
-                // The center acks the reduced form like the full one; unacked, it is republished (reduced again).
-                owner._acknowledgements.Sending(reduced);
-                _inFlight.Add(PublishAsync(message, reduced.Lane, sessionOver), new InFlight(reduced, Reduced: true));
+                return false;
             }
+
+            // The center acks the reduced form like the full one; unacked, it is republished (reduced again).
+            owner._acknowledgements.Sending(reduced);
+            _inFlight.Add(PublishAsync(message, reduced.Lane, sessionOver), new InFlight(reduced, Reduced: true));
+            return true;
         }
 
         private bool TooLarge(MqttApplicationMessage message, Core.Outbox.OutboxEntry entry)
@@ -256,6 +268,7 @@ public sealed partial class OutboxForwarder
             foreach (var (publish, sent) in _inFlight.Where(p => p.Key.IsCompleted).ToList())
             {
                 _inFlight.Remove(publish);
+                ReleaseSlot();
                 var entry = sent.Entry;
                 if (publish.IsFaulted)
                 {

@@ -15,9 +15,10 @@ namespace EdgeGateway.Mqtt.Uplink;
 
 /// <summary>
 /// Drains the outbox to the broker through a sliding window of pipelined QoS 1 publishes, alarms first: a new
-/// alarm is read as soon as it is appended and overtakes every pending event (it waits at most for the window
-/// already in flight). Entries leave the outbox only after their PUBACK, removed in batches; whatever was in
-/// flight when a session ended is sent again, with the same id and bytes, on the next one.
+/// alarm overtakes every pending event, published by the appending thread itself as soon as it is on disk when a slot
+/// of the window is free (one of its slots is kept for alarms), else by the forwarder as soon as one frees. Entries
+/// leave the outbox only after their PUBACK, removed in batches; whatever was in flight when a session ended is sent
+/// again, with the same id and bytes, on the next one.
 /// </summary>
 /// <remarks>
 /// The broker's limits are honoured: at most <c>min(Mqtt:InFlightWindow, its Receive Maximum)</c> publishes in

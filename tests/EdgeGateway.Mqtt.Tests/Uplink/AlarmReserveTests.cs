@@ -36,21 +36,47 @@ public sealed class AlarmReserveTests
     }
 
     [Fact]
-    public async Task AlarmRecordedDuringADrain_IsPublishedFromTheWritersHandOver_WithoutReadingTheStoreFirst()
+    public async Task AlarmRecordedWhileTheForwarderIsStuckInAReadOfTheStore_IsPublishedByTheWriter_AndReachesTheCenterOnce()
     {
         await using var drain = await HeldDrain.StartAsync();
         var harness = drain.Harness;
+
+        // The forwarder wakes and stalls reading the backlog (a slow card): it cannot send anything meanwhile.
+        harness.Store.HoldReads();
+        harness.Signal.Notify();
+        Assert.True(harness.Store.ReadHeld.Wait(s_wait), "the forwarder did not read the store");
         var readsBefore = harness.Store.PendingReads;
 
-        // Through the writer, as a press is: the alarm goes out from its hand-over, before the store is read again.
+        // Through the writer, as a press is: the appending thread publishes the alarm in the slot kept for alarms.
         var alarm = harness.Recorder.Record([new NewEvent("panic-hall", EventKind.Panic, EventState.Active, "hall")]).Single();
         await GatewayProcess.WaitUntilAsync(() => drain.AtBroker.Contains("alarm"), s_wait);
         Assert.Equal(readsBefore, drain.ReadsWhenTheAlarmArrived);
 
-        // The read after it finds the alarm in flight: the center gets it once, and the whole backlog.
+        // The read that returns after it finds the alarm in flight: the center gets it once, and the whole backlog.
+        harness.Store.ReleaseReads();
         await drain.ThawAsync();
         Assert.Equal(alarm.EventId, drain.Center.On("/alarm").Single().Json.GetProperty("id").GetString());
         Assert.Equal(1, drain.AtBroker.Count(t => t == "alarm"));
+    }
+
+    [Fact]
+    public async Task AlarmsRecordedWhileTheWindowIsFull_WaitForASlot_AndEachReachesTheCenterOnce()
+    {
+        await using var drain = await HeldDrain.StartAsync();
+        var harness = drain.Harness;
+
+        // The first takes the one slot left (the alarms' reserve); the others find the window full and wait for the loop.
+        var alarms = Enumerable.Range(0, 3)
+            .Select(i => harness.Recorder.Record([new NewEvent($"panic-{i}", EventKind.Panic, EventState.Active, "hall")]).Single())
+            .ToList();
+        await GatewayProcess.WaitUntilAsync(() => drain.AtBroker.Contains("alarm"), s_wait);
+
+        await drain.ThawAsync();
+        await GatewayProcess.WaitUntilAsync(() => drain.Center.On("/alarm").Count() >= alarms.Count, s_wait);
+        Assert.Equal(
+            alarms.Select(a => a.EventId).Order(StringComparer.Ordinal),
+            drain.Center.On("/alarm").Select(m => m.Json.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(HeldDrain.Window, drain.PublishedBeforeThaw);
     }
 
     [Fact]
@@ -122,6 +148,9 @@ public sealed class AlarmReserveTests
         /// <summary>The store's read count when the broker got an alarm.</summary>
         public int ReadsWhenTheAlarmArrived { get; private set; } = -1;
 
+        /// <summary>The outbox entries the broker had from the gateway when the PUBACKs were let through: those in flight.</summary>
+        public int PublishedBeforeThaw { get; private set; }
+
         public static async Task<HeldDrain> StartAsync()
         {
             // Keepalive 30 s: the PUBACK deadline (15 s) outlasts the waits, so the held PUBACKs do not end the session.
@@ -141,6 +170,7 @@ public sealed class AlarmReserveTests
         /// <summary>Lets the PUBACKs through and waits until the center has the whole backlog and the outbox is empty.</summary>
         public async Task ThawAsync()
         {
+            PublishedBeforeThaw = AtBroker.Count(leaf => leaf is "event" or "alarm");
             Harness.Proxy!.Thaw();
             await GatewayProcess.WaitUntilAsync(() => Harness.Store.Depth.Total == 0 && Center.On("/event").Count() == 3 * Window, s_wait);
         }
