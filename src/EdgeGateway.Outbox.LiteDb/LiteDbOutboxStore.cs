@@ -171,7 +171,11 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     /// <summary>Read from its file, whether or not the store is open.</summary>
     public long ReservedSeq => _reservation.Read();
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
+    // Handed on outside the store's lock: what takes the entries does not hold up the next store call.
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Action<IReadOnlyList<OutboxEntry>>? durable = null) =>
+        AppendDurably(drafts).HandOn(durable);
+
+    private IReadOnlyList<OutboxEntry> AppendDurably(IReadOnlyList<NumberedDraft> drafts)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         if (drafts.Count == 0)

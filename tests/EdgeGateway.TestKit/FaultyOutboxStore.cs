@@ -111,7 +111,7 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         inner.Open();
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Action<IReadOnlyList<OutboxEntry>>? durable = null)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         lock (_lock)
@@ -120,7 +120,7 @@ public sealed class FaultyOutboxStore(IOutboxStore inner) : IOutboxStore
         }
 
         Enter(StoreCall.Append);
-        return inner.Append(drafts);
+        return inner.Append(drafts, durable);
     }
 
     public IReadOnlyList<OutboxEntry> ReadPending(int max)

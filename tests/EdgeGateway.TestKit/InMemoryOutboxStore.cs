@@ -154,7 +154,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Action<IReadOnlyList<OutboxEntry>>? durable = null)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         List<OutboxEntry> entries = [];
@@ -175,7 +175,7 @@ public sealed class InMemoryOutboxStore(GatewayIdentity identity, OutboxOptions?
         }
 
         Appended?.Invoke(entries);
-        return entries;
+        return entries.HandOn(durable);
     }
 
     /// <summary>How many times <see cref="ReadPending"/> was called (the forwarder's reads of the store).</summary>

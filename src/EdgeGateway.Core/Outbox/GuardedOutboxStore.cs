@@ -106,7 +106,7 @@ public sealed class GuardedOutboxStore(
         RetryRemovals(ignoreBackoff: true);
     }
 
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts)
+    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Action<IReadOnlyList<OutboxEntry>>? durable = null)
     {
         if (!_open && !TryOpen(ignoreBackoff: false))
         {
@@ -116,7 +116,7 @@ public sealed class GuardedOutboxStore(
         IReadOnlyList<OutboxEntry> entries;
         try
         {
-            entries = _deadline.Append(drafts, inner.Append);
+            entries = _deadline.Append(drafts, inner.Append, durable);
             Remember(entries);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -17,7 +17,14 @@ public interface IOutboxStore : IDisposable
     /// committed), so an accepted event survives a power cut. A draft whose seq already holds the same event (an
     /// append that overran its deadline and landed after all) is not stored twice: its stored entry is returned.
     /// </summary>
-    IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts);
+    /// <param name="drafts">The drafts with their seqs.</param>
+    /// <param name="durable">
+    /// Called once with the entries as soon as they are on the device, on the thread that put them there, before
+    /// Append returns: the forwarder gets an alarm without waiting for the caller's thread to wake. Not called when
+    /// Append throws, nor when a guard gave up waiting for the call (the caller then holds the drafts itself).
+    /// It must not throw or block.
+    /// </param>
+    IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Action<IReadOnlyList<OutboxEntry>>? durable = null);
 
     /// <summary>Up to <paramref name="max"/> waiting entries: alarm lane first, then events, then telemetry; by seq within a lane.</summary>
     IReadOnlyList<OutboxEntry> ReadPending(int max);
@@ -81,4 +88,15 @@ public interface IOutboxStore : IDisposable
     /// reopen (a salvaged or truncated file): <see cref="SeqAllocator"/> never follows it down.
     /// </summary>
     long LastSeq { get; }
+}
+
+/// <summary>What every store does with <see cref="IOutboxStore.Append"/>'s <c>durable</c> once its entries are on the device.</summary>
+public static class DurableEntries
+{
+    /// <summary>Hands <paramref name="entries"/> to <paramref name="durable"/> (if any) and returns them.</summary>
+    public static IReadOnlyList<OutboxEntry> HandOn(this IReadOnlyList<OutboxEntry> entries, Action<IReadOnlyList<OutboxEntry>>? durable)
+    {
+        durable?.Invoke(entries);
+        return entries;
+    }
 }

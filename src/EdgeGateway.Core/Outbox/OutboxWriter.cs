@@ -74,10 +74,9 @@ public sealed class OutboxWriter(
             {
                 try
                 {
-                    var entries = store.Append(numbered);
-
-                    // The forwarder first, with the alarms in hand: the log lines are not on the alarm's path.
-                    signal.Notify(entries);
+                    // The forwarder gets the alarms from the thread that wrote them, the moment they are on disk: the
+                    // wake-up of this thread and the log lines are not on the alarm's path.
+                    var entries = store.Append(numbered, signal.Notify);
                     Accepted(numbered, entries);
                     RestoreIfRecoveredLocked();
                     return entries;

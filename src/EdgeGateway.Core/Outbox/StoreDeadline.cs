@@ -39,7 +39,11 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
     /// <param name="call">The store call.</param>
     /// <param name="late">Called (under this object's lock, so briefly) with the result of the call if it overran and then succeeded.</param>
     /// <param name="within">A longer deadline for this call (the open at start, which may replay a long journal); null: <see cref="Deadline"/>.</param>
-    public T Run<T>(string operation, Func<T> call, Action<T>? late = null, TimeSpan? within = null)
+    /// <param name="abandon">
+    /// Asked when the deadline passes: true gives the call up; false means it has already handed its result on (it
+    /// is past the disk), so it is waited for, one more deadline at most.
+    /// </param>
+    public T Run<T>(string operation, Func<T> call, Action<T>? late = null, TimeSpan? within = null, Func<bool>? abandon = null)
     {
         lock (_lock)
         {
@@ -52,7 +56,8 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
         var running = StoreThreads.Shared.Run(call);
         using var stopTimer = new CancellationTokenSource();
         var timer = Task.Delay(within ?? deadline, time, stopTimer.Token);
-        if (Task.WhenAny(running, timer).GetAwaiter().GetResult() != running)
+        if (Task.WhenAny(running, timer).GetAwaiter().GetResult() != running
+            && ((abandon?.Invoke() ?? true) || !FinishesWithin(running, within ?? deadline, stopTimer.Token)))
         {
             lock (_lock)
             {
@@ -66,12 +71,21 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
         return running.GetAwaiter().GetResult();
     }
 
+    /// <summary>A call past the disk gets one more deadline to return (what it handed its result to should not block).</summary>
+    private bool FinishesWithin(Task running, TimeSpan limit, CancellationToken stop) =>
+        Task.WhenAny(running, Task.Delay(limit, time, stop)).GetAwaiter().GetResult() == running;
+
     /// <summary>
     /// Appends <paramref name="drafts"/> within the deadline, except those a stalled append wrote after all: their
     /// entries are returned as they were written. The writer appends its held drafts oldest first, so such drafts lead
     /// the batch; a batch that starts with none of them means they are behind it (refused from memory) and forgotten.
+    /// <paramref name="durable"/> gets the entries on the store's thread as soon as they are on disk, unless the
+    /// deadline gave the call up first (<see cref="IOutboxStore.Append"/>).
     /// </summary>
-    public IReadOnlyList<OutboxEntry> Append(IReadOnlyList<NumberedDraft> drafts, Func<IReadOnlyList<NumberedDraft>, IReadOnlyList<OutboxEntry>> append)
+    public IReadOnlyList<OutboxEntry> Append(
+        IReadOnlyList<NumberedDraft> drafts,
+        Func<IReadOnlyList<NumberedDraft>, Action<IReadOnlyList<OutboxEntry>>?, IReadOnlyList<OutboxEntry>> append,
+        Action<IReadOnlyList<OutboxEntry>>? durable = null)
     {
         ArgumentNullException.ThrowIfNull(drafts);
         var written = new List<OutboxEntry>();
@@ -95,19 +109,48 @@ public sealed class StoreDeadline(TimeSpan deadline, TimeProvider time)
 
         if (written.Count == drafts.Count)
         {
-            return written;
+            return written.HandOn(durable);
         }
 
+        // Handed on from the store's thread only when the whole batch is this call's; else, in order, from this one.
+        var handOver = durable is not null && written.Count == 0 ? new DurableHandOver(durable) : null;
         IReadOnlyList<NumberedDraft> rest = written.Count == 0 ? drafts : [.. drafts.Skip(written.Count)];
-        var appended = Run("append", () => append(rest), late: entries =>
+        var appended = Run("append", () => append(rest, handOver is null ? null : handOver.Durable), late: entries =>
         {
             // Under _lock already (harvested there).
             foreach (var entry in entries)
             {
                 _lateAppended[entry.EventId] = entry;
             }
-        });
-        return written.Count == 0 ? appended : [.. written, .. appended];
+        }, abandon: handOver is null ? null : handOver.TryAbandon);
+        if (written.Count == 0)
+        {
+            return appended;
+        }
+
+        return ((IReadOnlyList<OutboxEntry>)[.. written, .. appended]).HandOn(durable);
+    }
+
+    /// <summary>
+    /// Who wins when an append's fsync returns as its deadline passes: the store's thread handing the entries on, or
+    /// the caller giving the call up (it then holds the drafts in memory, and handing them on too would send them twice).
+    /// </summary>
+    private sealed class DurableHandOver(Action<IReadOnlyList<OutboxEntry>> durable)
+    {
+        private const int Waiting = 0;
+        private const int HandedOn = 1;
+        private const int Abandoned = 2;
+        private int _state;
+
+        public void Durable(IReadOnlyList<OutboxEntry> entries)
+        {
+            if (Interlocked.CompareExchange(ref _state, HandedOn, Waiting) == Waiting)
+            {
+                durable(entries);
+            }
+        }
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting;
     }
 
     /// <summary>Hands over the results of overdue calls that have returned. True while one still runs.</summary>

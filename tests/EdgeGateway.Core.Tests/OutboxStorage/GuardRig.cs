@@ -24,7 +24,7 @@ internal sealed class GuardRig
         Writer = new OutboxWriter(
             Guard,
             Unwritten,
-            new OutboxSignal(),
+            Signal,
             identity,
             clock,
             Time,
@@ -42,6 +42,8 @@ internal sealed class GuardRig
     public StorageHealth Health { get; } = new();
 
     public UnwrittenEntries Unwritten { get; } = new();
+
+    public OutboxSignal Signal { get; } = new();
 
     public InMemoryOutboxStore Disk { get; }
 
@@ -67,4 +69,27 @@ internal sealed class GuardRig
         .Select(e => System.Text.Json.JsonDocument.Parse(e.Payload).RootElement)
         .Where(j => j.GetProperty("kind").GetString() == "fault" && j.GetProperty("detail").GetProperty("fault").GetString() == "storage")
         .Select(j => j.GetProperty("state").GetString()!)];
+
+    /// <summary>Advances the fake clock a tenth of <paramref name="step"/> at a time (the guard's timer may not be set yet) until <paramref name="call"/> returns.</summary>
+    public async Task AdvanceUntilAsync(Task call, TimeSpan step)
+    {
+        var steps = 0;
+        while (!call.IsCompleted)
+        {
+            Assert.True(++steps < 10_000, "the press never returned");
+            Time.Advance(step / 10);
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
+        }
+    }
+
+    /// <summary>Polls <paramref name="done"/> on the real clock (a store call returning on its own thread); fails after about 30 s.</summary>
+    public static async Task WaitUntilAsync(Func<bool> done)
+    {
+        var steps = 0;
+        while (!done())
+        {
+            Assert.True(++steps < 30_000, "never happened");
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
+        }
+    }
 }

@@ -26,7 +26,7 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         // The press waits for the disk only until the deadline, then is held in memory with the seq it will have.
         var stalledPress = Task.Run(() => _rig.Press());
         await block.Entered.WaitAsync(s_hang);
-        await AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
+        await _rig.AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
         var stalled = Assert.Single(await stalledPress);
         Assert.Equal(before.Seq + 1, stalled.Seq);
         Assert.Contains(_rig.Unwritten.Pending, e => e.EventId == stalled.EventId);
@@ -50,7 +50,7 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         // The stalled append returns, having written the press: the retry writes only what it did not, in seq order.
         block.Release();
-        await WaitUntilAsync(() => !_rig.Guard.IsStalled);
+        await GuardRig.WaitUntilAsync(() => !_rig.Guard.IsStalled);
         Assert.True(_rig.Writer.RetryUnwritten());
         Assert.True(_rig.Unwritten.IsEmpty);
         var stored = _rig.Stored;
@@ -68,11 +68,11 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         var block = _rig.Faulty.BlockNext(StoreCall.Append);
         var stalledPress = Task.Run(() => _rig.Press());
         await block.Entered.WaitAsync(s_hang);
-        await AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
+        await _rig.AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
         var stalled = Assert.Single(await stalledPress);
 
         block.Release(new IOException("I/O error"));
-        await WaitUntilAsync(() => !_rig.Guard.IsStalled);
+        await GuardRig.WaitUntilAsync(() => !_rig.Guard.IsStalled);
         Assert.True(_rig.Writer.RetryUnwritten());
 
         Assert.Equal(stalled.Seq, _rig.Stored.Single(e => e.EventId == stalled.EventId).Seq);
@@ -87,7 +87,7 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         var block = _rig.Faulty.BlockNext(StoreCall.Append);
         var stalledPress = Task.Run(() => _rig.Press());
         await block.Entered.WaitAsync(s_hang);
-        await AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
+        await _rig.AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
         var stalled = Assert.Single(await stalledPress);
         _rig.Press(EventKind.Door);
         _rig.Press();
@@ -95,7 +95,7 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         // The stalled append lands (with the seq the writer gave it), then the held ones are written and more pressed.
         block.Release();
-        await WaitUntilAsync(() => !_rig.Guard.IsStalled);
+        await GuardRig.WaitUntilAsync(() => !_rig.Guard.IsStalled);
         Assert.True(_rig.Writer.RetryUnwritten());
         _rig.Press();
 
@@ -115,7 +115,7 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
         var block = _rig.Faulty.BlockNext(StoreCall.Append);
         var stalledPress = Task.Run(() => _rig.Press());
         await block.Entered.WaitAsync(s_hang);
-        await AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
+        await _rig.AdvanceUntilAsync(stalledPress, TimeSpan.FromMilliseconds(GuardRig.WriteDeadlineMs));
 
         var reads = _rig.Faulty.Calls(StoreCall.ReadPending);
         Assert.Empty(await Task.Run(() => _rig.Guard.ReadPending(10)).WaitAsync(s_hang));
@@ -135,27 +135,5 @@ public sealed class StalledStoreTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         var root = JsonDocument.Parse(entry.Payload).RootElement;
         return root.TryGetProperty("detail", out var detail) ? detail : null;
-    }
-
-    /// <summary>Advances the fake clock a step at a time (the guard's timer may not be set yet) until <paramref name="call"/> returns.</summary>
-    private async Task AdvanceUntilAsync(Task call, TimeSpan step)
-    {
-        var steps = 0;
-        while (!call.IsCompleted)
-        {
-            Assert.True(++steps < 10_000, "the press never returned");
-            _rig.Time.Advance(step / 10);
-            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> done)
-    {
-        var steps = 0;
-        while (!done())
-        {
-            Assert.True(++steps < 30_000, "never happened");
-            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
-        }
     }
 }
