@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Outbox;
 using EdgeGateway.TestKit;
 
 namespace EdgeGateway.Core.Tests.OutboxStorage;
@@ -62,16 +63,7 @@ public sealed class DurableHandOverTests
     public async Task AnAppendHandedOnAsItsDeadlinePasses_IsWaitedFor_NotAlsoHeldInMemory()
     {
         using var slowHandOver = new ManualResetEventSlim(false);
-        var handed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var publisher = _rig.Signal.AttachAlarmPublisher(_ =>
-        {
-            handed.TrySetResult();
-            slowHandOver.Wait(s_hang);
-            return true;
-        });
-
-        var pressing = Task.Run(() => _rig.Press());
-        await handed.Task.WaitAsync(s_hang);
+        var pressing = await PressHandedOnToAsync(slowHandOver);
         await AdvanceAsync(s_deadline * 1.5);
         slowHandOver.Set();
         var press = Assert.Single(await pressing.WaitAsync(s_hang));
@@ -86,16 +78,7 @@ public sealed class DurableHandOverTests
     public async Task AHandOverThatBlocks_HoldsThePressTwoDeadlinesAtMost_ThenItIsHeldInMemory()
     {
         using var blockedHandOver = new ManualResetEventSlim(false);
-        var handed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var publisher = _rig.Signal.AttachAlarmPublisher(_ =>
-        {
-            handed.TrySetResult();
-            blockedHandOver.Wait(s_hang);
-            return true;
-        });
-
-        var pressing = Task.Run(() => _rig.Press());
-        await handed.Task.WaitAsync(s_hang);
+        var pressing = await PressHandedOnToAsync(blockedHandOver);
         await _rig.AdvanceUntilAsync(pressing, s_deadline);
         var held = Assert.Single(await pressing);
 
@@ -105,6 +88,25 @@ public sealed class DurableHandOverTests
         await GuardRig.WaitUntilAsync(() => !_rig.Guard.IsStalled);
         Assert.True(_rig.Writer.RetryUnwritten());
         Assert.Single(_rig.Stored, e => e.EventId == held.EventId);
+    }
+
+    /// <summary>
+    /// Presses with a publisher attached that, offered the alarm on the store's thread, waits for
+    /// <paramref name="handOverDone"/>; returns the press once the alarm was offered.
+    /// </summary>
+    private async Task<Task<IReadOnlyList<OutboxEntry>>> PressHandedOnToAsync(ManualResetEventSlim handOverDone)
+    {
+        var handed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var publisher = _rig.Signal.AttachAlarmPublisher(_ =>
+        {
+            handed.TrySetResult();
+            handOverDone.Wait(s_hang);
+            return true;
+        });
+        var pressing = Task.Run(() => _rig.Press());
+        await handed.Task.WaitAsync(s_hang);
+        publisher.Dispose();
+        return pressing;
     }
 
     /// <summary>Advances the fake clock by <paramref name="total"/> a tenth of a deadline at a time, letting the waiting thread see each step.</summary>
