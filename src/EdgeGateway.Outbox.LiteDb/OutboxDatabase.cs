@@ -168,7 +168,8 @@ internal sealed class OutboxDatabase
         }
         catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException or InvalidOperationException)
         {
-            // The engine is being closed for the failure anyway.
+            // The engine is being closed for the failure anyway; the half-undone transaction must not reach the finalizer.
+            OpenTransactions.KeepFromFinalizer(_db);
         }
     }
 
@@ -190,6 +191,8 @@ internal sealed class OutboxDatabase
     /// </summary>
     public void CloseEngine(bool flush)
     {
+        // The engine's close disposes what is open; one it cannot must not reach LiteDB's finalizer.
+        OpenTransactions.KeepFromFinalizer(_db);
         _db.Dispose();
         if (flush)
         {
