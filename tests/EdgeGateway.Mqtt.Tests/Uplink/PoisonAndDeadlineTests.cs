@@ -12,8 +12,10 @@ public sealed class PoisonAndDeadlineTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
-    [Fact]
-    public async Task NoPuback_OnAHalfOpenPath_DropsTheSessionThroughTheForwardersDeadline_AndTheAlarmArrivesAfter()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NoPuback_OnAHalfOpenPath_DropsTheSessionThroughTheForwardersDeadline_AndTheAlarmArrivesAfter(bool publishedByTheWriter)
     {
         await using var harness = await UplinkHarness.CreateAsync(throughProxy: true);
         await using var center = new MqttRecorder(harness.Broker.Port);
@@ -22,7 +24,11 @@ public sealed class PoisonAndDeadlineTests
         await harness.Connection.WaitForSessionAsync(CancellationToken.None).WaitAsync(s_wait);
 
         harness.Proxy!.Freeze();
-        var alarm = harness.Append(EventKind.Panic).Single();
+
+        // Read by the forwarder's loop, or (through the writer, as a press is) published by the thread that stored it.
+        var alarm = publishedByTheWriter
+            ? harness.Recorder.Record([new NewEvent("panic-hall", EventKind.Panic, EventState.Active, "hall")]).Single()
+            : harness.Append(EventKind.Panic).Single();
         harness.Signal.Notify();
 
         // Keepalive 5 s: the deadline is 2.5 s, the forwarder's, not MQTTnet's (which never applies to its tokens).
