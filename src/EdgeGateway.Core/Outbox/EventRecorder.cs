@@ -18,7 +18,7 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
     /// <summary>Raised (outside the writer's lock) with the entries of every recorded batch, on disk or in memory.</summary>
     public event Action<IReadOnlyList<OutboxEntry>>? Accepted;
 
-    /// <summary>Raised after <see cref="Accepted"/> with every accepted activation marked as a test (a test press).</summary>
+    /// <summary>Raised with every activation marked as a test (a test press), before it is written and published.</summary>
     public event Action<EventDraft>? TestPressed;
 
     /// <summary>
@@ -73,13 +73,14 @@ public sealed class EventRecorder(OutboxWriter writer, GatewayIdentity identity,
     /// </summary>
     public IReadOnlyList<OutboxEntry> Record(IReadOnlyList<EventDraft> drafts)
     {
-        var recorded = writer.Write(drafts);
-        Accepted?.Invoke(recorded);
+        // Before the write: the thread that stores an alarm publishes it, so its ack may come back before Write returns.
         foreach (var press in drafts.Where(d => d.Test && d.State == EventState.Active))
         {
             TestPressed?.Invoke(press);
         }
 
+        var recorded = writer.Write(drafts);
+        Accepted?.Invoke(recorded);
         return recorded;
     }
 }
