@@ -28,7 +28,7 @@ public sealed class SecureCenterTests
         await using var gateway = SecureTransportTests.SecureGateway(broker, broker.GatewayCertificate("gw1"));
         await gateway.StartAsync();
         Assert.Equal("ok", await gateway.SimAsync("set 17 low"));
-        await GatewayProcess.WaitUntilAsync(() => received.Any(m => m.IsAlarm), s_wait);
+        await gateway.WaitUntilAsync(() => received.Any(m => m.IsAlarm), () => $"an alarm at the console (it had: {string.Join(", ", received.Select(m => m.Topic))})", s_wait);
         var alarm = received.Single(m => m.IsAlarm);
         await center.AcknowledgeAsync(alarm, CancellationToken.None);
 

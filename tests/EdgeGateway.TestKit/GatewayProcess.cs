@@ -237,15 +237,19 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         _output.Enqueue($"{TimeProvider.System.GetUtcNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} [test] {text}");
 
     /// <summary>Waits until <paramref name="count"/> lines of the output contain <paramref name="text"/>; a timeout's message carries the output.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int count = 1, CancellationToken cancellationToken = default)
+    public Task WaitForOutputAsync(string text, TimeSpan timeout, int count = 1, CancellationToken cancellationToken = default) =>
+        WaitUntilAsync(() => _output.Count(l => l.Contains(text, StringComparison.Ordinal)) >= count, () => $"'{text}' in {count} lines of the gateway's output", timeout, cancellationToken);
+
+    /// <summary>Waits for <paramref name="condition"/>; a timeout says <paramref name="what"/> (asked then) and shows the gateway's output.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, Func<string> what, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         try
         {
-            await WaitUntilAsync(() => _output.Count(l => l.Contains(text, StringComparison.Ordinal)) >= count, timeout, cancellationToken);
+            await WaitUntilAsync(condition, timeout, cancellationToken);
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"'{text}' not in {count} lines of the gateway's output within {timeout}:\n{Output}", ex);
+            throw new TimeoutException($"not within {timeout}: {what()}. The gateway's output:\n{Output}", ex);
         }
     }
 
