@@ -85,6 +85,9 @@ internal sealed class DropPlan
                 // Removed entries in that range go too; they are no longer the next move's to delete.
                 database.LaneCollection(lane).DeleteMany(BsonExpression.Create("_id <= @0", new BsonValue(upTo)));
                 lanes.Deleting[(int)lane].RemoveWhere(seq => seq <= upTo);
+
+                // upTo is a live entry's seq, above the lane's floor: the documents below the floor went too.
+                lanes.Passed[(int)lane] = 0;
                 lanes.DeletedUpTo(lane, upTo);
             }
         }

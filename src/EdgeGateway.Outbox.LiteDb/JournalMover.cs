@@ -5,7 +5,21 @@ namespace EdgeGateway.Outbox.LiteDb;
 /// removed LiteDB entries to delete, with <c>LastSeq</c> and the drop counts for meta. Taken under the store's lock
 /// and not changed after, so the move reads it without the lock.
 /// </summary>
-internal sealed record MoveBatch(IReadOnlyList<JournalEntry>[] Inserts, IReadOnlyList<long>[] Deletes, long LastSeq, long[] Dropped);
+/// <param name="Inserts">The journalled entries to insert.</param>
+/// <param name="Deletes">The removed LiteDB entries above the floors, each deleted.</param>
+/// <param name="LastSeq">For meta: every seq up to it is in LiteDB after the move, or was removed.</param>
+/// <param name="Dropped">For meta: the drop counts.</param>
+/// <param name="RemovedUpTo">The lanes' removal floors after the move: removed documents at or below them are not deleted one by one.</param>
+/// <param name="Passed">Removed documents left below the floors after the move, per lane.</param>
+/// <param name="PurgeUpTo">Per lane, the seq up to which the move first deletes every document (all removed ones), or 0.</param>
+internal sealed record MoveBatch(
+    IReadOnlyList<JournalEntry>[] Inserts,
+    IReadOnlyList<long>[] Deletes,
+    long LastSeq,
+    long[] Dropped,
+    long[] RemovedUpTo,
+    long[] Passed,
+    long[] PurgeUpTo);
 
 /// <summary>
 /// Moves the journalled entries into LiteDB (group commit) and empties the journal: when the journal has grown
@@ -31,6 +45,13 @@ internal sealed class JournalMover
     /// </summary>
     public int AfterDeletes { get; set; } = 1024;
 
+    /// <summary>
+    /// Removed documents below the lanes' floors that a background move purges even while the outbox still holds
+    /// documents in LiteDB (otherwise it purges once none is left: after a drain). Bounds the file's dead pages to about
+    /// the default outbox's worth (0.5 KiB each).
+    /// </summary>
+    public long PurgeAfter { get; set; } = 200_000;
+
     /// <summary>A background move was asked for and has not begun.</summary>
     public bool Requested { get; private set; }
 
@@ -39,7 +60,8 @@ internal sealed class JournalMover
 
     /// <summary>Whether the journal holds enough entries, removes or bytes for a move.</summary>
     public bool IsDue(OutboxJournal journal, OutboxLanes lanes) =>
-        lanes.Journalled.Sum(lane => lane.Count) >= AfterEntries || lanes.Deleting.Sum(lane => lane.Count) >= AfterDeletes || journal.Length >= AfterBytes;
+        lanes.Journalled.Sum(lane => lane.Count) >= AfterEntries || lanes.Deleting.Sum(lane => lane.Count) >= AfterDeletes || journal.Length >= AfterBytes
+        || lanes.PurgeDue;
 
     /// <summary>Runs <paramref name="move"/> on a thread of its own (it waits for the store's lock, which a stalled disk may hold).</summary>
     public void Request(Action move)
@@ -114,7 +136,8 @@ internal sealed class JournalMover
             return;
         }
 
-        var batch = lanes.BeginMove();
+        // No purge: at open and close a move must be quick; the next background move purges.
+        var batch = lanes.BeginMove(purgeAfter: null);
         try
         {
             WriteBatch(database, batch);
@@ -129,9 +152,18 @@ internal sealed class JournalMover
         journal.Truncate(0);
     }
 
-    /// <summary>The batch in one LiteDB transaction, then a checkpoint and an fsync of both LiteDB files.</summary>
+    /// <summary>
+    /// The purges the batch asks for, then the batch in one LiteDB transaction (the lanes' floors with it), then a
+    /// checkpoint and an fsync of both LiteDB files.
+    /// </summary>
     private static void WriteBatch(OutboxDatabase database, MoveBatch batch)
     {
+        // Before the transaction: a crash part-way leaves the old floors over documents that are gone, which is no harm.
+        foreach (var lane in OutboxLanes.All.Where(lane => batch.PurgeUpTo[(int)lane] > 0))
+        {
+            database.PurgeUpTo(lane, batch.PurgeUpTo[(int)lane]);
+        }
+
         database.BeginTransaction();
         try
         {
@@ -150,6 +182,7 @@ internal sealed class JournalMover
             }
 
             database.WriteMeta(batch.LastSeq, batch.Dropped);
+            database.WriteRemovedUpTo(batch.RemovedUpTo);
             database.Commit();
         }
         catch

@@ -119,10 +119,10 @@ internal static class JournalReplay
             }
 
             // A LiteDB entry counts only if it is still there: after a crash between a move and the journal cut,
-            // the move already deleted it.
+            // the move already deleted it, or put it below the lane's floor.
             var deleting = lanes.Deleting[(int)lane];
             if (lanes.TakeJournalled(seq) is not null
-                || (!deleting.Contains(seq) && database.LaneCollection(lane).FindById(seq) is not null && deleting.Add(seq)))
+                || (seq > lanes.RemovedUpTo[(int)lane] && !deleting.Contains(seq) && database.LaneCollection(lane).FindById(seq) is not null && deleting.Add(seq)))
             {
                 lanes.Depth[(int)lane]--;
             }

@@ -17,6 +17,10 @@ internal sealed class OutboxDatabase
     private const int SchemaVersion = 1;
     private const string MetaCollection = "meta";
     private const string MetaId = "outbox";
+    private const string RemovedUpToId = "removed";
+
+    // Removes of documents below a lane's floor are deleted this many to a transaction, so a purge's dirty pages stay few.
+    private const int PurgeChunk = 4096;
 
     // Indexed by (int)Lane.
     private static readonly string[] s_laneCollections = ["alarm", "event", "telemetry"];
@@ -134,6 +138,62 @@ internal sealed class OutboxDatabase
             ["DroppedEvents"] = dropped[(int)Lane.Event],
             ["DroppedTelemetry"] = dropped[(int)Lane.Telemetry],
         });
+
+    /// <summary>Per lane (indexed by (int)Lane), the seq at or below which every document is removed (0: none).</summary>
+    public long[] ReadRemovedUpTo()
+    {
+        var floors = _db.GetCollection(MetaCollection).FindById(RemovedUpToId);
+        return [.. s_laneCollections.Select(name => floors?[name] is { IsInt64: true } floor ? floor.AsInt64 : 0)];
+    }
+
+    /// <summary>
+    /// Records the lanes' removal floors in <c>meta</c> (its own document, so an older gateway's meta stays as it was;
+    /// that gateway would only send the removed entries again). In the caller's transaction.
+    /// </summary>
+    public void WriteRemovedUpTo(long[] removedUpTo)
+    {
+        var floors = new BsonDocument { ["_id"] = RemovedUpToId };
+        for (var i = 0; i < s_laneCollections.Length; i++)
+        {
+            floors[s_laneCollections[i]] = removedUpTo[i];
+        }
+
+        _db.GetCollection(MetaCollection).Upsert(floors);
+    }
+
+    /// <summary>
+    /// Deletes the lane's documents at or below <paramref name="upTo"/>, a transaction per chunk (no open transaction
+    /// on this thread): they are hidden below the lane's floor, so a crash part-way only leaves the rest for later.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public long PurgeUpTo(Lane lane, long upTo)
+    {
+        var collection = LaneCollection(lane);
+        var below = BsonExpression.Create("_id <= @0", new BsonValue(upTo));
+        var purged = 0L;
+        while (collection.Find(below, 0, PurgeChunk).Select(doc => doc["_id"]).ToList() is { Count: > 0 } chunk)
+        {
+            BeginTransaction();
+            try
+            {
+                foreach (var id in chunk)
+                {
+                    collection.Delete(id);
+                }
+
+                Commit();
+            }
+            catch
+            {
+                RollbackQuietly();
+                throw;
+            }
+
+            purged += chunk.Count;
+        }
+
+        return purged;
+    }
 
     public void Insert(Lane lane, IEnumerable<JournalEntry> entries) =>
         LaneCollection(lane).InsertBulk(entries.Select(journalled => new BsonDocument

@@ -111,7 +111,7 @@ internal sealed class OutboxFiles
     /// <summary>The journal's entries become the batch and the journal a new generation; null (files closed) if that fails.</summary>
     private MoveBatch? BeginMove()
     {
-        var batch = _lanes.BeginMove();
+        var batch = _lanes.BeginMove(_mover.PurgeAfter);
         try
         {
             _movingJournal = Journal;

@@ -7,8 +7,9 @@ namespace EdgeGateway.Outbox.LiteDb;
 internal sealed partial class OutboxLanes
 {
     // Per lane, a seq below which every LiteDB document is hidden (removed, or in a running move): scans start there
-    // instead of passing over up to a move's worth of removed documents, each read and deserialised, on every read.
-    // Forgotten whenever LiteDB may show documents below it again (a move ends, set-aside entries come back).
+    // (or above the lane's removal floor) instead of passing over up to a move's worth of removed documents, each read
+    // and deserialised, on every read. Forgotten whenever LiteDB may show documents below it again (a move ends,
+    // set-aside entries come back).
     private readonly long[] _scanFrom = new long[3];
 
     // Per lane, the event ids of LiteDB documents reads handed out, by seq: a remove of one needs no lookup. Trimmed by
@@ -19,7 +20,7 @@ internal sealed partial class OutboxLanes
     /// <summary>LiteDB may hold documents below the scan floors now (a move ended, set-aside entries came back), or lost some.</summary>
     public void ForgetScans()
     {
-        Array.Clear(_scanFrom);
+        ForgetFloors();
         foreach (var known in _known)
         {
             known.Clear();
@@ -51,11 +52,11 @@ internal sealed partial class OutboxLanes
         }
 
         var hidden = Hidden(lane);
-        var from = _scanFrom[(int)lane];
+        var from = Math.Max(_scanFrom[(int)lane], RemovedUpTo[(int)lane] + 1);
         var collection = database.LaneCollection(lane);
         // A parameter, not Query.GTE: that writes the seq into the expression's text, so LiteDB compiles (Reflection.Emit)
         // every scan anew instead of taking the compiled expression from its cache.
-        var documents = from > 0 ? collection.Find(BsonExpression.Create("_id >= @0", new BsonValue(from))) : collection.Find(Query.All(Query.Ascending));
+        var documents = from > 1 ? collection.Find(BsonExpression.Create("_id >= @0", new BsonValue(from))) : collection.Find(Query.All(Query.Ascending));
         if (hidden is null)
         {
             foreach (var doc in documents)
@@ -74,7 +75,7 @@ internal sealed partial class OutboxLanes
             {
                 if (atStart)
                 {
-                    _scanFrom[(int)lane] = id.AsInt64 + 1;
+                    PassedAtStart(lane, id.AsInt64);
                 }
 
                 continue;

@@ -61,9 +61,13 @@ internal sealed partial class OutboxLanes
         MovedSeq = LastSeq;
         Dropped[(int)Lane.Event] = meta.DroppedEvents;
         Dropped[(int)Lane.Telemetry] = meta.DroppedTelemetry;
+        database.ReadRemovedUpTo().CopyTo(RemovedUpTo, 0);
         foreach (var lane in All)
         {
-            Depth[(int)lane] = database.LaneCollection(lane).LongCount();
+            var collection = database.LaneCollection(lane);
+            var floor = new BsonValue(RemovedUpTo[(int)lane]);
+            Depth[(int)lane] = floor.AsInt64 > 0 ? collection.LongCount(BsonExpression.Create("_id > @0", floor)) : collection.LongCount();
+            Passed[(int)lane] = floor.AsInt64 > 0 ? collection.LongCount(BsonExpression.Create("_id <= @0", floor)) : 0;
         }
 
         SetAsideCount = SetAsideShelf.Count(database);
@@ -89,13 +93,18 @@ internal sealed partial class OutboxLanes
     /// Hands the journalled entries and the pending deletes to a background move (the journal's generation is cut at
     /// the same moment, so what is appended or removed from now on is the next move's).
     /// </summary>
-    public MoveBatch BeginMove()
+    /// <param name="purgeAfter">Null: the move does not purge (at open and close); see <see cref="JournalMover.PurgeAfter"/>.</param>
+    public MoveBatch BeginMove(long? purgeAfter)
     {
+        var floors = PlanFloors(purgeAfter);
         var batch = new MoveBatch(
             [.. All.Select(lane => (IReadOnlyList<JournalEntry>)[.. Journalled[(int)lane].Values])],
-            [.. All.Select(lane => (IReadOnlyList<long>)[.. Deleting[(int)lane]])],
+            floors.Deletes,
             LastSeq,
-            (long[])Dropped.Clone());
+            (long[])Dropped.Clone(),
+            floors.RemovedUpTo,
+            floors.Passed,
+            floors.PurgeUpTo);
         foreach (var lane in All)
         {
             foreach (var (seq, journalled) in Journalled[(int)lane])
@@ -142,7 +151,7 @@ internal sealed partial class OutboxLanes
         }
 
         // The moved entries are read from LiteDB now, where scans passed over them while they were hidden.
-        Array.Clear(_scanFrom);
+        EndFloors(batch);
     }
 
     /// <summary>Records an append that is on disk: its entries, the depth after it, and its drops.</summary>
@@ -304,7 +313,7 @@ internal sealed partial class OutboxLanes
             return journalled.Entry.EventId == entry.EventId;
         }
 
-        if (Hidden(entry.Lane)?.Invoke(entry.Seq) ?? false)
+        if (entry.Seq <= RemovedUpTo[(int)entry.Lane] || (Hidden(entry.Lane)?.Invoke(entry.Seq) ?? false))
         {
             return false;
         }

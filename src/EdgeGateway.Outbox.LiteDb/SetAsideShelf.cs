@@ -63,7 +63,17 @@ internal static class SetAsideShelf
             return 0;
         }
 
+        // An entry that comes back below its lane's floor would be hidden there: the documents below go first, then the floor.
+        var floors = (long[])lanes.RemovedUpTo.Clone();
+        foreach (var lane in shelved.Where(s => s.Doc["_id"].AsInt64 <= floors[(int)s.Lane]).Select(s => s.Lane).Distinct().ToList())
+        {
+            database.PurgeUpTo(lane, floors[(int)lane]);
+            floors[(int)lane] = 0;
+            lanes.Passed[(int)lane] = 0;
+        }
+
         database.BeginTransaction();
+        database.WriteRemovedUpTo(floors);
         foreach (var (doc, lane) in shelved)
         {
             Shelf(database).Delete(doc["_id"]);
@@ -74,6 +84,7 @@ internal static class SetAsideShelf
 
         database.Commit();
         database.MakeDurable();
+        floors.CopyTo(lanes.RemovedUpTo, 0);
         lanes.ForgetScans();
         foreach (var (_, lane) in shelved)
         {
