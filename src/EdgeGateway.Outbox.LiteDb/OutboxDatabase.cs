@@ -19,7 +19,7 @@ internal sealed class OutboxDatabase
     private const string MetaId = "outbox";
     private const string RemovedUpToId = "removed";
 
-    // Removes of documents below a lane's floor are deleted this many to a transaction, so a purge's dirty pages stay few.
+    // A purge deletes the documents below a lane's floor this many to a transaction, so its dirty pages stay few.
     private const int PurgeChunk = 4096;
 
     // Indexed by (int)Lane.
@@ -165,12 +165,10 @@ internal sealed class OutboxDatabase
     /// Deletes the lane's documents at or below <paramref name="upTo"/>, a transaction per chunk (no open transaction
     /// on this thread): they are hidden below the lane's floor, so a crash part-way only leaves the rest for later.
     /// </summary>
-    /// <returns>How many were deleted.</returns>
-    public long PurgeUpTo(Lane lane, long upTo)
+    public void PurgeUpTo(Lane lane, long upTo)
     {
         var collection = LaneCollection(lane);
         var below = BsonExpression.Create("_id <= @0", new BsonValue(upTo));
-        var purged = 0L;
         while (collection.Find(below, 0, PurgeChunk).Select(doc => doc["_id"]).ToList() is { Count: > 0 } chunk)
         {
             BeginTransaction();
@@ -188,11 +186,7 @@ internal sealed class OutboxDatabase
                 RollbackQuietly();
                 throw;
             }
-
-            purged += chunk.Count;
         }
-
-        return purged;
     }
 
     public void Insert(Lane lane, IEnumerable<JournalEntry> entries) =>

@@ -27,10 +27,10 @@ internal sealed partial class OutboxLanes
     /// Whether a move should run to purge: documents wait below the floors, or removes are pending, and no lane has a
     /// live document in LiteDB (the drain is over). Only a trigger: the floors themselves come from scans.
     /// </summary>
-    public bool PurgeDue =>
-        (Passed.Sum() > 0 || Deleting.Any(lane => lane.Count > 0)) && All.All(lane => LiveInDatabase(lane) <= 0);
+    public bool PurgeDue => (Passed.Sum() > 0 || Deleting.Any(lane => lane.Count > 0)) && Drained;
 
-    private long LiveInDatabase(Lane lane) => Depth[(int)lane] - Journalled[(int)lane].Count - Moving[(int)lane].Count;
+    // No lane has a live document in LiteDB: every entry it counts is in memory (journalled or moving).
+    private bool Drained => All.All(lane => Depth[(int)lane] - Journalled[(int)lane].Count - Moving[(int)lane].Count <= 0);
 
     /// <summary>The floors are LiteDB's again (at open, after a failure, after entries came back below them).</summary>
     private void ForgetFloors()
@@ -92,7 +92,7 @@ internal sealed partial class OutboxLanes
         }
 
         var waiting = floors.Passed.Sum();
-        if (purgeAfter is long threshold && waiting > 0 && (All.All(lane => LiveInDatabase(lane) <= 0) || waiting >= threshold))
+        if (purgeAfter is long threshold && waiting > 0 && (Drained || waiting >= threshold))
         {
             foreach (var lane in All.Where(lane => floors.Passed[(int)lane] > 0))
             {
