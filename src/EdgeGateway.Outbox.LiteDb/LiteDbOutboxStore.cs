@@ -75,6 +75,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         init => _mover.AfterDeletes = value;
     }
 
+    /// <summary>Removed documents below the floors that a background move purges before the outbox has drained.</summary>
+    internal long PurgeAfter { get => _mover.PurgeAfter; init => _mover.PurgeAfter = value; }
+
     /// <summary>Waits until the background move requested last has ended (tests that look at LiteDB's files).</summary>
     internal void WaitForBackgroundMove() => _mover.Background?.Wait();
 

@@ -1,6 +1,7 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outbox;
 using EdgeGateway.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Outbox.LiteDb.Tests;
 
@@ -44,6 +45,35 @@ public sealed partial class LiteDbOutboxStoreTests
         Assert.True(stored > 30, $"{stored} documents: the removed ones below the floor were not deleted one by one");
         Assert.Equal(0, FloorAndDocuments("event").Documents);
         Assert.Equal(default, OpenStore().Depth);
+    }
+
+    [Fact]
+    public void Drain_LongerThanPurgeAfter_PurgesBelowTheFloorWhileTheRestStillWaits_AndAReopenReadsTheRest()
+    {
+        var first = OpenStore();
+        var appended = first.AppendNext(Drafts([.. Enumerable.Repeat(EventKind.Door, 60)]));
+        first.Dispose();
+
+        // A backlog that never drains to empty (a school whose link is slow for days): the purge may not wait for it.
+        var store = new LiteDbOutboxStore(DataPath, _identity, NullLogger<LiteDbOutboxStore>.Instance, openFile: null, limits: null, _time) { MoveAfterDeletes = 8, PurgeAfter = 16 };
+        _stores.Add(store);
+        store.Open();
+        for (var pending = store.ReadPending(5); store.Depth.Total > 20; pending = store.ReadPending(5))
+        {
+            store.Remove(pending);
+        }
+
+        store.WaitForBackgroundMove();
+        EntryAssert.Equal(appended.Skip(40), store.ReadPending(100));
+        store.Dispose();
+        var (floor, stored) = FloorAndDocuments("event");
+
+        Assert.True(floor >= appended[23].Seq, $"floor {floor}: the drained stretch is below it");
+        Assert.True(stored < 60 - 16, $"{stored} documents: a move purged below the floor before the outbox drained");
+        Assert.True(stored >= 20, $"{stored} documents: the waiting entries are still there");
+        var reopened = OpenStore();
+        Assert.Equal(new OutboxDepth(0, 20, 0), reopened.Depth);
+        EntryAssert.Equal(appended.Skip(40), reopened.ReadPending(100));
     }
 
     [Fact]
