@@ -148,7 +148,7 @@ internal static class LatencyBench
     }
 
     /// <summary>A center that acks every alarm, and a second subscriber that sees the acks.</summary>
-    private sealed class AckLoop : IAsyncDisposable
+    internal sealed class AckLoop : IAsyncDisposable
     {
         private readonly SemaphoreSlim _alarms = new(0);
         private readonly SemaphoreSlim _acks = new(0);

@@ -10,7 +10,8 @@ using System.Globalization;
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- soak [minutes] [NAME=VALUE…]  RSS and managed heap over time (default an hour); NAME=VALUE for the gateway's environment
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- sdbudget [minutes]     bytes written and logged per day for a typical school
 //   dotnet run -c Release --project bench/EdgeGateway.Bench -- drain [events] [runs] [NAME=VALUE…]  the suite's drain rows only (medians, ratios to the same run's bare loop)
-//   dotnet run -c Release --project bench/EdgeGateway.Bench -- press [presses] [runs] [NAME=VALUE…]  the press → center row only; NAME=VALUE for the gateway's environment
+//   dotnet run -c Release --project bench/EdgeGateway.Bench -- press [presses] [runs] [NAME=VALUE…]  the press → center row only, beside the bare relay; NAME=VALUE for the gateway's environment
+//   (relay SOCKET PORT DIRECTORY: the bare relay process that the press rows start; not for use by hand)
 if (args.Length > 0 && args[0] == "io")
 {
     var io = StoreIoBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, 100, 10);
@@ -60,6 +61,11 @@ if (args.Length > 0 && args[0] == "press")
     var environment = GatewayEnvironment(args);
     var numbers = args.Skip(1).Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
     return await Suite.PressOnlyAsync(numbers.Count > 0 ? numbers[0] : 200, numbers.Count > 1 ? numbers[1] : 3, environment);
+}
+
+if (args.Length == 4 && args[0] == "relay")
+{
+    return await RelayBench.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
 }
 
 if (args.Length > 0 && args[0] == "suite")

@@ -39,13 +39,15 @@ internal static class Suite
 
         var floors = new List<LatencyRun>();
         var fsyncs = new List<List<double>>();
+        var relays = new List<LatencyRun>();
         var paths = new List<LatencyRun>();
         var debounced = new List<LatencyRun>();
         for (var run = 1; run <= settings.Runs; run++)
         {
-            Progress($"latency run {run}/{settings.Runs}: bare floor, write + fsync floor, press with DebounceMs=0, press with DebounceMs=20 ({settings.Presses} each)");
+            Progress($"latency run {run}/{settings.Runs}: bare floor, write + fsync floor, bare relay, press with DebounceMs=0, press with DebounceMs=20 ({settings.Presses} each)");
             floors.Add(await LatencyBench.FloorAsync(broker.Port, settings.Presses));
             fsyncs.Add(LatencyBench.Fsync(settings.Presses));
+            relays.Add(await RelayBench.PressAsync(broker.Port, settings.Presses));
             paths.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 0, entry));
             debounced.Add(await LatencyBench.PressAsync(broker.Port, settings.Presses, debounceMs: 20, entry));
         }
@@ -107,7 +109,7 @@ internal static class Suite
             micro = await MicroBenchmarks.RunAsync();
         }
 
-        var figures = Figures(settings, floors, fsyncs, paths, debounced, drains, starts, shippedStarts, io);
+        var figures = Figures(settings, floors, fsyncs, relays, paths, debounced, drains, starts, shippedStarts, io);
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Report(settings, command, figures, micro, clock.Elapsed, loadBefore, loadAfter);
         Console.WriteLine();
@@ -130,20 +132,23 @@ internal static class Suite
         var entry = Path.Combine(AppContext.BaseDirectory, "edge-gateway.dll");
         var floors = new List<LatencyRun>();
         var fsyncs = new List<List<double>>();
+        var relays = new List<LatencyRun>();
         var paths = new List<LatencyRun>();
         for (var run = 1; run <= runs; run++)
         {
             floors.Add(await LatencyBench.FloorAsync(broker.Port, presses));
             fsyncs.Add(LatencyBench.Fsync(presses));
+            relays.Add(await RelayBench.PressAsync(broker.Port, presses));
             paths.Add(await LatencyBench.PressAsync(broker.Port, presses, debounceMs: 0, entry, environment));
             var worst = paths[^1].ToCenter.Select((ms, i) => (ms, i)).OrderByDescending(p => p.ms).Take(5).Select(p => F($"#{p.i} {p.ms:0.00}"));
-            Console.WriteLine(F($"run {run}: press → center {Summary.Of([paths[^1].ToCenter]).Text} (slowest: {string.Join(", ", worst)}); bare publish {Summary.Of([floors[^1].ToCenter]).Text}; write + fsync {Summary.Of([fsyncs[^1]]).Text}"));
+            Console.WriteLine(F($"run {run}: press → center {Summary.Of([paths[^1].ToCenter]).Text} (slowest: {string.Join(", ", worst)}); bare relay {Summary.Of([relays[^1].ToCenter]).Text}; bare publish {Summary.Of([floors[^1].ToCenter]).Text}; write + fsync {Summary.Of([fsyncs[^1]]).Text}"));
         }
 
         var path = Summary.Of(paths.Select(r => r.ToCenter));
+        var relay = Summary.Of(relays.Select(r => r.ToCenter));
         var floor = Summary.Of(floors.Select(r => r.ToCenter));
         var fsync = Summary.Of(fsyncs);
-        Console.WriteLine(F($"median of {runs} runs × {presses}: press → center {path.Text}; bare publish {floor.Text}; write + fsync {fsync.Text}; p99 {path.P99 / (floor.P99 + fsync.P99):0.00}x (bare + write/fsync)"));
+        Console.WriteLine(F($"median of {runs} runs × {presses}: press → center {path.Text}; bare relay {relay.Text} (press p99 {path.P99 / relay.P99:0.00}x relay); bare publish {floor.Text}; write + fsync {fsync.Text}; p99 {path.P99 / (floor.P99 + fsync.P99):0.00}x (bare + write/fsync)"));
         Console.WriteLine($"load average before: {loadBefore}; after: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
     }
@@ -176,6 +181,7 @@ internal static class Suite
         SuiteSettings settings,
         List<LatencyRun> floors,
         List<List<double>> fsyncs,
+        List<LatencyRun> relays,
         List<LatencyRun> paths,
         List<LatencyRun> debounced,
         List<DrainRun> drains,
@@ -187,6 +193,7 @@ internal static class Suite
         var floorAck = Summary.Of(floors.Select(r => r.ToAck));
         var fsync = Summary.Of(fsyncs);
         var path = Summary.Of(paths.Select(r => r.ToCenter));
+        var relay = Summary.Of(relays.Select(r => r.ToCenter));
         var pathAck = Summary.Of(paths.Select(r => r.ToAck));
         var withDebounce = Summary.Of(debounced.Select(r => r.ToCenter));
         var idle = Summary.Of(drains.Select(d => d.IdleAlarms));
@@ -206,6 +213,7 @@ internal static class Suite
         return
         [
             new($"press (sim socket) → center, alarm lane, DebounceMs=0 ({n})", path.Text, $"bare MQTTnet publish → same subscriber: {floor.Text}; a 420-byte write + fsync on this disk (what each accepted event pays before it is published): {fsync.Text}", "p99 ≤ 20 ms and ≤ 3x (bare publish p99 + write/fsync p99)", path.P99 <= 20 && path.P99 <= 3 * (floor.P99 + fsync.P99)),
+            new($"the same presses through a bare relay process (socket line → 420-byte write + fsync → bare MQTTnet publish; no gateway code; {n})", relay.Text, F($"the press row: its p99 is {path.P99 / relay.P99:0.00}x the relay's"), "reported (what the three processes' wake-ups cost on this machine)", null),
             new($"the first press after each start, in the same runs ({settings.Runs} runs)", FirstPresses(paths), "its later presses: the row above", "reported (the first use of the alarm path's code: JIT)", null),
             new($"press → center, DebounceMs=20 (a typical input config; {n})", withDebounce.Text, "the DebounceMs=0 row + the 20 ms debounce", "reported (the debounce alone is 20 ms)", null),
             new($"press → center's ack seen on …/ack, DebounceMs=0 ({n})", pathAck.Text, $"bare publish → subscriber → ack → second subscriber: {floorAck.Text}", "—", null),

@@ -181,30 +181,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public async Task<SimSession> OpenSimAsync(CancellationToken cancellationToken = default) =>
         new(await ConnectSimAsync(cancellationToken));
 
-    // The socket file appears at bind, a moment before listen: a connect in between is refused, so retry briefly.
-    private async Task<Socket> ConnectSimAsync(CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
-                return socket;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused && deadline.Elapsed < TimeSpan.FromSeconds(5))
-            {
-                socket.Dispose();
-                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-    }
+    private Task<Socket> ConnectSimAsync(CancellationToken cancellationToken) => SimSession.ConnectSocketAsync(SocketPath, cancellationToken);
 
     /// <summary>Event ids the gateway logged as accepted (on disk), keyed by seq.</summary>
     public IReadOnlyDictionary<long, string> AcceptedEvents()

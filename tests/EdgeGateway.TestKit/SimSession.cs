@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 
@@ -15,6 +16,35 @@ public sealed class SimSession : IAsyncDisposable
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = new StreamReader(_stream, Encoding.ASCII);
+    }
+
+    /// <summary>Connects to the line socket at <paramref name="socketPath"/> (a gateway's sim socket, or the bench's relay).</summary>
+    public static async Task<SimSession> ConnectAsync(string socketPath, CancellationToken cancellationToken = default) =>
+        new(await ConnectSocketAsync(socketPath, cancellationToken));
+
+    // The socket file appears at bind, a moment before listen: a connect in between is refused, so retry briefly.
+    internal static async Task<Socket> ConnectSocketAsync(string socketPath, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                return socket;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused && deadline.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                socket.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>Sends one command (<c>set 17 low</c>) and returns the reply line.</summary>
