@@ -55,25 +55,13 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>Journalled entries that trigger a move into LiteDB at the next append.</summary>
-    internal int MoveAfterEntries
-    {
-        get => _mover.AfterEntries;
-        init => _mover.AfterEntries = value;
-    }
+    internal int MoveAfterEntries { get => _mover.AfterEntries; init => _mover.AfterEntries = value; }
 
     /// <summary>Journal size that triggers a move into LiteDB at the next append (removes grow it too).</summary>
-    internal long MoveAfterBytes
-    {
-        get => _mover.AfterBytes;
-        init => _mover.AfterBytes = value;
-    }
+    internal long MoveAfterBytes { get => _mover.AfterBytes; init => _mover.AfterBytes = value; }
 
     /// <summary>LiteDB entries removed through the journal that trigger a move at the next append or remove.</summary>
-    internal int MoveAfterDeletes
-    {
-        get => _mover.AfterDeletes;
-        init => _mover.AfterDeletes = value;
-    }
+    internal int MoveAfterDeletes { get => _mover.AfterDeletes; init => _mover.AfterDeletes = value; }
 
     /// <summary>Removed documents below the floors that a background move purges before the outbox has drained.</summary>
     internal long PurgeAfter { get => _mover.PurgeAfter; init => _mover.PurgeAfter = value; }
